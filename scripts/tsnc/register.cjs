@@ -1,0 +1,42 @@
+// Lets Node require() TypeScript: each .ts file is transpiled to CommonJS with the pinned
+// TypeScript 5.9 (types are erased, nothing is checked here; `make check` type-checks), and the
+// bare specifiers "tsnc" and "tsnc/host" resolve to this package from any directory, so
+// programs outside the project (npx tsnc conformance DIR) run too. Transpiled output is
+// cached under node_modules/.cache/tsnc-register, keyed by the source's content hash.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const crypto = require('crypto');
+const Module = require('module');
+const ts = require('typescript');
+
+const LIB = path.join(__dirname, 'lib');
+const ALIASES = { tsnc: path.join(LIB, 'index.ts'), 'tsnc/host': path.join(LIB, 'host.ts') };
+const CACHE = path.join(__dirname, '..', '..', 'node_modules', '.cache', 'tsnc-register');
+const OPTIONS = {
+  module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true,
+  sourceMap: false, inlineSourceMap: true, isolatedModules: true,
+};
+
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, parent, ...rest) {
+  if (Object.prototype.hasOwnProperty.call(ALIASES, request)) return ALIASES[request];
+  return resolve.call(this, request, parent, ...rest);
+};
+
+function transpile(source, filename) {
+  const key = crypto.createHash('sha256').update(ts.version).update(filename).update(source).digest('hex');
+  const cached = path.join(CACHE, key + '.js');
+  try { return fs.readFileSync(cached, 'utf8'); } catch { /* not cached yet */ }
+  const out = ts.transpileModule(source, { fileName: filename, compilerOptions: OPTIONS }).outputText;
+  try {
+    fs.mkdirSync(CACHE, { recursive: true });
+    fs.writeFileSync(cached + '.' + process.pid, out);
+    fs.renameSync(cached + '.' + process.pid, cached);
+  } catch { /* a read-only tree still works, only slower */ }
+  return out;
+}
+
+require.extensions['.ts'] = function (module, filename) {
+  module._compile(transpile(fs.readFileSync(filename, 'utf8'), filename), filename);
+};
