@@ -24,7 +24,7 @@ export function rotl64(a: u64, n: u64): u64 {
   return BigInt.asUintN(64, a << s) | (a >> BigInt.asUintN(64, 64n - s));
 }
 /** rotate a 64-bit value right by n mod 64 */
-export function rotr64(a: u64, n: u64): u64 { return rotl64(a, (64n - (n & 63n)) & 63n); }
+export function rotr64(a: u64, n: u64): u64 { return rotl64(a, BigInt.asUintN(64, 64n - n) & 63n); }
 
 /** rotate a 32-bit value left by n mod 32; the result is unsigned */
 export function rotl32(a: u32, n: u32): u32 {

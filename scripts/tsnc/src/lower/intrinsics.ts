@@ -1,0 +1,142 @@
+/**
+ * Native lowering of tsnc's intrinsics (scripts/tsnc/lib/intrinsics.ts): one entry per
+ * intrinsic, each emitting the instruction its doc comment names.
+ */
+import * as ts from 'typescript';
+import { Kind, NUM, U64, VOID, isBig, kindName } from '../kinds';
+import type { FunctionLowering, Value } from './function';
+import { lowerPool } from './calls';
+
+type Lowering = (fl: FunctionLowering, e: ts.CallExpression, expected?: Kind) => Value;
+
+const NONE: Value = { v: 'undef', k: VOID };
+
+/** An i64 argument (number or bigint, as the intrinsic's signature says). */
+function arg(fl: FunctionLowering, e: ts.CallExpression, i: number): string {
+  const a = e.arguments[i];
+  if (!a) { fl.error(e, `missing argument ${i + 1}`); return '0'; }
+  const v = fl.expr(a);
+  if (v.k.t !== 'num' && !isBig(v.k)) fl.error(a, `expected an integer, got ${kindName(v.k)}`);
+  return v.v;
+}
+
+/** A compile-time constant argument. */
+function constArg(fl: FunctionLowering, e: ts.CallExpression, i: number, what: string): number | string {
+  const a = e.arguments[i];
+  const c = a && fl.comp.constant(a);
+  if (!c || (typeof c.value !== 'number' && typeof c.value !== 'string')) {
+    fl.error(a ?? e, `${what} must be a compile-time constant`);
+    return 0;
+  }
+  return c.value;
+}
+
+/** Inline asm with side effects and a memory clobber. */
+function asmCall(fl: FunctionLowering, template: string, constraints: string, inputs: string[], out: boolean): string | undefined {
+  const text = `asm sideeffect "${template.replace(/\\/g, '\\5C').replace(/"/g, '\\22')}", "${constraints}"(${inputs.map(x => `i64 ${x}`).join(', ')})`;
+  if (out) return fl.b.value(`call i64 ${text}`);
+  fl.b.emit(`call void ${text}`);
+  return undefined;
+}
+
+function load(bytes: number): Lowering {
+  const ty = `i${bytes * 8}`;
+  return (fl, e) => {
+    const p = fl.b.value(`inttoptr i64 ${arg(fl, e, 0)} to ptr`);
+    const raw = fl.b.value(`load ${ty}, ptr ${p}, align 1`);
+    return bytes === 8 ? { v: raw, k: U64 } : { v: fl.b.value(`zext ${ty} ${raw} to i64`), k: NUM };
+  };
+}
+
+function store(bytes: number): Lowering {
+  const ty = `i${bytes * 8}`;
+  return (fl, e) => {
+    const p = fl.b.value(`inttoptr i64 ${arg(fl, e, 0)} to ptr`);
+    const v = arg(fl, e, 1);
+    fl.b.emit(`store ${ty} ${bytes === 8 ? v : fl.b.value(`trunc i64 ${v} to ${ty}`)}, ptr ${p}, align 1`);
+    return NONE;
+  };
+}
+
+const CI_SUFFIX: Record<number, string> = { 1: 'b', 2: 'h', 4: 'w', 8: 'd' };
+
+function ciLoad(bytes: number): Lowering {
+  return (fl, e) => {
+    const v = asmCall(fl, `l${CI_SUFFIX[bytes]}${bytes === 1 ? 'z' : bytes === 8 ? '' : 'z'}cix $0, 0, $1`, '=r,r,~{memory}', [arg(fl, e, 0)], true)!;
+    return { v, k: bytes === 8 ? U64 : NUM };
+  };
+}
+
+function ciStore(bytes: number): Lowering {
+  return (fl, e) => {
+    asmCall(fl, `st${CI_SUFFIX[bytes]}cix $0, 0, $1`, 'r,r,~{memory}', [arg(fl, e, 1), arg(fl, e, 0)], false);
+    return NONE;
+  };
+}
+
+/** An instruction with no operands (barriers). */
+function bare(text: string): Lowering {
+  return fl => { asmCall(fl, text, '~{memory}', [], false); return NONE; };
+}
+
+/** A cache operation on the block holding an address. */
+function cacheOp(op: string): Lowering {
+  return (fl, e) => { asmCall(fl, `${op} 0, $0`, 'r,~{memory}', [arg(fl, e, 0)], false); return NONE; };
+}
+
+function tlbOp(op: string): Lowering {
+  return (fl, e) => {
+    const ric = constArg(fl, e, 2, 'RIC'), prs = constArg(fl, e, 3, 'PRS'), r = constArg(fl, e, 4, 'R');
+    asmCall(fl, `${op} $0, $1, ${ric}, ${prs}, ${r}`, 'r,r,~{memory}', [arg(fl, e, 0), arg(fl, e, 1)], false);
+    return NONE;
+  };
+}
+
+/** A unary LLVM bit intrinsic on i64 (`ctlz`, `cttz`, `ctpop`). */
+function bitCount(name: string, withFlag: boolean): Lowering {
+  return (fl, e) => {
+    fl.comp.declare(`llvm.${name}.i64`, `declare i64 @llvm.${name}.i64(i64${withFlag ? ', i1' : ''})`);
+    return { v: fl.b.value(`call i64 @llvm.${name}.i64(i64 ${arg(fl, e, 0)}${withFlag ? ', i1 false' : ''})`), k: NUM };
+  };
+}
+
+function bswap(bits: 16 | 32 | 64): Lowering {
+  return (fl, e) => {
+    const ty = `i${bits}`;
+    fl.comp.declare(`llvm.bswap.${ty}`, `declare ${ty} @llvm.bswap.${ty}(${ty})`);
+    const x = arg(fl, e, 0);
+    if (bits === 64) return { v: fl.b.value(`call i64 @llvm.bswap.i64(i64 ${x})`), k: U64 };
+    const r = fl.b.value(`call ${ty} @llvm.bswap.${ty}(${ty} ${fl.b.value(`trunc i64 ${x} to ${ty}`)})`);
+    return { v: fl.b.value(`zext ${ty} ${r} to i64`), k: NUM };
+  };
+}
+
+function asmIntrinsic(fl: FunctionLowering, e: ts.CallExpression): Value {
+  const template = constArg(fl, e, 0, 'the asm template');
+  if (typeof template !== 'string') { fl.error(e.arguments[0] ?? e, 'the asm template must be a string literal'); return { v: '0', k: U64 }; }
+  const inputs = e.arguments.slice(1).map((_, i) => arg(fl, e, i + 1));
+  const constraints = ['=r', ...inputs.map(() => 'r'), '~{memory}'].join(',');
+  return { v: asmCall(fl, template, constraints, inputs, true)!, k: U64 };
+}
+
+/** Every intrinsic, by its exported name. */
+export const INTRINSICS: ReadonlyMap<string, Lowering> = new Map<string, Lowering>([
+  ['load8', load(1)], ['load16', load(2)], ['load32', load(4)], ['load64', load(8)],
+  ['store8', store(1)], ['store16', store(2)], ['store32', store(4)], ['store64', store(8)],
+  ['ciLoad8', ciLoad(1)], ['ciLoad16', ciLoad(2)], ['ciLoad32', ciLoad(4)], ['ciLoad64', ciLoad(8)],
+  ['ciStore8', ciStore(1)], ['ciStore16', ciStore(2)], ['ciStore32', ciStore(4)], ['ciStore64', ciStore(8)],
+  ['mfspr', (fl, e) => ({ v: asmCall(fl, `mfspr $0, ${constArg(fl, e, 0, 'the SPR number')}`, '=r,~{memory}', [], true)!, k: U64 })],
+  ['mtspr', (fl, e) => { asmCall(fl, `mtspr ${constArg(fl, e, 0, 'the SPR number')}, $0`, 'r,~{memory}', [arg(fl, e, 1)], false); return NONE; }],
+  ['mfmsr', fl => ({ v: asmCall(fl, 'mfmsr $0', '=r,~{memory}', [], true)!, k: U64 })],
+  ['mtmsrd', (fl, e) => { asmCall(fl, `mtmsrd $0, ${constArg(fl, e, 1, 'L')}`, 'r,~{memory}', [arg(fl, e, 0)], false); return NONE; }],
+  ['mftb', fl => ({ v: asmCall(fl, 'mfspr $0, 268', '=r,~{memory}', [], true)!, k: U64 })],
+  ['sync', bare('sync')], ['isync', bare('isync')], ['lwsync', bare('lwsync')], ['eieio', bare('eieio')], ['ptesync', bare('ptesync')],
+  ['dcbf', cacheOp('dcbf')], ['dcbst', cacheOp('dcbst')], ['dcbz', cacheOp('dcbz')], ['icbi', cacheOp('icbi')],
+  ['tlbie', tlbOp('tlbie')], ['tlbiel', tlbOp('tlbiel')], ['tlbsync', bare('tlbsync')],
+  ['slbia', (fl, e) => { asmCall(fl, `slbia ${constArg(fl, e, 0, 'IH')}`, '~{memory}', [], false); return NONE; }],
+  ['clz64', bitCount('ctlz', true)], ['ctz64', bitCount('cttz', true)], ['popcnt64', bitCount('ctpop', false)],
+  ['bswap16', bswap(16)], ['bswap32', bswap(32)], ['bswap64', bswap(64)],
+  ['asm', asmIntrinsic],
+  ['trap', fl => { fl.emitTrap(); return { v: 'undef', k: { t: 'never' } }; }],
+  ['pool', (fl, e) => lowerPool(fl, e)],
+]);
