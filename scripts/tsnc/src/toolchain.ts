@@ -53,16 +53,19 @@ export async function linkExecutable(objs: string[], out: string): Promise<void>
   await run(tool('ld.lld'), ['-static', '-e', '_start', '--no-dynamic-linker', ...objs, '-o', out]);
 }
 
-/** The start-up object for Linux executables, assembled once into `dir`. */
-export async function startObject(dir: string): Promise<string> {
-  const src = path.join(__dirname, '..', 'rt', 'start-linux.S');
-  const obj = path.join(dir, 'tsnc-start-linux.o');
-  const stale = !fs.existsSync(obj) || fs.statSync(obj).mtimeMs < fs.statSync(src).mtimeMs;
-  if (stale) {
-    fs.mkdirSync(dir, { recursive: true });
-    const tmp = `${obj}.${process.pid}.o`;
-    await assemble(src, tmp);
-    fs.renameSync(tmp, obj);
+const startObjects = new Map<string, Promise<string>>();
+
+/** The start-up object for Linux executables, assembled once per directory (concurrent callers share it). */
+export function startObject(dir: string): Promise<string> {
+  let p = startObjects.get(dir);
+  if (!p) {
+    p = (async () => {
+      const obj = path.join(dir, 'tsnc-start-linux.o');
+      fs.mkdirSync(dir, { recursive: true });
+      await assemble(path.join(__dirname, '..', 'rt', 'start-linux.S'), obj);
+      return obj;
+    })();
+    startObjects.set(dir, p);
   }
-  return obj;
+  return p;
 }

@@ -107,7 +107,11 @@ export class FunctionLowering {
     if (ts.isIfStatement(s)) return this.ifStatement(s);
     if (ts.isReturnStatement(s)) return this.returnStatement(s);
     if (ts.isWhileStatement(s) || ts.isDoStatement(s) || ts.isForStatement(s)) return this.loop(s);
-    if (ts.isLabeledStatement(s)) return this.loop(s.statement as ts.IterationStatement, s.label.text);
+    if (ts.isLabeledStatement(s)) {
+      const inner = s.statement;
+      if (ts.isForStatement(inner) || ts.isWhileStatement(inner) || ts.isDoStatement(inner)) return this.loop(inner, s.label.text);
+      return this.statement(inner);
+    }
     if (ts.isBreakStatement(s) || ts.isContinueStatement(s)) return this.jump(s);
     if (ts.isSwitchStatement(s)) return this.switchStatement(s);
     if (s.kind === K.EmptyStatement) return;

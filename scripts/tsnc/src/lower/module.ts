@@ -28,6 +28,8 @@ export interface CompiledModule {
 export function compileProgram(loaded: Loaded, diags: DiagnosticSink, options: CompileOptions): CompiledModule {
   const comp = new Compilation(loaded, diags, options);
   comp.checkSyntax();
+  // lowering assumes well-typed code inside the subset: stop at the first phase with errors
+  if (diags.count) return { ir: '', exports: new Map() };
   const inits: string[] = [];
   for (const sf of comp.order) {
     if (isHostFile(sf)) continue;
