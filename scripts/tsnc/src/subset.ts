@@ -159,8 +159,6 @@ function checkNode(node: ts.Node, ctx: Context, diags: DiagnosticSink): void {
     checkCall(node, ctx, diags);
   } else if (node.kind === K.ThisKeyword) {
     if (!ctx.inClass) diags.error(node, "'this' is only allowed in class members");
-  } else if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node) || ts.isCallExpression(node)) {
-    if ((node as ts.PropertyAccessExpression).questionDotToken) diags.error(node, "optional chaining ('?.') is not supported");
   } else if (ts.isIdentifier(node) && node.text === 'arguments' && ts.isExpression(node)) {
     diags.error(node, "'arguments' is not supported");
   } else if (ts.isImportDeclaration(node)) {

@@ -58,18 +58,20 @@ function store(bytes: number): Lowering {
   };
 }
 
-const CI_SUFFIX: Record<number, string> = { 1: 'b', 2: 'h', 4: 'w', 8: 'd' };
+/** Cache-inhibited load and store mnemonics by access size. */
+const CI_LOAD: Record<number, string> = { 1: 'lbzcix', 2: 'lhzcix', 4: 'lwzcix', 8: 'ldcix' };
+const CI_STORE: Record<number, string> = { 1: 'stbcix', 2: 'sthcix', 4: 'stwcix', 8: 'stdcix' };
 
 function ciLoad(bytes: number): Lowering {
   return (fl, e) => {
-    const v = asmCall(fl, `l${CI_SUFFIX[bytes]}${bytes === 1 ? 'z' : bytes === 8 ? '' : 'z'}cix $0, 0, $1`, '=r,r,~{memory}', [arg(fl, e, 0)], true)!;
+    const v = asmCall(fl, `${CI_LOAD[bytes]} $0, 0, $1`, '=r,r,~{memory}', [arg(fl, e, 0)], true)!;
     return { v, k: bytes === 8 ? U64 : NUM };
   };
 }
 
 function ciStore(bytes: number): Lowering {
   return (fl, e) => {
-    asmCall(fl, `st${CI_SUFFIX[bytes]}cix $0, 0, $1`, 'r,r,~{memory}', [arg(fl, e, 1), arg(fl, e, 0)], false);
+    asmCall(fl, `${CI_STORE[bytes]} $0, 0, $1`, 'r,r,~{memory}', [arg(fl, e, 1), arg(fl, e, 0)], false);
     return NONE;
   };
 }
@@ -84,12 +86,28 @@ function cacheOp(op: string): Lowering {
   return (fl, e) => { asmCall(fl, `${op} 0, $0`, 'r,~{memory}', [arg(fl, e, 0)], false); return NONE; };
 }
 
-function tlbOp(op: string): Lowering {
+/** Primary encodings (X-form, opcode 31) of the ISA 3.0 TLB invalidations and slbia. */
+const TLBIE = 0x7c000264, TLBIEL = 0x7c000224, SLBIA = 0x7c0003e4;
+
+/**
+ * tlbie/tlbiel RB, RS, RIC, PRS, R. The five-operand (ISA 3.0) form is emitted as its encoding,
+ * since LLVM's assembler accepts it only for POWER9 targets; RB and RS are pinned to r3 and r4.
+ */
+function tlbOp(base: number): Lowering {
   return (fl, e) => {
-    const ric = constArg(fl, e, 2, 'RIC'), prs = constArg(fl, e, 3, 'PRS'), r = constArg(fl, e, 4, 'R');
-    asmCall(fl, `${op} $0, $1, ${ric}, ${prs}, ${r}`, 'r,r,~{memory}', [arg(fl, e, 0), arg(fl, e, 1)], false);
+    const ric = Number(constArg(fl, e, 2, 'RIC')), prs = Number(constArg(fl, e, 3, 'PRS')), r = Number(constArg(fl, e, 4, 'R'));
+    if (ric > 3 || prs > 1 || r > 1) { fl.error(e, 'RIC must be 0..3, PRS and R 0 or 1'); return NONE; }
+    const word = (base | (4 << 21) | (ric << 18) | (prs << 17) | (r << 16) | (3 << 11)) >>> 0;
+    asmCall(fl, `.long 0x${word.toString(16)}`, '{r3},{r4},~{memory}', [arg(fl, e, 0), arg(fl, e, 1)], false);
     return NONE;
   };
+}
+
+function slbia(fl: FunctionLowering, e: ts.CallExpression): Value {
+  const ih = Number(constArg(fl, e, 0, 'IH'));
+  if (ih > 7) { fl.error(e, 'IH must be 0..7'); return NONE; }
+  asmCall(fl, `.long 0x${((SLBIA | (ih << 21)) >>> 0).toString(16)}`, '~{memory}', [], false);
+  return NONE;
 }
 
 /** A unary LLVM bit intrinsic on i64 (`ctlz`, `cttz`, `ctpop`). */
@@ -132,8 +150,8 @@ export const INTRINSICS: ReadonlyMap<string, Lowering> = new Map<string, Lowerin
   ['mftb', fl => ({ v: asmCall(fl, 'mfspr $0, 268', '=r,~{memory}', [], true)!, k: U64 })],
   ['sync', bare('sync')], ['isync', bare('isync')], ['lwsync', bare('lwsync')], ['eieio', bare('eieio')], ['ptesync', bare('ptesync')],
   ['dcbf', cacheOp('dcbf')], ['dcbst', cacheOp('dcbst')], ['dcbz', cacheOp('dcbz')], ['icbi', cacheOp('icbi')],
-  ['tlbie', tlbOp('tlbie')], ['tlbiel', tlbOp('tlbiel')], ['tlbsync', bare('tlbsync')],
-  ['slbia', (fl, e) => { asmCall(fl, `slbia ${constArg(fl, e, 0, 'IH')}`, '~{memory}', [], false); return NONE; }],
+  ['tlbie', tlbOp(TLBIE)], ['tlbiel', tlbOp(TLBIEL)], ['tlbsync', bare('tlbsync')],
+  ['slbia', slbia],
   ['clz64', bitCount('ctlz', true)], ['ctz64', bitCount('cttz', true)], ['popcnt64', bitCount('ctpop', false)],
   ['bswap16', bswap(16)], ['bswap32', bswap(32)], ['bswap64', bswap(64)],
   ['asm', asmIntrinsic],
