@@ -21,6 +21,10 @@ const options = () => ({
   sourceMap: false, inlineSourceMap: true, isolatedModules: true,
 });
 
+/** Map a bare module name to a file for Node runs (e.g. '@platform' to the test fake). */
+function alias(name, file) { ALIASES[name] = path.resolve(file); }
+module.exports = { alias };
+
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (request, parent, ...rest) {
   if (Object.prototype.hasOwnProperty.call(ALIASES, request)) return ALIASES[request];

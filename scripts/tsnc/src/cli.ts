@@ -4,7 +4,8 @@
  *   tsnc compile FILE… -o OUT.o [--emit-llvm F.ll]  one ppc64 object for the whole program
  *   tsnc build FILE.ts -o OUT.elf [--emit-llvm F.ll] static Linux executable printing main()
  *   tsnc conformance DIR [--jobs N] [--keep DIR]    differential run, Node vs native
- * Common options: --heap-size BYTES (initialisation arena), --base DIR (symbol names).
+ * Common options: --heap-size BYTES (initialisation arena), --base DIR (symbol names),
+ *   --alias NAME=FILE (resolve imports of NAME to FILE, e.g. the platform back end).
  */
 import * as os from 'os';
 import * as path from 'path';
@@ -16,6 +17,7 @@ interface Args {
   command: string;
   files: string[];
   flags: Map<string, string>;
+  aliases: Map<string, string>;
 }
 
 const VALUE_FLAGS = new Set(['-o', '--emit-llvm', '--heap-size', '--base', '--jobs', '--keep']);
@@ -24,9 +26,14 @@ function parseArgs(argv: string[]): Args {
   const [command = 'help', ...rest] = argv;
   const files: string[] = [];
   const flags = new Map<string, string>();
+  const aliases = new Map<string, string>();
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
-    if (VALUE_FLAGS.has(a)) {
+    if (a === '--alias') {
+      const m = /^([^=]+)=(.+)$/.exec(rest[++i] ?? '');
+      if (!m) throw new Error('--alias needs NAME=FILE');
+      aliases.set(m[1], m[2]);
+    } else if (VALUE_FLAGS.has(a)) {
       if (i + 1 >= rest.length) throw new Error(`${a} needs a value`);
       flags.set(a, rest[++i]);
     } else if (a.startsWith('-')) {
@@ -35,14 +42,14 @@ function parseArgs(argv: string[]): Args {
       files.push(a);
     }
   }
-  return { command, files, flags };
+  return { command, files, flags, aliases };
 }
 
 function driverOptions(args: Args): DriverOptions {
   const heap = args.flags.get('--heap-size');
   const heapSize = heap === undefined ? undefined : Number(heap);
   if (heapSize !== undefined && !(Number.isSafeInteger(heapSize) && heapSize > 0)) throw new Error(`--heap-size: not a byte count: ${heap}`);
-  return { heapSize, base: args.flags.get('--base') };
+  return { heapSize, base: args.flags.get('--base'), aliases: args.aliases };
 }
 
 function report(diags: DiagnosticSink): number {
@@ -52,7 +59,7 @@ function report(diags: DiagnosticSink): number {
 }
 
 const USAGE = `usage:
-  tsnc check FILE...
+  tsnc check FILE... [--alias NAME=FILE]
   tsnc compile FILE... -o OUT.o [--emit-llvm OUT.ll] [--heap-size BYTES]
   tsnc build FILE.ts -o OUT.elf [--emit-llvm OUT.ll] [--heap-size BYTES]
   tsnc conformance DIR [--jobs N] [--keep WORKDIR]`;

@@ -15,6 +15,8 @@ import { llType } from './kinds';
 export interface DriverOptions {
   heapSize?: number;
   base?: string;
+  /** Module aliases (`@platform` -> arch/ppc64/pseries/platform.ts). */
+  aliases?: ReadonlyMap<string, string>;
 }
 
 function compileOptions(o: DriverOptions): CompileOptions {
@@ -23,7 +25,7 @@ function compileOptions(o: DriverOptions): CompileOptions {
 
 /** Load, check and lower `files`; diagnostics in `diags` (the module is only valid without errors). */
 export function lower(files: string[], diags: DiagnosticSink, o: DriverOptions = {}): CompiledModule {
-  return lowerLoaded(loadProgram(files, diags), diags, o);
+  return lowerLoaded(loadProgram(files, diags, o.aliases), diags, o);
 }
 
 /** Lower an already loaded program (the conformance runner shares one program between many). */

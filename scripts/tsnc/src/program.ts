@@ -9,13 +9,18 @@ import { DiagnosticSink } from './diag';
 /** Directory of the "tsnc" library (types, intrinsics, int64 helpers). */
 export const LIB_DIR = path.resolve(__dirname, '..', 'lib');
 
-/** Compiler options for restricted code: strict, ES2022, no DOM, "tsnc" mapped to lib/. */
-export function compilerOptions(): ts.CompilerOptions {
+/**
+ * Compiler options for restricted code: strict, ES2022, no DOM, "tsnc" mapped to lib/, and
+ * `aliases` (module name -> file) for build-time choices such as the platform back end.
+ */
+export function compilerOptions(aliases: ReadonlyMap<string, string> = new Map()): ts.CompilerOptions {
+  const paths: ts.MapLike<string[]> = { tsnc: [path.join(LIB_DIR, 'index.ts')] };
+  for (const [name, file] of aliases) paths[name] = [path.resolve(file)];
   return {
     strict: true, noEmit: true, noImplicitReturns: true, target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10,
     lib: ['lib.es2022.d.ts'], types: [], skipLibCheck: true,
-    baseUrl: '/', paths: { tsnc: [path.join(LIB_DIR, 'index.ts')] },
+    baseUrl: '/', paths,
   };
 }
 
@@ -27,8 +32,8 @@ export interface Loaded {
 }
 
 /** Load and type-check `files`; TypeScript errors go to `diags`. */
-export function loadProgram(files: string[], diags: DiagnosticSink): Loaded {
-  const program = ts.createProgram(files.map(f => path.resolve(f)), compilerOptions());
+export function loadProgram(files: string[], diags: DiagnosticSink, aliases?: ReadonlyMap<string, string>): Loaded {
+  const program = ts.createProgram(files.map(f => path.resolve(f)), compilerOptions(aliases));
   for (const d of ts.getPreEmitDiagnostics(program)) diags.fromTs(d);
   const roots = files.map(f => program.getSourceFile(path.resolve(f))).filter((s): s is ts.SourceFile => !!s);
   return { program, checker: program.getTypeChecker(), roots };
