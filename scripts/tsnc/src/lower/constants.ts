@@ -116,7 +116,9 @@ function foldNumber(op: ts.SyntaxKind, x: number, y: number, e: ts.BinaryExpress
     case K.MinusToken: return num(x - y);
     case K.AsteriskToken: return num(x * y);
     case K.PercentToken: return y === 0 ? undefined : num(x % y);
-    case K.SlashToken: return isDivisionForm(e) ? { value: x / y, kind: NUM } : undefined;
+    case K.SlashToken:   // an exact constant quotient is an integer in JS too; others only in the division forms
+      if (isDivisionForm(e)) return { value: x / y, kind: NUM };
+      return Number.isInteger(x / y) ? num(x / y) : undefined;
     case K.AmpersandToken: return num(x & y);
     case K.BarToken: return num(x | y);
     case K.CaretToken: return num(x ^ y);

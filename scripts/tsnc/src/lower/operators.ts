@@ -79,8 +79,10 @@ export function bigintBinary(fl: FunctionLowering, op: ts.SyntaxKind, a: Value, 
   const unified = fl.unifyBig(a, b, at);
   const bit = BITWISE[op];
   if (bit) {
-    a = fl.coerce(a, unified, at);
-    b = fl.coerce(b, unified, at);
+    // `x & ~MASK`: a negative constant only clears bits of a u64, so the result stays in range
+    const maskOk = (v: Value): boolean => op === K.AmpersandToken && unified.t === 'u64' && isI64Constant(v);
+    if (!maskOk(a)) a = fl.coerce(a, unified, at);
+    if (!maskOk(b)) b = fl.coerce(b, unified, at);
     return { v: fl.b.value(`${bit} i64 ${a.v}, ${b.v}`), k: unified };
   }
   // BigInt(n) values are signed; a constant compared with them must fit i64
@@ -123,6 +125,11 @@ function shiftRight(fl: FunctionLowering, a: Value, n: Value): Value {
   const r = fl.b.value(`${arith ? 'ashr' : 'lshr'} i64 ${a.v}, ${count}`);
   if (arith) return { v: r, k };
   return { v: fl.b.value(`select i1 ${big}, i64 0, i64 ${r}`), k };
+}
+
+/** A `big` constant in the i64 range (as `~0xfn` is). */
+function isI64Constant(v: Value): boolean {
+  return v.k.t === 'big' && !!v.c && typeof v.c.value === 'bigint' && v.c.value >= -(1n << 63n) && v.c.value < (1n << 63n);
 }
 
 /** Check a bigint shift count: u64, or a non-negative constant. */

@@ -1,0 +1,24 @@
+/**
+ * PAPR hcall status codes (Linux arch/powerpc/include/asm/hvcall.h), returned in r3.
+ * Negative values are errors; they reach the guest sign-extended to 64 bits.
+ */
+export const enum H {
+  SUCCESS = 0,
+  BUSY = 1,
+  HARDWARE = -1,
+  FUNCTION = -2,
+  PRIVILEGE = -3,
+  PARAMETER = -4,
+  BAD_MODE = -5,
+  PTEG_FULL = -6,
+  NOT_FOUND = -7,
+  NO_MEM = -9,
+  AUTHORITY = -10,
+  PERMISSION = -11,
+  RESOURCE = -16,
+  NOT_ENOUGH_RESOURCES = -44,
+  P2 = -55,
+  P3 = -56,
+  P4 = -57,
+  UNSUPPORTED_FLAG = -256,
+}

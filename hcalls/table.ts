@@ -1,0 +1,121 @@
+/**
+ * The hcall registration table: one row per implemented hcall (opcode, name, handler, policy
+ * class, PAPR function set). It is the single source of truth for dispatch (hcalls/dispatch.ts),
+ * for the `ibm,hypertas-functions` property of partition device trees (functionSets()), and for
+ * the hcall list in the docs (scripts/gen-hcall-doc.ts). Add a row here and a case in invoke().
+ */
+import type { u64 } from 'tsnc';
+import { sameString } from '../hv/text';
+
+/** Policy classes: what the sHype gate decides on for an hcall without an object. */
+export const enum HClass {
+  /** Virtual terminal I/O. */
+  Console = 0,
+  /** Processor yield, cede, prod, confer. */
+  Processor = 1,
+  /** Mode and platform facilities (H_SET_MODE, H_RANDOM). */
+  Platform = 2,
+  /** Address translation set-up (process tables). */
+  Memory = 3,
+  /** RTAS services through the hypervisor. */
+  Rtas = 4,
+  /** The partition's own lifecycle (halt). */
+  Lifecycle = 5,
+}
+
+/** Number of policy classes (bits in Partition.allowedClasses). */
+export const HCLASS_COUNT = 6;
+
+/** The handler of a row (the case of invoke() that runs it). */
+export const enum Handler {
+  GetTermChar = 0,
+  PutTermChar = 1,
+  Cede = 2,
+  Confer = 3,
+  Prod = 4,
+  Random = 5,
+  SetMode = 6,
+  RegisterProcTbl = 7,
+  Rtas = 8,
+  Halt = 9,
+}
+
+/** tshype's private hcall: halt the calling partition with the status in r4. */
+export const H_TSHYPE_HALT = 0x6f00;
+/** QEMU/KVM's private RTAS hcall, kept so that a guest's RTAS stub works unchanged. */
+export const H_RTAS = 0xf000;
+
+/** One implemented hcall. */
+export class HcallRow {
+  readonly opcode: number;
+  readonly name: string;
+  readonly handler: Handler;
+  readonly hclass: HClass;
+  /** The `ibm,hypertas-functions` string that advertises it ("" for calls not advertised). */
+  readonly functionSet: string;
+
+  constructor(opcode: number, name: string, handler: Handler, hclass: HClass, functionSet: string) {
+    this.opcode = opcode;
+    this.name = name;
+    this.handler = handler;
+    this.hclass = hclass;
+    this.functionSet = functionSet;
+  }
+}
+
+/** Every implemented hcall. */
+export const HCALLS: HcallRow[] = [
+  new HcallRow(0x54, 'H_GET_TERM_CHAR', Handler.GetTermChar, HClass.Console, 'hcall-term'),
+  new HcallRow(0x58, 'H_PUT_TERM_CHAR', Handler.PutTermChar, HClass.Console, 'hcall-term'),
+  new HcallRow(0xe0, 'H_CEDE', Handler.Cede, HClass.Processor, 'hcall-splpar'),
+  new HcallRow(0xe4, 'H_CONFER', Handler.Confer, HClass.Processor, 'hcall-splpar'),
+  new HcallRow(0xe8, 'H_PROD', Handler.Prod, HClass.Processor, 'hcall-splpar'),
+  new HcallRow(0x300, 'H_RANDOM', Handler.Random, HClass.Platform, 'hcall-random'),
+  new HcallRow(0x31c, 'H_SET_MODE', Handler.SetMode, HClass.Platform, 'hcall-set-mode'),
+  new HcallRow(0x37c, 'H_REGISTER_PROC_TBL', Handler.RegisterProcTbl, HClass.Memory, ''),
+  new HcallRow(H_TSHYPE_HALT, 'H_TSHYPE_HALT', Handler.Halt, HClass.Lifecycle, 'hcall-tshype'),
+  new HcallRow(H_RTAS, 'H_RTAS', Handler.Rtas, HClass.Rtas, ''),
+];
+
+// ---- opcode lookup, derived from HCALLS at initialisation ---------------------------------
+
+/** PAPR opcodes are multiples of 4 below 0x1000; tshype's are 0x6f00..0x6ffc, QEMU's RTAS 0xf000. */
+const PAPR_LIMIT = 0x1000;
+const SLOTS = new Int16Array(PAPR_LIMIT / 4 + 2);
+const SLOT_TSHYPE = PAPR_LIMIT / 4;
+const SLOT_RTAS = PAPR_LIMIT / 4 + 1;
+
+/** The lookup slot of an opcode, or -1 for opcodes no row can have. */
+function slotOf(opcode: u64): number {
+  if ((opcode & 3n) !== 0n) return -1;
+  if (opcode < BigInt(PAPR_LIMIT)) return Number(opcode >> 2n);
+  if (opcode === BigInt(H_TSHYPE_HALT)) return SLOT_TSHYPE;
+  if (opcode === BigInt(H_RTAS)) return SLOT_RTAS;
+  return -1;
+}
+
+SLOTS.fill(-1);
+for (let i = 0; i < HCALLS.length; i++) SLOTS[slotOf(BigInt(HCALLS[i].opcode))] = i;
+
+/** Index into HCALLS of the row for `opcode` (r3 of the call), or -1 if it is not implemented. */
+export function lookupHcall(opcode: u64): number {
+  const slot = slotOf(opcode);
+  return slot < 0 ? -1 : SLOTS[slot];
+}
+
+/**
+ * The distinct function sets of the implemented hcalls, in table order, for the partition
+ * device tree: writes their row indices into `out` and returns how many there are.
+ */
+export function functionSets(out: Int32Array): number {
+  let n = 0;
+  for (let i = 0; i < HCALLS.length; i++) {
+    const set = HCALLS[i].functionSet;
+    if (set.length === 0) continue;
+    let seen = false;
+    for (let j = 0; j < n && !seen; j++) seen = sameString(HCALLS[out[j]].functionSet, set);
+    if (!seen && n < out.length) out[n++] = i;
+  }
+  return n;
+}
+

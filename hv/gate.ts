@@ -1,0 +1,20 @@
+/**
+ * The hcall gate: every hcall passes decide() before its handler runs, and nothing else
+ * reaches a handler. Until the sHype engine plugs in behind it, the decision is the
+ * partition's allowed hcall classes from its configuration; every decision is counted.
+ */
+import type { Partition } from '../lpar/partition';
+import type { HcallRow } from '../hcalls/table';
+
+/** Decisions so far, for the shutdown summary. */
+export const gateStats = new Uint32Array(2);
+const ALLOWED = 0;
+const DENIED = 1;
+
+/** May partition `p` make the hcall `row`? Counts the decision. */
+export function decide(p: Partition, row: HcallRow): boolean {
+  const allowed = (p.allowedClasses & (1 << row.hclass)) !== 0;
+  gateStats[allowed ? ALLOWED : DENIED]++;
+  if (!allowed) p.denials++;
+  return allowed;
+}

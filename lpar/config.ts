@@ -1,0 +1,90 @@
+/**
+ * Typed partition configuration. A configuration is a module in lpar/configs/<name>.ts that
+ * builds one SystemConfig at module initialisation; `make CONFIG=<name>` selects it, tsc checks
+ * its types, and validateSystem() (run at build time by scripts/check-config.ts and again at
+ * boot) refuses inconsistent ones with a message naming the partition and the problem.
+ */
+import { pool } from 'tsnc';
+
+/** Most partitions a configuration may define. */
+export const MAX_PARTITIONS = 8;
+
+/** The guest programs an image can carry (built from lpar/guests/<name>.ts). */
+export const enum Program {
+  /** Prints a few lines through H_PUT_TERM_CHAR and halts with status 0. */
+  Hello = 1,
+  /** Calls every basic hcall, checks each result, reports, halts. */
+  HcallTour = 2,
+  /** Prints once, then loops forever without an hcall (the scheduler must preempt it). */
+  Runaway = 3,
+  /** Executes an illegal instruction. */
+  Illegal = 4,
+  /** Loads from an address outside its partition. */
+  Trespass = 5,
+}
+
+/** Virtual devices a partition can have (bit flags). */
+export const enum Device {
+  Vty = 1,
+}
+
+/** Memory granule: partition memory sizes and bases are multiples of 2 MiB (one radix PMD leaf). */
+export const MEMORY_GRANULE_MIB = 2;
+
+/** One partition of a configuration. */
+export class PartitionConfig {
+  /** Console prefix and identity; ASCII letters, digits and '-', 1..15 characters. */
+  name = '';
+  /** Which program the partition runs. */
+  program: Program = Program.Hello;
+  /** Memory size in MiB (a multiple of MEMORY_GRANULE_MIB). */
+  memoryMiB = 0;
+  /** CPU entitlement: percent of one processor's time (1..100). */
+  cpuShare = 0;
+  /** Security label (an sHype label name; "" until the policy issue gives labels meaning). */
+  label = '';
+  /** Devices (Device flags). */
+  devices = 0;
+  /** Fixed placement: partition memory starts this many MiB into machine memory (-1: placed automatically). */
+  baseMiB = -1;
+  /** In use: set by SystemConfig.add. */
+  used = false;
+  readonly index: number;
+
+  constructor(index: number) {
+    this.index = index;
+  }
+}
+
+/** A complete configuration: the partitions to create at boot. */
+export class SystemConfig {
+  readonly name: string;
+  readonly partitions: PartitionConfig[] = pool(MAX_PARTITIONS, PartitionConfig);
+  /** Number of partitions added. */
+  count = 0;
+  /** Memory the hypervisor keeps for itself below the partitions, in MiB. */
+  hypervisorMiB = 64;
+  /** Machine memory the configuration is meant for, in MiB (QEMU -m); checked again at boot. */
+  machineMiB = 1024;
+
+  constructor(name: string) {
+    this.name = name;
+  }
+
+  /**
+   * Add a partition and return its configuration to fill in; past MAX_PARTITIONS it returns
+   * the last slot again and marks the configuration invalid (validateSystem reports it).
+   */
+  add(name: string, program: Program, memoryMiB: number, cpuShare: number): PartitionConfig {
+    const slot = this.partitions[Math.min(this.count, MAX_PARTITIONS - 1)];
+    this.count++;
+    slot.used = true;
+    slot.name = name;
+    slot.program = program;
+    slot.memoryMiB = memoryMiB;
+    slot.cpuShare = cpuShare;
+    slot.devices = Device.Vty;
+    slot.baseMiB = -1;
+    return slot;
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * Configuration checks and memory placement. The same code runs at build time in Node
+ * (scripts/check-config.ts turns the verdict into `file:line: message`) and at boot against
+ * the memory the device tree reports.
+ */
+import { sameString } from '../hv/text';
+import { Device, MAX_PARTITIONS, MEMORY_GRANULE_MIB, PartitionConfig, SystemConfig } from './config';
+
+/** What is wrong with a configuration (Ok when nothing is). */
+export const enum ConfigError {
+  Ok = 0,
+  NoPartitions,
+  TooManyPartitions,
+  BadName,
+  DuplicateName,
+  BadMemorySize,
+  BadPlacement,
+  Overlap,
+  OutOfMemory,
+  BadShare,
+  OverCommittedShare,
+  UnknownDevice,
+}
+
+/** The verdict on a configuration: the first problem found and the partition(s) involved. */
+export class ConfigVerdict {
+  error: ConfigError = ConfigError.Ok;
+  /** Index of the partition at fault (-1 when the problem is global). */
+  partition = -1;
+  /** The other partition of a conflict (duplicate name, overlap), else -1. */
+  other = -1;
+  /** Computed placement: start of each partition's memory, in MiB from the start of machine memory. */
+  readonly baseMiB = new Int32Array(MAX_PARTITIONS);
+
+  /** Forget the previous verdict. */
+  reset(): void {
+    this.error = ConfigError.Ok;
+    this.partition = -1;
+    this.other = -1;
+    this.baseMiB.fill(0);
+  }
+
+  /** Record a problem unless one is recorded already; returns false (for `return v.fail(...)`). */
+  fail(error: ConfigError, partition: number, other: number): boolean {
+    if (this.error === ConfigError.Ok) {
+      this.error = error;
+      this.partition = partition;
+      this.other = other;
+    }
+    return false;
+  }
+}
+
+const KNOWN_DEVICES = Device.Vty;
+const MAX_NAME = 15;
+
+/** True when `c` (a character code) may appear in a partition name. */
+function isNameChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2d;
+}
+
+/** Names are 1..15 characters of [A-Za-z0-9-]. */
+export function validName(name: string): boolean {
+  if (name.length < 1 || name.length > MAX_NAME) return false;
+  for (let i = 0; i < name.length; i++) if (!isNameChar(name.charCodeAt(i))) return false;
+  return true;
+}
+
+function checkPartition(cfg: SystemConfig, p: PartitionConfig, v: ConfigVerdict): boolean {
+  if (!validName(p.name)) return v.fail(ConfigError.BadName, p.index, -1);
+  for (let j = 0; j < p.index; j++) {
+    if (sameString(cfg.partitions[j].name, p.name)) return v.fail(ConfigError.DuplicateName, p.index, j);
+  }
+  if (p.memoryMiB <= 0 || p.memoryMiB % MEMORY_GRANULE_MIB !== 0) return v.fail(ConfigError.BadMemorySize, p.index, -1);
+  if (p.baseMiB !== -1 && (p.baseMiB < cfg.hypervisorMiB || p.baseMiB % MEMORY_GRANULE_MIB !== 0)) {
+    return v.fail(ConfigError.BadPlacement, p.index, -1);
+  }
+  if (p.cpuShare < 1 || p.cpuShare > 100) return v.fail(ConfigError.BadShare, p.index, -1);
+  if ((p.devices & ~KNOWN_DEVICES) !== 0) return v.fail(ConfigError.UnknownDevice, p.index, -1);
+  return true;
+}
+
+/** True when [a, a+al) and [b, b+bl) intersect. */
+function overlaps(a: number, al: number, b: number, bl: number): boolean {
+  return a < b + bl && b < a + al;
+}
+
+/** Place the partitions without a fixed base: first fit above the hypervisor, in order. */
+function place(cfg: SystemConfig, machineMiB: number, v: ConfigVerdict): boolean {
+  for (let i = 0; i < cfg.count; i++) {
+    const p = cfg.partitions[i];
+    if (p.baseMiB !== -1) {
+      for (let j = 0; j < i; j++) {
+        const q = cfg.partitions[j];
+        if (q.baseMiB !== -1 && overlaps(p.baseMiB, p.memoryMiB, q.baseMiB, q.memoryMiB)) return v.fail(ConfigError.Overlap, i, j);
+      }
+      v.baseMiB[i] = p.baseMiB;
+      if (p.baseMiB + p.memoryMiB > machineMiB) return v.fail(ConfigError.OutOfMemory, i, -1);
+    }
+  }
+  for (let i = 0; i < cfg.count; i++) {
+    const p = cfg.partitions[i];
+    if (p.baseMiB !== -1) continue;
+    let base = cfg.hypervisorMiB;
+    let moved = true;
+    while (moved) {   // bump past every partition already placed that this one would overlap
+      moved = false;
+      for (let j = 0; j < cfg.count; j++) {
+        const placed = j < i || cfg.partitions[j].baseMiB !== -1;
+        if (j !== i && placed && overlaps(base, p.memoryMiB, v.baseMiB[j], cfg.partitions[j].memoryMiB)) {
+          base = v.baseMiB[j] + cfg.partitions[j].memoryMiB;
+          moved = true;
+        }
+      }
+    }
+    if (base + p.memoryMiB > machineMiB) return v.fail(ConfigError.OutOfMemory, i, -1);
+    v.baseMiB[i] = base;
+  }
+  return true;
+}
+
+/** The verdict validateSystem fills in (one at a time: validation is not re-entrant). */
+const verdict = new ConfigVerdict();
+
+/**
+ * Check a configuration against `machineMiB` of machine memory and compute the placement.
+ * Returns the verdict (a shared object, valid until the next call); its `error` is Ok only if
+ * every check passed.
+ */
+export function validateSystem(cfg: SystemConfig, machineMiB: number): ConfigVerdict {
+  const v = verdict;
+  v.reset();
+  if (cfg.count === 0) { v.fail(ConfigError.NoPartitions, -1, -1); return v; }
+  if (cfg.count > MAX_PARTITIONS) { v.fail(ConfigError.TooManyPartitions, -1, -1); return v; }
+  let share = 0;
+  for (let i = 0; i < cfg.count; i++) {
+    if (!checkPartition(cfg, cfg.partitions[i], v)) return v;
+    share += cfg.partitions[i].cpuShare;
+  }
+  if (share > 100) { v.fail(ConfigError.OverCommittedShare, -1, -1); return v; }
+  place(cfg, machineMiB, v);
+  return v;
+}
