@@ -1,0 +1,80 @@
+/**
+ * What test partitions use to talk to the hypervisor: the hcall instruction (from
+ * arch/ppc64/guest/start.S), console output and halting.
+ */
+import type { u64 } from 'tsnc';
+
+/** `sc 1` with r3 = op and r4..r10 = a1..a7; returns the status (r3). */
+export declare function hcall(op: u64, a1: u64, a2: u64, a3: u64, a4: u64, a5: u64, a6: u64, a7: u64): u64;
+/** Output register r(4 + i) of the last hcall (i in 0..6). */
+export declare function hcallOut(i: u64): u64;
+/** Execute an undefined instruction. */
+export declare function illegalInstruction(): void;
+
+export const H_SUCCESS: u64 = 0n;
+export const H_GET_TERM_CHAR: u64 = 0x54n;
+export const H_PUT_TERM_CHAR: u64 = 0x58n;
+export const H_CEDE: u64 = 0xe0n;
+export const H_CONFER: u64 = 0xe4n;
+export const H_PROD: u64 = 0xe8n;
+export const H_RANDOM: u64 = 0x300n;
+export const H_SET_MODE: u64 = 0x31cn;
+export const H_REGISTER_PROC_TBL: u64 = 0x37cn;
+export const H_TSHYPE_HALT: u64 = 0x6f00n;
+export const H_RTAS: u64 = 0xf000n;
+export const VTY: u64 = 0x30000000n;
+
+const chunk = new Uint8Array(16);
+
+/** Send `length` bytes of `chunk` in one H_PUT_TERM_CHAR (big-endian packed into r6, r7). */
+function putChunk(length: number): u64 {
+  let hi: u64 = 0n, lo: u64 = 0n;
+  for (let i = 0; i < 16; i++) {
+    const b: u64 = BigInt(i < length ? chunk[i] : 0);
+    if (i < 8) hi = BigInt.asUintN(64, (hi << 8n) | b);
+    else lo = BigInt.asUintN(64, (lo << 8n) | b);
+  }
+  return hcall(H_PUT_TERM_CHAR, VTY, BigInt(length), hi, lo, 0n, 0n, 0n);
+}
+
+/** Print a string literal followed by a newline on the partition console. */
+export function println(s: string): void {
+  let n = 0;
+  for (let i = 0; i <= s.length; i++) {
+    chunk[n++] = i < s.length ? s.charCodeAt(i) : 0x0a;
+    if (n === 16 || i === s.length) {
+      putChunk(n);
+      n = 0;
+    }
+  }
+}
+
+/** Print a string, then a number in decimal, then a newline. */
+export function printNumber(s: string, value: number): void {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    chunk[n++] = s.charCodeAt(i);
+    if (n === 16) { putChunk(n); n = 0; }
+  }
+  let v = value < 0 ? -value : value;
+  const buf = decimal;
+  let k = 0;
+  do {
+    buf[k++] = 0x30 + (v % 10);
+    v = Math.trunc(v / 10);
+  } while (v > 0);
+  if (value < 0) buf[k++] = 0x2d;
+  while (k > 0) {
+    chunk[n++] = buf[--k];
+    if (n === 16) { putChunk(n); n = 0; }
+  }
+  chunk[n++] = 0x0a;
+  putChunk(n);
+}
+
+const decimal = new Uint8Array(24);
+
+/** Halt this partition with `status` (never returns). */
+export function halt(status: u64): void {
+  hcall(H_TSHYPE_HALT, status, 0n, 0n, 0n, 0n, 0n, 0n);
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Build the test partitions (lpar/guests/<name>.ts) into flat binaries linked at partition
+# address 0: build/guests/<name>.bin (code and data; the hypervisor zero-fills the rest).
+#   scripts/build-guests.sh [NAME...]        (default: every guest with a guestMain)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=build/guests
+mkdir -p "$OUT"
+names=("$@")
+if [ ${#names[@]} -eq 0 ]; then
+  for f in lpar/guests/*.ts; do grep -q 'export function guestMain' "$f" && names+=("$(basename "$f" .ts)"); done
+fi
+clang-19 --target=powerpc64-unknown-linux-gnu -mabi=elfv2 -c arch/ppc64/guest/start.S -o "$OUT/start.o"
+for g in "${names[@]}"; do
+  npx --no-install tsnc compile "lpar/guests/$g.ts" -o "$OUT/$g.o"
+  ld.lld-19 -static -T arch/ppc64/guest/guest.ld "$OUT/start.o" "$OUT/$g.o" -o "$OUT/$g.elf"
+  llvm-objcopy-19 -O binary "$OUT/$g.elf" "$OUT/$g.bin"
+  echo "guest $g: $(stat -c %s "$OUT/$g.bin") bytes"
+done
