@@ -42,6 +42,8 @@ export class Vcpu {
   /** Faulting address and status of the last storage exit (HDAR, HDSISR). */
   hdar: u64 = 0n;
   hdsisr: u64 = 0n;
+  /** Access segment descriptor of the last storage exit (the faulting real address on radix). */
+  asdr: u64 = 0n;
   /** Guest decrementer. */
   dec: u64 = 0n;
   /** Guest wants interrupts in little-endian (H_SET_MODE resource 4), mirrored in LPCR[ILE]. */

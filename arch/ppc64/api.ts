@@ -9,6 +9,8 @@
  * This file only declares the contract for the type checker (tsconfig maps "@platform" here);
  * test/unit/platform-api.test.ts checks at compile time that every implementation matches it.
  */
+import type { u64 } from 'tsnc';
+import type { Partition } from '../../lpar/partition';
 /** Short platform name for the console banner ("pseries", "powernv"). */
 export declare function platformName(): string;
 
@@ -21,4 +23,24 @@ export declare function consoleWrite(bytes: Uint8Array, length: number): void;
  * -action panic=exit-failure); powernv prints a console marker first, as it cannot carry a code.
  */
 export declare function powerOff(status: number): never;
+
+/**
+ * Prepare the machine for running partitions (the partition table). Call once, after the page
+ * pool is set up. False if the platform cannot run partitions (then nothing can be started).
+ */
+export declare function initPartitioning(): boolean;
+
+/**
+ * Give partition `p` its partition-scoped translation: logical [0, memSize) to real
+ * [memBase, memBase + memSize), nothing else. False if out of page-table memory.
+ */
+export declare function preparePartition(p: Partition): boolean;
+
+/**
+ * Run `p`'s vCPU from its saved state until it exits or `ticks` timebase ticks pass, and save
+ * its state back. Returns the interrupt vector that ended the run (lpar/vcpu.ts Exit: 0xc00
+ * hcall, 0x980 HDEC, 0xe00 HDSI, 0xe40 emulation assist, …), or a negative number when the
+ * platform could not enter the partition.
+ */
+export declare function runVcpu(p: Partition, ticks: u64): number;
 
