@@ -79,6 +79,8 @@ const REFUSED: Record<string, [string, string]> = {
   floatDivAssign: ['export function f(a: number): number { a /= 2; return a; }', "'/=' is not supported"],
   mathTruncNoDivision: ['export function f(a: number): number { return Math.trunc(a); }', 'Math.trunc is only supported on a division'],
   i64Unsigned: ['export function f(a: u64): i64 { return a; }', 'cannot use u64 as i64'],
+  wrappedStoreValue: ['export function f(a: BigUint64Array): u64 { return ++a[0]; }', 'the value of a store into a BigUint64Array/BigInt64Array element is not wrapped in JS'],
+  wrappedAssignValue: ['export function f(a: BigUint64Array, x: u64): u64 { const v = (a[0] = BigInt.asUintN(64, x + 1n)); return v; }', 'the value of a store into a BigUint64Array'],
 };
 
 describe('tsnc checker', () => {

@@ -1,8 +1,9 @@
 /**
  * tsnc — what restricted TypeScript imports from "tsnc".
  *
- * - Integer type aliases. `number` up to 32 bits (an exact integer in both executions),
- *   `bigint` for 64-bit register values (kept in range with BigInt.asUintN/asIntN(64, …)).
+ * - Integer type aliases. `number` is an exact integer (below 2^53 in magnitude) in both
+ *   executions, the 8/16/32-bit aliases document intent; `bigint` is a 64-bit register value
+ *   (kept in range with BigInt.asUintN/asIntN(64, …)).
  *   The alias of a bigint (`u64` or `i64`) is what selects unsigned or signed shifts,
  *   compares and division natively, so declare it.
  * - Intrinsics (intrinsics.ts): in Node they run the host implementation in host.ts;

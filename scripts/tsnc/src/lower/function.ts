@@ -418,6 +418,7 @@ export class FunctionLowering {
   /** `++x`, `x++`, `--x`, `x--` on numbers (and on bigint typed-array elements). */
   private increment(target: ts.Expression, up: boolean, prefix: boolean, at: ts.Node): Value {
     const lv = this.lvalue(target);
+    if (lv.wraps && valueUsed(at)) return this.error(at, WRAPPED_VALUE, lv.kind);
     const old = lv.load();
     if (isBig(lv.kind) && !lv.wraps) return this.error(at, "bigint '++'/'--' is only allowed on BigUint64Array/BigInt64Array elements: write x = BigInt.asUintN(64, x + 1n)", lv.kind);
     if (!isInt(lv.kind)) return this.error(at, `'++'/'--' on ${kindName(lv.kind)}`);
@@ -515,6 +516,7 @@ export class FunctionLowering {
 
   private assign(e: ts.BinaryExpression): Value {
     const lv = this.lvalue(e.left);
+    if (lv.wraps && valueUsed(e)) return this.error(e, WRAPPED_VALUE, lv.kind);
     const v = lv.wraps ? ringOperation(this, e.right) : this.expr(e.right, lv.kind);
     const cv = lv.wraps ? { v: v.v, k: lv.kind } : this.coerce(v, lv.kind, e.right);
     lv.store(cv);
@@ -524,6 +526,7 @@ export class FunctionLowering {
   private compoundAssign(e: ts.BinaryExpression): Value {
     const op = compoundOperator(e.operatorToken.kind);
     const lv = this.lvalue(e.left);
+    if (lv.wraps && valueUsed(e)) return this.error(e, WRAPPED_VALUE, lv.kind);
     const old = lv.load();
     let result: Value;
     if (isBig(lv.kind) && needsWrap(op)) {
@@ -560,6 +563,22 @@ export class FunctionLowering {
     return this.error(at, `expected ${kindName(target)}, got ${kindName(v.k)}`, target);
   }
 }
+
+/**
+ * True when the value of expression `e` is used (not a statement of its own or a `for`
+ * initialiser/incrementor). The value of a store into a BigUint64Array/BigInt64Array element is
+ * the unwrapped number in JS, so it must not be used.
+ */
+function valueUsed(e: ts.Node): boolean {
+  let n: ts.Node = e;
+  while (ts.isParenthesizedExpression(n.parent)) n = n.parent;
+  const p = n.parent;
+  if (ts.isExpressionStatement(p)) return false;
+  if (ts.isForStatement(p) && (p.initializer === n || p.incrementor === n)) return false;
+  return true;
+}
+
+const WRAPPED_VALUE = 'the value of a store into a BigUint64Array/BigInt64Array element is not wrapped in JS: use the store as a statement';
 
 /** Module-level variable (its statement is directly in the source file). */
 export function isModuleLevel(decl: ts.VariableDeclaration): boolean {

@@ -1,0 +1,299 @@
+/**
+ * The device tree a partition is given: `buildGuestTree` writes a PAPR (pseries) guest tree
+ * from plain parameters (`GuestTreeParams`) with the writer of lpar/fdt-writer.ts. What the
+ * tree contains, and why, is documented at `buildGuestTree`.
+ */
+import type { u64 } from "tsnc";
+import { FdtStatus, MemRanges } from "../hv/fdt";
+import { FdtWriter, StringList } from "./fdt-writer";
+
+export { FdtWriter, StringList } from "./fdt-writer";
+
+/**
+ * RTAS tokens offered to partitions. The numbers are QEMU spapr's (include/hw/ppc/spapr.h,
+ * RTAS_TOKEN_BASE 0x2000 + index), so a guest sees what it would see under QEMU; the RTAS
+ * bridge dispatches on these values.
+ */
+export const enum RtasToken {
+  DisplayCharacter = 0x2000,
+  GetTimeOfDay = 0x2001,
+  SetTimeOfDay = 0x2002,
+  PowerOff = 0x2003,
+  SystemReboot = 0x2004,
+  QueryCpuStoppedState = 0x2005,
+  StartCpu = 0x2006,
+  StopSelf = 0x2007,
+  IbmOsTerm = 0x201f,
+}
+
+/** One RTAS service: the /rtas property naming it and its token. */
+export class RtasService {
+  readonly name: string;
+  readonly token: number;
+  constructor(name: string, token: number) {
+    this.name = name;
+    this.token = token;
+  }
+}
+
+/** Every service a tree can offer; bit i of GuestTreeParams.rtasServices selects entry i. */
+export const RTAS_SERVICES: RtasService[] = [
+  new RtasService("display-character", RtasToken.DisplayCharacter),
+  new RtasService("get-time-of-day", RtasToken.GetTimeOfDay),
+  new RtasService("set-time-of-day", RtasToken.SetTimeOfDay),
+  new RtasService("power-off", RtasToken.PowerOff),
+  new RtasService("system-reboot", RtasToken.SystemReboot),
+  new RtasService("query-cpu-stopped-state", RtasToken.QueryCpuStoppedState),
+  new RtasService("start-cpu", RtasToken.StartCpu),
+  new RtasService("stop-self", RtasToken.StopSelf),
+  new RtasService("ibm,os-term", RtasToken.IbmOsTerm),
+];
+
+/** Bits of GuestTreeParams.rtasServices (index into RTAS_SERVICES). */
+export const enum RtasBit {
+  DisplayCharacter = 1 << 0,
+  GetTimeOfDay = 1 << 1,
+  SetTimeOfDay = 1 << 2,
+  PowerOff = 1 << 3,
+  SystemReboot = 1 << 4,
+  QueryCpuStoppedState = 1 << 5,
+  StartCpu = 1 << 6,
+  StopSelf = 1 << 7,
+  OsTerm = 1 << 8,
+}
+
+/** The services every partition gets unless its configuration says otherwise. */
+export const RTAS_DEFAULT_SERVICES = RtasBit.DisplayCharacter | RtasBit.GetTimeOfDay | RtasBit.PowerOff;
+
+/** Most vCPUs one partition tree describes. */
+export const GUEST_MAX_VCPUS = 256;
+
+/**
+ * `ibm,pa-features` for an ISA 3.00 (POWER9) processor: QEMU spapr's pa_features_300 table
+ * (hw/ppc/spapr.c spapr_dt_pa_features), with transactional memory (byte 22) and CI large
+ * pages (byte 1 bit 2) off as in QEMU's default. Bytes 0-1 are the descriptor (66 attribute
+ * bytes, type 0); attribute byte 40 bit 0 (array index 42, 0x80) is "radix MMU".
+ */
+const PA_FEATURES_300 = new Uint8Array([
+  66, 0,
+  0xf6, 0x1f, 0xc7, 0xc0, 0x80, 0xf0, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00,
+  0x00, 0x00, 0x00, 0x00, 0x80, 0x00, 0x80, 0x00, 0x80, 0x00, 0x00, 0x00,
+  0x80, 0x00, 0x80, 0x00, 0x80, 0x00, 0x80, 0x00, 0x80, 0x00, 0xc0, 0x00,
+  0x80, 0x00, 0x80, 0x00, 0x80, 0x00, 0x80, 0x00, 0x80, 0x00, 0x80, 0x00,
+  0x80, 0x00, 0x80, 0x00, 0x80, 0x00, 0x80, 0x00, 0x80, 0x00, 0x80, 0x00,
+  0x80, 0x00, 0x80, 0x00, 0x00, 0x00,
+]);
+const PA_RADIX_INDEX = 42;
+
+/** Option vector 5 as /chosen/ibm,architecture-vec-5 carries it: byte 0 = vector length - 1. */
+const OV5_LENGTH = 27;
+/** OV5 byte 24 (mask 0xc0): MMU support; 0x00 hash only, 0x40 radix only (Linux prom.h). */
+const OV5_MMU_BYTE = 24;
+const OV5_MMU_RADIX = 0x40;
+/** OV5 byte 26 bit 1: radix guest translation shootdown (guest may use tlbie). */
+const OV5_RADIX_EXT_BYTE = 26;
+const OV5_RADIX_GTSE = 0x40;
+
+/**
+ * What a partition's tree says. Fill one object at initialisation (the typed configuration
+ * of a partition), adjust the fields, pass it to buildGuestTree.
+ */
+export class GuestTreeParams {
+  /** Root `model`. */
+  model: string = "IBM pSeries (tshype)";
+  /** Root `ibm,partition-name`; omitted when "". */
+  partitionName: string = "";
+  /** /chosen `bootargs`; omitted when "". */
+  bootargs: string = "";
+  /** Guest-physical RAM: one /memory@<base> node. Size must be non-zero. */
+  memBase: u64 = 0n;
+  memSize: u64 = 0n;
+  /** vCPUs 0 .. vcpus-1, one cpu node each (SMT 1: one interrupt server per node). */
+  vcpus: number = 1;
+  /** Base name of the cpu nodes (QEMU uses the CPU model's firmware name). */
+  cpuName: string = "PowerPC,POWER9";
+  /** `cpu-version` (a logical PVR such as 0x0f000005 for ISA 3.00); omitted when 0. */
+  pvr: number = 0;
+  timebaseHz: number = 512000000;
+  clockHz: number = 1000000000;
+  /** L1 d/i-cache block and line size in bytes (POWER9: 128). */
+  cacheLine: number = 128;
+  /** Radix guest (the only mode nested KVM-HV offers); false describes a hash guest. */
+  radix: boolean = true;
+  /** With radix: the guest may issue tlbie itself (needs LPCR[GTSE] for the partition). */
+  gtse: boolean = true;
+  /** Unit address (`reg`) of /vdevice/vty, the H_GET/PUT_TERM_CHAR terminal number. */
+  vtyReg: number = 0x30000000;
+  /** Guest-physical address and size of the RTAS blob (below 4 GiB); size 0: none. */
+  rtasBase: number = 0;
+  rtasSize: number = 0;
+  /** RtasBit mask of the services listed in /rtas. */
+  rtasServices: number = RTAS_DEFAULT_SERVICES;
+  /** /rtas `ibm,hypertas-functions`: the hcall function sets, derived from the hcall table. */
+  hypertas: StringList = new StringList(512);
+  /** Extra memory reservation map entries (guest-physical), e.g. the kernel or an initrd. */
+  reserves: MemRanges = new MemRanges(8);
+}
+
+/** BadValue unless the parameters describe a tree we can write. */
+function checkParams(p: GuestTreeParams): FdtStatus {
+  if (p.vcpus < 1 || p.vcpus > GUEST_MAX_VCPUS || p.memSize === 0n) return FdtStatus.BadValue;
+  if (p.rtasBase < 0 || p.rtasSize < 0 || p.rtasBase + p.rtasSize > 0x100000000) return FdtStatus.BadValue;
+  if (p.vtyReg < 0 || p.vtyReg > 0xffffffff || p.timebaseHz <= 0 || p.timebaseHz > 0xffffffff) {
+    return FdtStatus.BadValue;
+  }
+  if (p.clockHz <= 0 || p.clockHz > 0xffffffff || p.cacheLine <= 0) return FdtStatus.BadValue;
+  return FdtStatus.Ok;
+}
+
+function rootProps(w: FdtWriter, p: GuestTreeParams): void {
+  w.propString("device_type", "chrp");
+  w.propString("model", p.model);
+  w.propBegin("compatible");
+  w.appendChars("tshype,pseries");
+  w.appendByte(0);
+  w.appendChars("qemu,pseries");
+  w.appendByte(0);
+  w.propEnd();
+  w.propU32("#address-cells", 2);
+  w.propU32("#size-cells", 2);
+  if (p.partitionName.length > 0) w.propString("ibm,partition-name", p.partitionName);
+}
+
+/** A string property holding "/vdevice/vty@<reg>". */
+function vtyPath(w: FdtWriter, name: string, p: GuestTreeParams): void {
+  w.propBegin(name);
+  w.appendChars("/vdevice/vty@");
+  w.appendHex(BigInt(p.vtyReg));
+  w.appendByte(0);
+  w.propEnd();
+}
+
+function chosenNode(w: FdtWriter, p: GuestTreeParams): void {
+  w.beginNode("chosen");
+  if (p.bootargs.length > 0) w.propString("bootargs", p.bootargs);
+  vtyPath(w, "linux,stdout-path", p);
+  vtyPath(w, "stdout-path", p);
+  w.propBegin("ibm,architecture-vec-5");
+  for (let i = 0; i < OV5_LENGTH; i++) {
+    let b = 0;
+    if (i === 0) b = OV5_LENGTH - 2;
+    if (i === OV5_MMU_BYTE && p.radix) b = OV5_MMU_RADIX;
+    if (i === OV5_RADIX_EXT_BYTE && p.radix && p.gtse) b = OV5_RADIX_GTSE;
+    w.appendByte(b);
+  }
+  w.propEnd();
+  w.endNode();
+}
+
+function memoryNode(w: FdtWriter, p: GuestTreeParams): void {
+  w.beginNodeAt("memory", p.memBase);
+  w.propString("device_type", "memory");
+  w.propBegin("reg");
+  w.appendU64(p.memBase);
+  w.appendU64(p.memSize);
+  w.propEnd();
+  w.endNode();
+}
+
+function cpuNode(w: FdtWriter, p: GuestTreeParams, id: number): void {
+  w.beginNodeAt(p.cpuName, BigInt(id));
+  w.propString("device_type", "cpu");
+  w.propU32("reg", id);
+  w.propU32("ibm,ppc-interrupt-server#s", id);
+  w.propU32("timebase-frequency", p.timebaseHz);
+  w.propU32("clock-frequency", p.clockHz);
+  w.propU32("d-cache-block-size", p.cacheLine);
+  w.propU32("d-cache-line-size", p.cacheLine);
+  w.propU32("i-cache-block-size", p.cacheLine);
+  w.propU32("i-cache-line-size", p.cacheLine);
+  if (p.pvr !== 0) w.propU32("cpu-version", p.pvr);
+  w.propBegin("ibm,pa-features");
+  for (let i = 0; i < PA_FEATURES_300.length; i++) {
+    w.appendByte(i === PA_RADIX_INDEX && !p.radix ? 0 : PA_FEATURES_300[i]);
+  }
+  w.propEnd();
+  w.endNode();
+}
+
+function cpusNode(w: FdtWriter, p: GuestTreeParams): void {
+  w.beginNode("cpus");
+  w.propU32("#address-cells", 1);
+  w.propU32("#size-cells", 0);
+  for (let id = 0; id < p.vcpus; id++) cpuNode(w, p, id);
+  w.endNode();
+}
+
+function vdeviceNode(w: FdtWriter, p: GuestTreeParams): void {
+  w.beginNode("vdevice");
+  w.propString("device_type", "vdevice");
+  w.propString("compatible", "IBM,vdevice");
+  w.propU32("#address-cells", 1);
+  w.propU32("#size-cells", 0);
+  w.beginNodeAt("vty", BigInt(p.vtyReg));
+  w.propString("device_type", "serial");
+  w.propString("compatible", "hvterm1");
+  w.propU32("reg", p.vtyReg);
+  w.endNode();
+  w.endNode();
+}
+
+function rtasNode(w: FdtWriter, p: GuestTreeParams): void {
+  w.beginNode("rtas");
+  if (p.hypertas.count > 0) w.propStrings("ibm,hypertas-functions", p.hypertas);
+  if (p.rtasSize > 0) {
+    w.propU32("linux,rtas-base", p.rtasBase);
+    w.propU32("linux,rtas-entry", p.rtasBase);
+    w.propU32("rtas-size", p.rtasSize);
+  }
+  for (let i = 0; i < RTAS_SERVICES.length; i++) {
+    if ((p.rtasServices & (1 << i)) !== 0) w.propU32(RTAS_SERVICES[i].name, RTAS_SERVICES[i].token);
+  }
+  w.endNode();
+}
+
+/**
+ * Write the device tree of a PAPR (pseries) partition at physical address `addr`, in at
+ * most `limit` bytes, with `w` (whose previous contents are discarded). Returns the tree's
+ * size in bytes, or BadValue (parameters out of range), NoSpace (does not fit in `limit`),
+ * or another writer error. boot_cpuid_phys is vCPU 0.
+ *
+ * Contents, each for the reason given (QEMU hw/ppc/spapr.c is the model; Linux
+ * arch/powerpc is what must accept it):
+ * - reservation map: `p.reserves`, then the RTAS blob (QEMU reserves it too).
+ * - / : device_type "chrp" (Linux pSeries_probe requires it), model, compatible
+ *   "tshype,pseries" "qemu,pseries" (QEMU's value, kept second: the conventions, RTAS stub
+ *   and token numbers are QEMU's), #address-cells/#size-cells 2 (64-bit reg everywhere).
+ * - /chosen: bootargs; linux,stdout-path and stdout-path to the vty (hvc_vio finds its
+ *   console there); ibm,architecture-vec-5 with byte 24 = 0x40 (radix only) and byte 26 =
+ *   0x40 (GTSE): without a CAS exchange, Linux's early_check_vec5 drops radix when this is
+ *   missing, and a radix-only kernel then panics.
+ * - /memory@<base>: device_type "memory" (what early_init_dt_scan_memory looks for), reg.
+ * - /cpus: one node per vCPU with device_type "cpu", reg, ibm,ppc-interrupt-server#s (one
+ *   thread), timebase-frequency and clock-frequency (read by Linux time init), cache block
+ *   and line sizes (dcbz/icache flush stride), cpu-version when given, and ibm,pa-features:
+ *   Linux turns MMU_FTR_TYPE_RADIX on only from its byte 40 bit 0 for pseries guests.
+ * - /vdevice (IBM,vdevice, 1 address cell) with vty@<reg>: compatible "hvterm1",
+ *   device_type "serial", reg = terminal number.
+ * - /rtas: ibm,hypertas-functions (its presence sets FW_FEATURE_LPAR), linux,rtas-base,
+ *   linux,rtas-entry and rtas-size when an RTAS blob is placed, and one property per
+ *   offered service holding its token.
+ * Left out (a minimal guest boots without them): interrupt controller, ibm,pft-size and
+ * segment sizes (hash only), NUMA associativity, event sources, PCI.
+ */
+export function buildGuestTree(w: FdtWriter, p: GuestTreeParams, addr: u64, limit: number): number {
+  const st = checkParams(p);
+  if (st !== FdtStatus.Ok) return st;
+  if (w.start(addr, limit) !== FdtStatus.Ok) return w.status();
+  for (let i = 0; i < p.reserves.count; i++) w.addReservation(p.reserves.base[i], p.reserves.size[i]);
+  if (p.rtasSize > 0) w.addReservation(BigInt(p.rtasBase), BigInt(p.rtasSize));
+  w.beginNode("");
+  rootProps(w, p);
+  chosenNode(w, p);
+  memoryNode(w, p);
+  cpusNode(w, p);
+  vdeviceNode(w, p);
+  rtasNode(w, p);
+  w.endNode();
+  return w.finish(0);
+}
