@@ -2,7 +2,8 @@
  * RTAS services through H_RTAS (QEMU/KVM's private hcall 0xF000, kept so that a guest's RTAS
  * stub works unchanged): r4 is the partition address of an argument buffer
  * { be32 token, be32 nargs, be32 nret, be32 args[nargs], be32 rets[nret] }.
- * The tokens are tshype's own and are published in each partition's /rtas node.
+ * The tokens are lpar/devtree.ts's RtasToken (QEMU's numbering), published in each partition's
+ * /rtas node; the services implemented here are the ones RTAS_DEFAULT_SERVICES offers.
  */
 import type { u64 } from 'tsnc';
 import { mftb } from 'tsnc';
@@ -11,14 +12,8 @@ import { consoleByte, consoleFinish } from '../lpar/console';
 import { guestLoad32, guestStore32, realAddress, NO_ADDRESS } from '../lpar/memory';
 import { Partition, haltPartition } from '../lpar/partition';
 import type { Vcpu } from '../lpar/vcpu';
+import { RtasToken } from '../lpar/devtree';
 import { H } from './status';
-
-/** RTAS tokens offered to partitions (values of the /rtas properties). */
-export const enum RtasToken {
-  DisplayCharacter = 0x2001,
-  GetTimeOfDay = 0x2002,
-  PowerOff = 0x2003,
-}
 
 /** RTAS status words (PAPR): success, hardware error, parameter error. */
 const RTAS_OK = 0;

@@ -13,6 +13,10 @@ const H_PARAMETER: u64 = BigInt.asUintN(64, -4n);
 const H_P2: u64 = BigInt.asUintN(64, -55n);
 const H_UNSUPPORTED_FLAG: u64 = BigInt.asUintN(64, -256n);
 
+/** RTAS tokens, as the partition's /rtas node lists them. */
+const RTAS_DISPLAY_CHARACTER = 0x2000;
+const RTAS_GET_TIME_OF_DAY = 0x2001;
+
 /** RTAS argument buffer at a fixed partition address (inside this 16+ MiB partition). */
 const RTAS_BUF: u64 = 0x800000n;
 /** A 4 KiB-aligned process table location inside the partition. */
@@ -65,8 +69,8 @@ export function guestMain(_fdt: u64): u64 {
   expectStatus('register_proc_tbl misaligned', call(H_REGISTER_PROC_TBL, 0x18n | 0x4n, PROC_TABLE + 8n, 0n, 0n), H_PARAMETER);
   expectStatus('register_proc_tbl outside', call(H_REGISTER_PROC_TBL, 0x18n | 0x4n, 0x40000000n, 0n, 0n), H_PARAMETER);
   expectStatus('register_proc_tbl hash', call(H_REGISTER_PROC_TBL, 0x18n, PROC_TABLE, 0n, 0n), H_PARAMETER);
-  expectStatus('rtas display-character', rtas(0x2001, 1, 1, 0x2a), H_SUCCESS);
-  expectStatus('rtas get-time-of-day', rtas(0x2002, 0, 8, 0), H_SUCCESS);
+  expectStatus('rtas display-character', rtas(RTAS_DISPLAY_CHARACTER, 1, 1, 0x2a), H_SUCCESS);
+  expectStatus('rtas get-time-of-day', rtas(RTAS_GET_TIME_OF_DAY, 0, 8, 0), H_SUCCESS);
   expectStatus('rtas get-time-of-day year', load32(RTAS_BUF + 16n) >= 1970 ? 0n : 1n, 0n);
   expectStatus('rtas unknown token', rtas(0x7777, 0, 1, 0), H_PARAMETER);
   expectStatus('rtas buffer outside partition', call(H_RTAS, 0x40000000n, 0n, 0n, 0n), H_PARAMETER);

@@ -1,0 +1,45 @@
+/*
+ * Assembler helpers shared by the ppc64 entry code (clang-19 integrated assembler, ELFv2,
+ * big-endian). Registers are written %rN: clang refuses bare rN.
+ *
+ * Bits are numbered as in the Power ISA books: bit 0 is the most significant of 64.
+ */
+#ifndef TSHYPE_ARCH_PPC64_ASM_H
+#define TSHYPE_ARCH_PPC64_ASM_H
+
+/* Power ISA bit n of a 64-bit register (ppcBit in TypeScript). */
+#define PPC_BIT(n)      (0x8000000000000000 >> (n))
+
+/* MSR bits (Power ISA v3.1 Book III 4.2.1). */
+#define MSR_SF          PPC_BIT(0)      /* 64-bit mode */
+#define MSR_HV          PPC_BIT(3)      /* hypervisor state */
+#define MSR_ME          PPC_BIT(51)     /* machine check enable */
+
+/* A 64-bit constant into a register, in five instructions. */
+.macro LOAD_IMM64 reg, val
+    lis     \reg, (\val)@highest
+    ori     \reg, \reg, (\val)@higher
+    rldicr  \reg, \reg, 32, 31
+    oris    \reg, \reg, (\val)@h
+    ori     \reg, \reg, (\val)@l
+.endm
+
+/* The link-time address of a symbol of the image (all of it is linked below 2 GiB). */
+.macro LOAD_ADDR reg, sym
+    lis     \reg, (\sym)@ha
+    addi    \reg, \reg, (\sym)@l
+.endm
+
+/* Start an assembly function that TypeScript calls (`declare function`): leaf, no TOC use. */
+.macro FUNC name
+    .globl  \name
+    .type   \name, @function
+    .balign 4
+\name:
+.endm
+
+.macro ENDFUNC name
+    .size   \name, . - \name
+.endm
+
+#endif

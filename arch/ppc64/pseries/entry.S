@@ -1,0 +1,48 @@
+/*
+ * pseries entry: tshype as QEMU pseries partition firmware (-bios, in place of SLOF).
+ *
+ * QEMU 7.2 loads the image at real address 0 and starts CPU 0 at 0x100 with MSR = 0:
+ * big-endian, 32-bit mode (SF = 0), HV = 0, translation off; r3 = real address of the
+ * device tree (at the top of the RMA minus 2 MiB: 0x3fe00000 with -m 1G), r1 = r4 = r5 = 0.
+ * Other CPUs stay stopped until RTAS start-cpu, so only one CPU ever runs this code.
+ *
+ * Also here: the hypervisor-call trampoline the pseries back end uses to reach QEMU (L0).
+ */
+#include "../common/asm.h"
+
+    .abiversion 2
+
+/* Low memory: 0x0..0x3fff is reserved for the exception vectors (image.ld). */
+    .section .head, "ax", @progbits
+    .globl  _head
+_head:
+    .org    0x100
+    .globl  pseries_entry
+pseries_entry:                          /* 0x100: first instruction, 32-bit mode */
+    b       pseries_start
+
+    .section .text.boot, "ax", @progbits
+    .balign 4
+pseries_start:
+    /* Into 64-bit mode before anything touches a 64-bit quantity. The rest of the MSR stays
+     * as QEMU set it: translation and interrupts off. */
+    mfmsr   %r11
+    LOAD_IMM64 %r12, MSR_SF
+    or      %r11, %r11, %r12
+    mtmsrd  %r11
+    isync
+    clrldi  %r3, %r3, 32                /* the FDT address, as a 64-bit value */
+    b       boot_common                 /* common/boot.S: r3 = FDT */
+
+/*
+ * i64 paprHcall(opcode, a1 .. a7): `sc 1` to the hypervisor below us (QEMU). Arguments are
+ * already where PAPR wants them (r3 = opcode, r4..r10 = arguments); the status comes back in
+ * r3. The hypervisor clobbers only volatile registers, so this is an ordinary ELFv2 call.
+ */
+    .text
+FUNC paprHcall
+    sc      1
+    blr
+ENDFUNC paprHcall
+
+    .section .note.GNU-stack, "", @progbits

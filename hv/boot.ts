@@ -1,0 +1,149 @@
+/**
+ * The boot sequence: read the machine from its device tree, check the configuration built into
+ * the image against it, create, load and start the partitions, run them until all have
+ * stopped, print the summary. Returns the exit status for powerOff (0 unless the hypervisor
+ * itself failed; partitions that crash are reported, not fatal).
+ */
+import { mftb, type u64 } from 'tsnc';
+import { initPartitioning, platformName, preparePartition } from '@platform';
+import { system } from '@config';
+import { Fdt, FdtStatus, MemRanges, CpuTable } from './fdt';
+import { writeDecimal, writeHex, writeLine, writeString } from './console';
+import { initPagePool, poolFree } from './pages';
+import { runAll } from './scheduler';
+import { setTimebaseHz, setWallClock, timebaseHz } from './time';
+import { gateStats } from './gate';
+import { validateSystem, ConfigError } from '../lpar/validate';
+import { LparState, partitions, createPartition, startPartition, Partition } from '../lpar/partition';
+import { fdtAddress, loadPartition, LoadStatus } from '../lpar/loader';
+import { imageAddress, imageSize } from '../lpar/images';
+
+/** The page pool for partition and page tables: [16 MiB, end of the hypervisor's region). */
+const POOL_START_MIB = 16;
+/** Most bytes of the firmware's device tree we look at. */
+const FDT_LIMIT = 0x100000;
+
+const fdt = new Fdt();
+const memory = new MemRanges(16);
+const cpus = new CpuTable(64);
+
+/** Megabytes of memory from real address 0 that partitions may use (below the device tree). */
+function usableMiB(fdtAddr: u64): number {
+  let end: u64 = 0n;
+  for (let i = 0; i < memory.count; i++) {
+    if (memory.base[i] === 0n) end = memory.size[i];
+  }
+  if (fdtAddr > 0n && fdtAddr < end) end = fdtAddr;
+  return Number(end >> 20n);
+}
+
+function readMachine(fdtAddr: u64): boolean {
+  const st = fdt.open(fdtAddr, FDT_LIMIT);
+  if (st !== FdtStatus.Ok) {
+    writeString('[hv] PANIC: the firmware device tree is invalid, status ');
+    writeDecimal(st);
+    writeLine('');
+    return false;
+  }
+  fdt.memory(memory);
+  fdt.cpus(cpus);
+  if (cpus.count > 0) setTimebaseHz(cpus.timebaseHz[0]);
+  setWallClock(0n, mftb());
+  return true;
+}
+
+function say(p: Partition, what: string): void {
+  writeString("[hv] partition '");
+  writeString(p.name);
+  writeString("' ");
+  writeString(what);
+}
+
+/** Create, map, load and start partition i of the configuration at `baseMiB`. */
+function launch(i: number, baseMiB: number): boolean {
+  const cfg = system.partitions[i];
+  const p = partitions[i];
+  const base: u64 = BigInt.asUintN(64, BigInt(baseMiB) << 20n);
+  if (!createPartition(p, cfg, base)) return false;
+  if (!preparePartition(p)) { say(p, 'not started: out of page-table memory'); writeLine(''); return false; }
+  const image = imageAddress(cfg.program), size = imageSize(cfg.program);
+  const loaded = loadPartition(p, image, size);
+  if (loaded !== LoadStatus.Ok) {
+    say(p, 'not started: cannot load its program, status ');
+    writeDecimal(loaded);
+    writeLine('');
+    return false;
+  }
+  startPartition(p, 0n, fdtAddress(p));
+  say(p, 'started: ');
+  writeDecimal(cfg.memoryMiB);
+  writeString(' MiB at 0x');
+  writeHex(base, 8);
+  writeString(', share ');
+  writeDecimal(cfg.cpuShare);
+  writeLine('%');
+  return true;
+}
+
+function summary(total: u64): void {
+  writeLine('[hv] summary:');
+  for (let i = 0; i < system.count; i++) {
+    const p = partitions[i];
+    writeString("[hv]   '");
+    writeString(p.name);
+    writeString("' ");
+    if (p.state === LparState.Halted) { writeString('halted, status '); writeDecimal(Number(p.haltStatus & 0xffffffffn)); }
+    else if (p.state === LparState.Crashed) writeString('crashed');
+    else writeString('not run');
+    writeString(', hcalls ');
+    writeDecimal(p.hcalls);
+    writeString(', exits ');
+    writeDecimal(p.exits);
+    writeString(', cpu ');
+    writeDecimal(total === 0n ? 0 : Number(BigInt.asUintN(64, p.runTicks * 1000n) / total));
+    writeLine(' per mille');
+  }
+  writeString('[hv] gate: ');
+  writeDecimal(gateStats[0]);
+  writeString(' allowed, ');
+  writeDecimal(gateStats[1]);
+  writeLine(' denied');
+}
+
+/** Boot and run the configuration; returns the status for powerOff. */
+export function boot(fdtAddr: u64): number {
+  writeString('[hv] tshype on ');
+  writeString(platformName());
+  writeString(', configuration ');
+  writeLine(system.name);
+  if (!readMachine(fdtAddr)) return 1;
+  const mib = usableMiB(fdtAddr);
+  const verdict = validateSystem(system, mib);
+  if (verdict.error !== ConfigError.Ok) {
+    writeString('[hv] PANIC: configuration refused for this machine, error ');
+    writeDecimal(verdict.error);
+    writeString(' (partition ');
+    writeDecimal(verdict.partition + 1);
+    writeString(', ');
+    writeDecimal(mib);
+    writeLine(' MiB usable)');
+    return 1;
+  }
+  initPagePool(BigInt.asUintN(64, BigInt(POOL_START_MIB) << 20n), BigInt.asUintN(64, BigInt(system.hypervisorMiB) << 20n));
+  if (!initPartitioning()) {
+    writeLine('[hv] PANIC: this machine cannot run partitions (no partition table)');
+    return 1;
+  }
+  writeString('[hv] ');
+  writeDecimal(mib);
+  writeString(' MiB usable, timebase ');
+  writeDecimal(Number(timebaseHz));
+  writeString(' Hz, page pool ');
+  writeDecimal(Number(poolFree() >> 10n));
+  writeLine(' KiB');
+  for (let i = 0; i < system.count; i++) launch(i, verdict.baseMiB[i]);
+  const t0 = mftb();
+  runAll();
+  summary(BigInt.asUintN(64, mftb() - t0));
+  return 0;
+}

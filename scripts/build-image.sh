@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Build a bootable tshype image for one platform:
+#   1. tsnc compiles the TypeScript program (ROOT and everything it imports, "@platform"
+#      resolved to arch/ppc64/<platform>/platform.ts) to one object;
+#   2. clang assembles the entry code (arch/ppc64/common/*.S, arch/ppc64/<platform>/*.S);
+#   3. ld.lld links them with arch/ppc64/<platform>/image.ld (static, no PIE, every section
+#      placed by the script: --orphan-handling=error);
+#   4. llvm-objcopy extracts the -bios binary.
+#
+# usage: scripts/build-image.sh pseries|powernv
+#   pseries  -> $BUILD/$NAME-pseries.bin (-bios), $NAME-pseries.elf (symbols, for debugging)
+#   powernv  -> $BUILD/$NAME-powernv.bin (-bios), $NAME-powernv.elf (skiboot -kernel payload)
+# environment: ROOT (default hv/main.ts), BUILD (default build), NAME (default tshype),
+#   CONFIG (partition configuration lpar/configs/$CONFIG.ts, imported as "@config";
+#   default "default"), TSNC_FLAGS (extra tsnc compile options, e.g. --heap-size 65536),
+#   EXTRA_OBJS (more objects to link, e.g. the partition images; their sections must be ones
+#   image.ld places)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+machine=${1:-}
+case "$machine" in
+  pseries) platform=pseries ;;
+  powernv|powernv9|powernv10|powernv9-skiboot|powernv10-skiboot) platform=powernv ;;
+  *) echo "usage: $0 pseries|powernv (or a scripts/run-image.sh machine name)" >&2; exit 2 ;;
+esac
+ROOT=${ROOT:-hv/main.ts}
+CONFIG=${CONFIG:-default}
+BUILD=${BUILD:-build}
+NAME=${NAME:-tshype}
+
+tool() { if command -v "$1-19" >/dev/null 2>&1; then echo "$1-19"; else echo "$1"; fi; }
+CLANG=$(tool clang)
+LLD=$(tool ld.lld)
+OBJCOPY=$(tool llvm-objcopy)
+
+arch=arch/ppc64
+out=$BUILD/$NAME-$platform
+work=$BUILD/boot/$NAME-$platform
+mkdir -p "$work"
+
+aliases=(--alias "@platform=$arch/$platform/platform.ts")
+config=lpar/configs/$CONFIG.ts
+if [ -f "$config" ]; then aliases+=(--alias "@config=$config")
+elif [ "$CONFIG" != default ]; then echo "$0: no configuration $config" >&2; exit 2; fi
+
+# shellcheck disable=SC2086  # TSNC_FLAGS is a list of options
+npx --no-install tsnc compile "$ROOT" "${aliases[@]}" ${TSNC_FLAGS:-} -o "$work/hv.o"
+
+# the partition programs, carried in the image (lpar/images.ts reads their table)
+bash scripts/build-guests.sh >/dev/null
+node -r ./scripts/tsnc/register.cjs scripts/gen-guest-images.ts "$BUILD/guests" "$work/guest-images.S"
+
+objs=()
+for src in "$work/guest-images.S"  "$arch"/common/*.S "$arch/$platform"/*.S; do
+  obj=$work/$(basename "$(dirname "$src")")-$(basename "$src" .S).o
+  "$CLANG" --target=powerpc64-unknown-linux-gnu -mabi=elfv2 -c "$src" -o "$obj"
+  objs+=("$obj")
+done
+
+# shellcheck disable=SC2086  # EXTRA_OBJS is a list of files
+"$LLD" -static --no-dynamic-linker --no-pie --orphan-handling=error \
+  -T "$arch/$platform/image.ld" -Map "$work/image.map" \
+  "${objs[@]}" "$work/hv.o" ${EXTRA_OBJS:-} -o "$out.elf"
+"$OBJCOPY" -O binary "$out.elf" "$out.bin"
+echo "$out.elf $out.bin ($(stat -c %s "$out.bin") bytes loaded)"

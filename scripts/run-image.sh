@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Boot a tshype image under QEMU (always under `timeout`). The one place that knows the QEMU
+# command lines: `make run` and the system tests (test/system/boot.test.ts) both use it.
+#
+# usage: scripts/run-image.sh MACHINE [IMAGE]
+#   MACHINE  pseries                       -bios IMAGE (default build/tshype-pseries.bin)
+#            powernv9 | powernv10          -bios IMAGE (default build/tshype-powernv.bin)
+#            powernv9-skiboot | powernv10-skiboot
+#                                          QEMU's skiboot, -kernel IMAGE (default
+#                                          build/tshype-powernv.elf)
+# environment: QEMU_TIMEOUT seconds (default 30, 120 with skiboot), QEMU_EXTRA (more QEMU
+#   options, e.g. "-plugin build/bench/libinsn.so -d plugin"), QEMU (default qemu-system-ppc64)
+# Exit status: QEMU's (pseries: 0 after power-off, 1 after ibm,os-term; powernv: 0), or 124
+# when the timeout stopped it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+machine=${1:-}
+image=${2:-}
+QEMU=${QEMU:-qemu-system-ppc64}
+timeout_s=${QEMU_TIMEOUT:-30}
+# the capabilities only silence TCG warnings about host mitigations; nested HV is tshype's mode
+PSERIES=pseries,cap-nested-hv=on,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off
+
+case "$machine" in
+  pseries)
+    args=(-M "$PSERIES" -m 1G -action panic=exit-failure -bios "${image:-build/tshype-pseries.bin}") ;;
+  powernv9|powernv10)
+    args=(-M "$machine" -m 2G -bios "${image:-build/tshype-powernv.bin}") ;;
+  powernv9-skiboot|powernv10-skiboot)
+    timeout_s=${QEMU_TIMEOUT:-120}
+    args=(-M "${machine%-skiboot}" -m 2G -kernel "${image:-build/tshype-powernv.elf}") ;;
+  *)
+    echo "usage: $0 pseries|powernv9|powernv10|powernv9-skiboot|powernv10-skiboot [IMAGE]" >&2
+    exit 2 ;;
+esac
+
+# shellcheck disable=SC2086  # QEMU_EXTRA is a list of options
+exec timeout --foreground -k 5 "$timeout_s" "$QEMU" "${args[@]}" -nographic -no-reboot ${QEMU_EXTRA:-}

@@ -1,0 +1,87 @@
+/**
+ * The platform interface (arch/ppc64/api.ts) for unit tests in Node, where "@platform"
+ * resolves here (test/fake/register-platform.cjs, loaded by .mocharc.json).
+ *
+ * - consoleWrite appends to `consoleBytes`; `consoleText()` reads it back as a string;
+ * - powerOff throws a PowerOff error carrying the status, since it must not return;
+ * - partitions: initPartitioning and preparePartition succeed (and are recorded), runVcpu
+ *   calls the runner a test installs with `setVcpuRunner` (by default: -1, entry refused).
+ * Call `resetPlatform()` in a test's beforeEach.
+ */
+import type { u64 } from 'tsnc';
+import type { Partition } from '../../lpar/partition';
+
+/** Every byte written to the console since the last reset. */
+export const consoleBytes: number[] = [];
+
+/** Thrown by powerOff: the machine would be off now. */
+export class PowerOff extends Error {
+  constructor(readonly status: number) {
+    super(`powerOff(${status})`);
+    this.name = 'PowerOff';
+  }
+}
+
+/** What a test's vCPU runner returns: an interrupt vector, or negative for "entry refused". */
+export type VcpuRunner = (p: Partition, ticks: u64) => number;
+
+/** Calls the partition interface received since the last reset. */
+export const partitionCalls = { initPartitioning: 0, prepared: [] as Partition[], runs: 0 };
+
+const refuseEntry: VcpuRunner = () => -1;
+let vcpuRunner: VcpuRunner = refuseEntry;
+
+/** Make runVcpu call `runner` (it may change p.vcpu as the partition would). */
+export function setVcpuRunner(runner: VcpuRunner): void {
+  vcpuRunner = runner;
+}
+
+/** Forget the console output and partition calls; runVcpu refuses entry again. */
+export function resetPlatform(): void {
+  consoleBytes.length = 0;
+  partitionCalls.initPartitioning = 0;
+  partitionCalls.prepared.length = 0;
+  partitionCalls.runs = 0;
+  vcpuRunner = refuseEntry;
+}
+
+/** The console output as text (one character per byte). */
+export function consoleText(): string {
+  return String.fromCharCode(...consoleBytes);
+}
+
+/** Short platform name for the console banner. */
+export function platformName(): string {
+  return 'fake';
+}
+
+/** Append the first `length` bytes of `bytes` to the captured console output. */
+export function consoleWrite(bytes: Uint8Array, length: number): void {
+  if (!Number.isInteger(length) || length < 0 || length > bytes.length) {
+    throw new RangeError(`consoleWrite: length ${length} outside a ${bytes.length}-byte buffer`);
+  }
+  for (let i = 0; i < length; i++) consoleBytes.push(bytes[i]);
+}
+
+/** Power off: throws PowerOff(status). */
+export function powerOff(status: number): never {
+  throw new PowerOff(status);
+}
+
+/** Record the call; the fake can always run partitions. */
+export function initPartitioning(): boolean {
+  partitionCalls.initPartitioning++;
+  return true;
+}
+
+/** Record the partition; its translation is the identity in Node (no page tables). */
+export function preparePartition(p: Partition): boolean {
+  partitionCalls.prepared.push(p);
+  return true;
+}
+
+/** Run `p` through the installed runner (setVcpuRunner); its result is the exit vector. */
+export function runVcpu(p: Partition, ticks: u64): number {
+  partitionCalls.runs++;
+  return vcpuRunner(p, ticks);
+}

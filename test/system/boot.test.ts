@@ -1,0 +1,240 @@
+/**
+ * System test of the boot skeleton: build the images from the current sources, boot each
+ * platform configuration under QEMU 7.2 and check the console and QEMU's exit status.
+ *
+ *   pseries -bios, powernv9/powernv10 -bios, powernv9/powernv10 as skiboot's payload;
+ *   a root that powers off with status 42 (test/system/roots/panic.ts) on pseries, powernv9
+ *   -bios and skiboot, booted with its BSS pre-filled with junk (QEMU's generic loader) where
+ *   the firmware leaves memory alone, to see the entry code zero it.
+ *
+ * Images go to build/test/system/; QEMU runs through scripts/run-image.sh (its command lines,
+ * each under `timeout`). Builds run two at a time, boots three (skiboot's start-up, ~7 s of
+ * each of its boots, is mostly waiting): about 30 s in all on 2 otherwise idle cores.
+ * Run with `make test-system` (mocha --config test/system/mocharc.json).
+ */
+import { expect } from 'chai';
+import { execFileSync, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const TOP = path.resolve(__dirname, '..', '..');
+const BUILD = 'build/test/system';
+const MiB = 0x100000;
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run a command from the top of the tree; resolves (never rejects) with what it did. */
+function run(cmd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise(resolve => {
+    const child = spawn(cmd, args, { cwd: TOP, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString('latin1'); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString('latin1'); });
+    child.on('error', e => resolve({ status: null, stdout, stderr: stderr + String(e) }));
+    child.on('close', status => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** At most `n` of the functions given to the returned runner run at once. */
+function limiter(n: number): <T>(f: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(f: () => Promise<T>): Promise<T> => {
+    if (active >= n) await new Promise<void>(r => waiting.push(r));
+    active++;
+    try {
+      return await f();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+/** One image: a root file built for one platform under a name. */
+interface Image { name: string; platform: 'pseries' | 'powernv'; root: string }
+const IMAGES: Image[] = [
+  { name: 'tshype', platform: 'pseries', root: 'hv/main.ts' },
+  { name: 'tshype', platform: 'powernv', root: 'hv/main.ts' },
+  { name: 'panic', platform: 'pseries', root: 'test/system/roots/panic.ts' },
+  { name: 'panic', platform: 'powernv', root: 'test/system/roots/panic.ts' },
+];
+
+async function buildImage(img: Image): Promise<void> {
+  const r = await run('bash', ['scripts/build-image.sh', img.platform], { ROOT: img.root, NAME: img.name, BUILD });
+  if (r.status !== 0) throw new Error(`building ${img.name}-${img.platform} failed (${r.status}):\n${r.stderr}${r.stdout}`);
+}
+
+/** scripts/run-image.sh machines and the image each boots. */
+function imageFile(name: string, machine: string): string {
+  if (machine === 'pseries') return `${BUILD}/${name}-pseries.bin`;
+  return `${BUILD}/${name}-powernv.${machine.endsWith('-skiboot') ? 'elf' : 'bin'}`;
+}
+
+const MACHINES = ['pseries', 'powernv9', 'powernv10', 'powernv9-skiboot', 'powernv10-skiboot'];
+const PANIC_MACHINES = ['pseries', 'powernv9', 'powernv9-skiboot'];
+const boots = new Map<string, Promise<Run>>();
+
+/** The boot of image `name` on `machine`, started in before(). */
+function booted(name: string, machine: string): Promise<Run> {
+  const b = boots.get(`${name}@${machine}`);
+  if (!b) throw new Error(`no boot of ${name} on ${machine} was started`);
+  return b;
+}
+
+/** Symbol values from `llvm-readelf -s` output. */
+function symbol(readelf: string, name: string): number {
+  const m = new RegExp(`^\\s*\\d+:\\s+([0-9a-f]+)\\s.*\\s${name.replace(/\./g, '\\.')}$`, 'm').exec(readelf);
+  if (!m) throw new Error(`no symbol ${name}`);
+  return parseInt(m[1], 16);
+}
+
+/**
+ * QEMU options that fill the panic image's BSS with 0xa5 before it starts (the generic
+ * loader), so that the `[hv] bss:` line shows whether the entry code zeroed it.
+ */
+function junkLoader(platform: string): string {
+  const elf = path.join(TOP, `${BUILD}/panic-${platform}.elf`);
+  const syms = execFileSync('llvm-readelf-19', ['-s', '-W', elf], { encoding: 'latin1' });
+  const start = symbol(syms, '__bss_start');
+  const junk = path.join(TOP, `${BUILD}/bss-junk-${platform}.bin`);
+  fs.writeFileSync(junk, Buffer.alloc(symbol(syms, '__bss_end') - start, 0xa5));
+  return `-device loader,file=${junk},addr=0x${start.toString(16)},force-raw=on`;
+}
+
+/** The lines tshype printed (skiboot's own start with a "[  time,level]" stamp). */
+function hvLines(out: string): string[] {
+  return out.split(/\r?\n/).filter(l => l.startsWith('[hv]'));
+}
+
+/** Index of the line of `out` containing `text`, -1 if none. */
+function lineIndex(out: string, text: string): number {
+  return out.split(/\r?\n/).findIndex(l => l.includes(text));
+}
+
+/** A run's output, for failure messages. */
+function show(r: Run): string {
+  return `status ${r.status}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+}
+
+describe('boot: tshype images under QEMU', function () {
+  this.timeout(300_000);
+
+  before(async function () {
+    this.timeout(300_000);
+    const twoAtOnce = limiter(2);
+    await Promise.all(IMAGES.map(img => twoAtOnce(() => buildImage(img))));
+    const threeAtOnce = limiter(3);
+    const start = (name: string, machine: string, env: Record<string, string> = {}): void => {
+      boots.set(`${name}@${machine}`, threeAtOnce(() => run('scripts/run-image.sh', [machine, imageFile(name, machine)], env)));
+    };
+    // the slow skiboot boots first, so the quick ones fill in around them
+    const skibootFirst = (a: string, b: string): number => Number(b.endsWith('-skiboot')) - Number(a.endsWith('-skiboot'));
+    for (const m of [...MACHINES].sort(skibootFirst)) start('tshype', m);
+    for (const m of [...PANIC_MACHINES].sort(skibootFirst)) {
+      // skiboot owns low memory until it starts the payload: no junk there
+      start('panic', m, m.endsWith('-skiboot') ? {} : { QEMU_EXTRA: junkLoader(m === 'pseries' ? 'pseries' : 'powernv') });
+    }
+  });
+
+  it('pseries -bios: banner and device tree through H_PUT_TERM_CHAR, RTAS power-off, exit 0', async () => {
+    const r = await booted('tshype', 'pseries');
+    expect(r.stdout, show(r)).to.equal(
+      '[hv] tshype on pseries\n[hv] device tree at 0x000000003fe00000, powering off\n');
+    expect(r.status, show(r)).to.equal(0);
+  });
+
+  for (const machine of ['powernv9', 'powernv10']) {
+    it(`${machine} -bios: banner and device tree through the LPC UART, IPMI power-off, exit 0`, async () => {
+      const r = await booted('tshype', machine);
+      expect(r.stdout, show(r)).to.equal(
+        '[hv] tshype on powernv\n[hv] device tree at 0x0000000001000000, powering off\n');
+      expect(r.status, show(r)).to.equal(0);
+    });
+  }
+
+  for (const machine of ['powernv9-skiboot', 'powernv10-skiboot']) {
+    it(`${machine}: runs as skiboot's payload, prints through OPAL, OPAL power-off, exit 0`, async () => {
+      const r = await booted('tshype', machine);
+      const out = r.stdout;
+      expect(hvLines(out), show(r)).to.have.length(2);
+      expect(hvLines(out)[0]).to.equal('[hv] tshype on powernv');
+      expect(hvLines(out)[1]).to.match(/^\[hv\] device tree at 0x00000000[0-9a-f]{8}, powering off$/);
+      const started = lineIndex(out, 'INIT: Starting kernel at 0x20010020');
+      const banner = lineIndex(out, '[hv] tshype on powernv');
+      const shutdown = lineIndex(out, 'OPAL: Shutdown request');
+      expect(started, show(r)).to.be.at.least(0);
+      expect(banner, 'banner after skiboot started the payload').to.be.greaterThan(started);
+      expect(shutdown, 'OPAL_CEC_POWER_DOWN after the banner (the entry recorded OPAL)').to.be.greaterThan(banner);
+      expect(r.status, show(r)).to.equal(0);
+    });
+  }
+
+  it('pseries panic: BSS zeroed over junk, marker, ibm,os-term with the marker as message, exit 1', async () => {
+    const r = await booted('panic', 'pseries');
+    expect(hvLines(r.stdout), show(r)).to.deep.equal(
+      ['[hv] panic test on pseries', '[hv] bss: 0 of 256 probe bytes set', '[hv] PANIC: exit status 42']);
+    expect(r.stderr, show(r)).to.contain('OS terminated: [hv] PANIC: exit status 42');
+    expect(r.status, show(r)).to.equal(1);
+  });
+
+  it('powernv9 -bios panic: BSS zeroed over junk, marker before the IPMI power-off (QEMU cannot exit non-zero)', async () => {
+    const r = await booted('panic', 'powernv9');
+    expect(r.stdout, show(r)).to.equal(
+      '[hv] panic test on powernv\n[hv] bss: 0 of 256 probe bytes set\n[hv] PANIC: exit status 42\n');
+    expect(r.status, show(r)).to.equal(0);
+  });
+
+  it('powernv9 skiboot panic: marker through OPAL, then OPAL power-off', async () => {
+    const r = await booted('panic', 'powernv9-skiboot');
+    expect(hvLines(r.stdout), show(r)).to.deep.equal(
+      ['[hv] panic test on powernv', '[hv] bss: 0 of 256 probe bytes set', '[hv] PANIC: exit status 42']);
+    expect(lineIndex(r.stdout, 'OPAL: Shutdown request'), show(r))
+      .to.be.greaterThan(lineIndex(r.stdout, '[hv] PANIC: exit status 42'));
+    expect(r.status, show(r)).to.equal(0);
+  });
+
+  for (const platform of ['pseries', 'powernv']) {
+    it(`${platform} image layout: one segment from 0, all of it below 8 MiB, BSS and stack after the loaded bytes`, async () => {
+      const elf = `${BUILD}/tshype-${platform}.elf`;
+      const r = await run('llvm-readelf-19', ['-S', '-l', '-s', '-W', elf]);
+      expect(r.status, show(r)).to.equal(0);
+      const sections = parseSections(r.stdout).filter(s => s.flags.includes('A'));
+      const loads = r.stdout.split('\n').filter(l => /^\s+LOAD\s/.test(l)).map(l => l.trim().split(/\s+/));
+      expect(loads, 'exactly one PT_LOAD').to.have.length(1);
+      const [, , vaddr, , filesz, memsz] = loads[0].map(x => Number(x));
+      expect(vaddr).to.equal(0);
+      expect(memsz).to.be.at.most(8 * MiB);
+      for (const s of sections) {
+        expect(s.addr + s.size, `${s.name} inside the segment`).to.be.at.most(memsz);
+        if (s.type === 'NOBITS') expect(s.addr, `${s.name} after the loaded bytes`).to.be.at.least(filesz);
+        else expect(s.addr + s.size, `${s.name} loaded`).to.be.at.most(filesz);
+      }
+      expect(sections.map(s => s.name)).to.include.members(['.head', '.text', '.got', '.bss', '.stack']);
+      const bin = fs.statSync(path.join(TOP, `${BUILD}/tshype-${platform}.bin`)).size;
+      expect(bin, '-bios binary = the loaded bytes').to.equal(filesz);
+      const sym = (name: string): number => symbol(r.stdout, name);
+      const bss = sections.find(s => s.name === '.bss')!;
+      expect(sym('__bss_start')).to.equal(bss.addr);
+      expect(sym('__bss_end')).to.equal(bss.addr + bss.size);
+      expect(sym('.TOC.') - 0x8000).to.equal(sections.find(s => s.name === '.got')!.addr);
+    });
+  }
+});
+
+interface Section { name: string; type: string; addr: number; size: number; flags: string }
+
+/** Section headers from `llvm-readelf -S -W`. */
+function parseSections(text: string): Section[] {
+  const out: Section[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^\s*\[\s*\d+\]\s+(\S+)\s+(\S+)\s+([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)\s+[0-9a-f]+\s+([A-Za-z]*)\s/.exec(line);
+    if (m) out.push({ name: m[1], type: m[2], addr: parseInt(m[3], 16), size: parseInt(m[4], 16), flags: m[5] });
+  }
+  return out;
+}
