@@ -14,7 +14,7 @@ import { runAll } from './scheduler';
 import { setTimebaseHz, setWallClock, timebaseHz } from './time';
 import { gateStats } from './gate';
 import { validateSystem, ConfigError } from '../lpar/validate';
-import { LparState, partitions, createPartition, startPartition, Partition } from '../lpar/partition';
+import { CrashReason, LparState, partitions, createPartition, startPartition, Partition } from '../lpar/partition';
 import { fdtAddress, loadPartition, LoadStatus } from '../lpar/loader';
 import { imageAddress, imageSize } from '../lpar/images';
 
@@ -64,7 +64,7 @@ function launch(i: number, baseMiB: number): boolean {
   const cfg = system.partitions[i];
   const p = partitions[i];
   const base: u64 = BigInt.asUintN(64, BigInt(baseMiB) << 20n);
-  if (!createPartition(p, cfg, base)) return false;
+  if (!createPartition(p, cfg, base, timebaseHz / 1000n)) return false;
   if (!preparePartition(p)) { say(p, 'not started: out of page-table memory'); writeLine(''); return false; }
   const image = imageAddress(cfg.program), size = imageSize(cfg.program);
   const loaded = loadPartition(p, image, size);
@@ -93,7 +93,7 @@ function summary(total: u64): void {
     writeString(p.name);
     writeString("' ");
     if (p.state === LparState.Halted) { writeString('halted, status '); writeDecimal(Number(p.haltStatus & 0xffffffffn)); }
-    else if (p.state === LparState.Crashed) writeString('crashed');
+    else if (p.state === LparState.Crashed) writeString(p.crash === CrashReason.TimeLimit ? 'stopped at its time limit' : 'crashed');
     else writeString('not run');
     writeString(', hcalls ');
     writeDecimal(p.hcalls);

@@ -27,6 +27,13 @@ export function handleExit(p: Partition, vector: number): void {
   stop(p, CrashReason.UnexpectedExit, vector);
 }
 
+/** Stop `p` if it has used its CPU time limit; true if it was stopped. */
+export function enforceTimeLimit(p: Partition): boolean {
+  if (p.timeLimitTicks === 0n || p.runTicks < p.timeLimitTicks || !p.runnable()) return false;
+  stop(p, CrashReason.TimeLimit, Exit.Hdec);
+  return true;
+}
+
 function stop(p: Partition, reason: CrashReason, vector: number): void {
   const v = p.vcpu;
   const addr: u64 = reason === CrashReason.StorageViolation ? (vector === Exit.Hdsi ? v.hdar : v.nip) : 0n;
@@ -39,7 +46,7 @@ function stop(p: Partition, reason: CrashReason, vector: number): void {
 export function reportCrash(p: Partition, vector: number): void {
   writeString("[hv] partition '");
   writeString(p.name);
-  writeString("' crashed: ");
+  writeString(p.crash === CrashReason.TimeLimit ? "' stopped: " : "' crashed: ");
   switch (p.crash) {
     case CrashReason.IllegalInstruction: writeString('illegal instruction'); break;
     case CrashReason.StorageViolation:
@@ -47,6 +54,7 @@ export function reportCrash(p: Partition, vector: number): void {
       writeHex(p.crashAddr, 16);
       break;
     case CrashReason.MachineCheck: writeString('machine check'); break;
+    case CrashReason.TimeLimit: writeString('CPU time limit reached'); break;
     default: writeString('unexpected exit');
   }
   writeString(' at nip 0x');

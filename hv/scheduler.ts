@@ -7,7 +7,7 @@
 import { mftb, type u64 } from 'tsnc';
 import { runVcpu } from '@platform';
 import { Partition, partitions } from '../lpar/partition';
-import { handleExit } from './exits';
+import { enforceTimeLimit, handleExit } from './exits';
 import { timebaseHz } from './time';
 
 /** Length of a scheduling round. */
@@ -32,6 +32,7 @@ export function runSlice(p: Partition, slice: u64): void {
     const vector = runVcpu(p, BigInt.asUintN(64, slice - used));
     p.runTicks = BigInt.asUintN(64, p.runTicks + BigInt.asUintN(64, mftb() - t0));
     handleExit(p, vector);
+    if (enforceTimeLimit(p)) break;
   }
 }
 

@@ -45,6 +45,8 @@ export class PartitionConfig {
   label = '';
   /** Devices (Device flags). */
   devices = 0;
+  /** CPU time after which the hypervisor stops the partition, in ms (0: no limit). */
+  timeLimitMs = 0;
   /** Fixed placement: partition memory starts this many MiB into machine memory (-1: placed automatically). */
   baseMiB = -1;
   /** In use: set by SystemConfig.add. */
@@ -85,6 +87,7 @@ export class SystemConfig {
     slot.cpuShare = cpuShare;
     slot.devices = Device.Vty;
     slot.baseMiB = -1;
+    slot.timeLimitMs = 0;
     return slot;
   }
 }

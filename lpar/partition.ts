@@ -24,6 +24,8 @@ export const enum CrashReason {
   StorageViolation = 2,
   MachineCheck = 3,
   UnexpectedExit = 4,
+  /** It used up the CPU time limit of its configuration. */
+  TimeLimit = 5,
 }
 
 /** Longest console line a partition can print before the hypervisor breaks it. */
@@ -63,6 +65,8 @@ export class Partition {
   exits = 0;
   /** Timebase ticks spent running. */
   runTicks: u64 = 0n;
+  /** Run time after which the partition is stopped (timebase ticks; 0: no limit). */
+  timeLimitTicks: u64 = 0n;
 
   constructor(index: number) {
     this.lpid = index + 1;
@@ -81,7 +85,7 @@ export const partitions: Partition[] = pool(MAX_PARTITIONS, Partition);
  * Create a partition from its configuration in an empty slot, with memory at real address
  * `memBase`. Returns false (and changes nothing) unless the slot is Empty.
  */
-export function createPartition(p: Partition, cfg: PartitionConfig, memBase: u64): boolean {
+export function createPartition(p: Partition, cfg: PartitionConfig, memBase: u64, ticksPerMs: u64): boolean {
   if (p.state !== LparState.Empty) return false;
   p.name = cfg.name;
   p.program = cfg.program;
@@ -97,6 +101,7 @@ export function createPartition(p: Partition, cfg: PartitionConfig, memBase: u64
   p.denials = 0;
   p.exits = 0;
   p.runTicks = 0n;
+  p.timeLimitTicks = BigInt.asUintN(64, BigInt(cfg.timeLimitMs) * ticksPerMs);
   p.state = LparState.Created;
   return true;
 }

@@ -8,11 +8,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Program } from '../lpar/config';
 
-/** Program members and values (a const enum is kept as an object by the Node transpile). */
+/** Program members and values (the Node transpile keeps a const enum as an object). */
 function programs(): [string, number][] {
-  const table = Program as unknown as Record<string, number | string>;
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const table = (require('../lpar/config') as { Program: Record<string, number | string> }).Program;
   return Object.entries(table).filter((e): e is [string, number] => typeof e[1] === 'number');
 }
 

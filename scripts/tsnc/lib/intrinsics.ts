@@ -4,8 +4,10 @@
  * tsnc never compiles these bodies. Arguments documented as "constant" must be compile-time
  * constants (literals, const enum members or module constants); tsnc refuses anything else.
  *
- * Physical addresses are real addresses: natively the access is an ordinary load or store
- * (the hypervisor runs with translation off); big-endian, alignment not required.
+ * Physical addresses are real addresses: natively each access is exactly one load or store
+ * instruction of its size (volatile: never merged, split or removed; the hypervisor runs with
+ * translation off), big-endian, and should be naturally aligned (the ISA handles unaligned
+ * cacheable accesses, slowly; cache-inhibited ones take an alignment interrupt).
  */
 import type { u8, u16, u32, u64 } from './index';
 import { host } from './host';

@@ -43,7 +43,7 @@ function load(bytes: number): Lowering {
   const ty = `i${bytes * 8}`;
   return (fl, e) => {
     const p = fl.b.value(`inttoptr i64 ${arg(fl, e, 0)} to ptr`);
-    const raw = fl.b.value(`load ${ty}, ptr ${p}, align 1`);
+    const raw = fl.b.value(`load volatile ${ty}, ptr ${p}, align ${bytes}`);
     return bytes === 8 ? { v: raw, k: U64 } : { v: fl.b.value(`zext ${ty} ${raw} to i64`), k: NUM };
   };
 }
@@ -53,7 +53,7 @@ function store(bytes: number): Lowering {
   return (fl, e) => {
     const p = fl.b.value(`inttoptr i64 ${arg(fl, e, 0)} to ptr`);
     const v = arg(fl, e, 1);
-    fl.b.emit(`store ${ty} ${bytes === 8 ? v : fl.b.value(`trunc i64 ${v} to ${ty}`)}, ptr ${p}, align 1`);
+    fl.b.emit(`store volatile ${ty} ${bytes === 8 ? v : fl.b.value(`trunc i64 ${v} to ${ty}`)}, ptr ${p}, align ${bytes}`);
     return NONE;
   };
 }
