@@ -41,15 +41,19 @@ mkdir -p "$work"
 
 aliases=(--alias "@platform=$arch/$platform/platform.ts")
 config=lpar/configs/$CONFIG.ts
-if [ -f "$config" ]; then aliases+=(--alias "@config=$config")
-elif [ "$CONFIG" != default ]; then echo "$0: no configuration $config" >&2; exit 2; fi
+[ -f "$config" ] || { echo "$0: no configuration $config" >&2; exit 2; }
+aliases+=(--alias "@config=$config")
+# refuse an inconsistent configuration before building anything (file:line: message)
+node -r ./scripts/tsnc/register.cjs scripts/check-config.ts "$config" >/dev/null
 
 # shellcheck disable=SC2086  # TSNC_FLAGS is a list of options
 npx --no-install tsnc compile "$ROOT" "${aliases[@]}" ${TSNC_FLAGS:-} -o "$work/hv.o"
 
 # the partition programs, carried in the image (lpar/images.ts reads their table)
-bash scripts/build-guests.sh >/dev/null
-node -r ./scripts/tsnc/register.cjs scripts/gen-guest-images.ts "$BUILD/guests" "$work/guest-images.S"
+# (platform independent: built once into build/guests; the lock serialises parallel image builds)
+mkdir -p build
+flock build/.guests.lock bash scripts/build-guests.sh >/dev/null
+node -r ./scripts/tsnc/register.cjs scripts/gen-guest-images.ts build/guests "$work/guest-images.S"
 
 objs=()
 for src in "$work/guest-images.S"  "$arch"/common/*.S "$arch/$platform"/*.S; do

@@ -32,12 +32,15 @@ export function describe(cfg: SystemConfig, v: ConfigVerdict): string | undefine
   return `unknown verdict ${v.error}`;
 }
 
-/** The 1-based line of the `add('NAME'` call for a partition, else of `new SystemConfig`. */
-export function lineOf(source: string, name: string | undefined): number {
+/** The 1-based line of partition `index`'s `.add(` call (calls are in order), else of `new SystemConfig`. */
+export function lineOf(source: string, index: number): number {
   const lines = source.split('\n');
-  const pattern = name === undefined ? /new SystemConfig\(/ : new RegExp(`\\.add\\(\\s*['"]${name.replace(/[^A-Za-z0-9-]/g, '.')}['"]`);
-  const i = lines.findIndex(l => pattern.test(l));
-  return i < 0 ? 1 : i + 1;
+  let seen = -1;
+  for (let i = 0; i < lines.length; i++) {
+    if (index >= 0 && /\.add\(/.test(lines[i]) && ++seen === index) return i + 1;
+  }
+  const decl = lines.findIndex(l => /new SystemConfig\(/.test(l));
+  return decl < 0 ? 1 : decl + 1;
 }
 
 /** Check one configuration file; returns the diagnostic or undefined. */
@@ -50,8 +53,7 @@ export function checkConfigFile(file: string): string | undefined {
   const v = validateSystem(mod.system, mod.system.machineMiB);
   const msg = describe(mod.system, v);
   if (msg === undefined) return undefined;
-  const p = v.partition >= 0 ? mod.system.partitions[v.partition] : undefined;
-  return `${file}:${lineOf(fs.readFileSync(abs, 'utf8'), p?.name)}: ${msg}`;
+  return `${file}:${lineOf(fs.readFileSync(abs, 'utf8'), v.partition)}: ${msg}`;
 }
 
 if (require.main === module) {
