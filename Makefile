@@ -4,15 +4,22 @@ NPX := npx --no-install
 TSNC := $(NPX) tsnc
 MOCHA := $(NPX) mocha
 BUILD := build
+MACHINE ?= pseries
+CONFIG ?= default
+FLASH := node scripts/flash/tshype-flash.cjs
+IMAGE_EPOCH := $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/null))
 
-.PHONY: help deps check test test-unit test-conformance run bench bench-compiler porffor-report clean
+.PHONY: help deps check test test-unit test-conformance test-system run demo image verify-image \
+	bench bench-compiler bench-hv porffor-report clean
 
 help:
-	@echo "make test            install missing tools, type-check, unit tests, compiler conformance"
-	@echo "make run             build and run the compiler demo under qemu-ppc64"
-	@echo "make bench           benchmarks (instruction counts under QEMU)"
-	@echo "make bench-compiler  tsnc vs clang -O2, executed instructions per kernel"
+	@echo "make run [MACHINE=pseries|powernv9|powernv10|powernv9-skiboot|powernv10-skiboot] [CONFIG=default|faults]"
+	@echo "                     build the image and boot it under QEMU"
+	@echo "make image [CONFIG=…] build/tshype-pseries.{bin,flash}, build/tshype-powernv.{bin,elf,flash}"
+	@echo "make test            install missing tools; type-check, unit, conformance and system tests"
+	@echo "make bench           benchmarks (instruction counts under QEMU): compiler and hypervisor"
 	@echo "make porffor-report  the conformance programs through porffor (pinned), pass/fail each"
+	@echo "make demo            compile a conformance program and run it under qemu-ppc64"
 	@echo "make check           type-check everything with tsc (strict)"
 
 # Installs apt packages and npm modules only when something is missing.
@@ -28,17 +35,37 @@ test-unit: deps
 test-conformance: deps
 	$(TSNC) conformance test/compiler/programs
 
-test: check test-unit test-conformance
+test-system: deps
+	$(MOCHA) --config test/system/mocharc.json
+
+test: check test-unit test-conformance test-system
 
 run: deps
+	CONFIG=$(CONFIG) bash scripts/build-image.sh $(MACHINE)
+	scripts/run-image.sh $(MACHINE)
+
+image: deps
+	CONFIG=$(CONFIG) bash scripts/build-image.sh pseries
+	CONFIG=$(CONFIG) bash scripts/build-image.sh powernv
+	SOURCE_DATE_EPOCH=$(IMAGE_EPOCH) $(FLASH) pack --machine pseries --kind bios --in $(BUILD)/tshype-pseries.bin --out $(BUILD)/tshype-pseries.flash
+	SOURCE_DATE_EPOCH=$(IMAGE_EPOCH) $(FLASH) pack --machine powernv --kind bios --in $(BUILD)/tshype-powernv.bin --out $(BUILD)/tshype-powernv.flash
+
+verify-image: image
+	$(FLASH) verify --machine pseries $(BUILD)/tshype-pseries.flash
+	$(FLASH) verify --machine powernv $(BUILD)/tshype-powernv.flash
+
+demo: deps
 	@mkdir -p $(BUILD)/demo
 	$(TSNC) build test/compiler/programs/kernel_crc32.ts -o $(BUILD)/demo/crc32.elf
 	qemu-ppc64 $(BUILD)/demo/crc32.elf
 
-bench: bench-compiler
+bench: bench-compiler bench-hv
 
 bench-compiler: deps
 	node scripts/bench/bench-compiler.cjs
+
+bench-hv: deps
+	node scripts/bench/bench-hv.cjs
 
 porffor-report: deps
 	node scripts/porffor-report/report.cjs

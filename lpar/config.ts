@@ -21,6 +21,14 @@ export const enum Program {
   Illegal = 4,
   /** Loads from an address outside its partition. */
   Trespass = 5,
+  /** Benchmark: BENCH_CALLS null hcalls (H_GET_TERM_CHAR) in a loop, then halts. */
+  NullCall = 6,
+  /** Benchmark baseline: the same loop without the `sc 1`. */
+  NullLoop = 7,
+  /** Benchmark: BENCH_SWITCHES H_CONFERs in a loop (each yields to the next partition). */
+  ConferLoop = 8,
+  /** Benchmark baseline: halts at once. */
+  Halt = 9,
 }
 
 /** Virtual devices a partition can have (bit flags). */

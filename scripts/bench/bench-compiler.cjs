@@ -34,8 +34,8 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const KERNEL_DIR = path.join(ROOT, 'test', 'bench', 'compiler');
 const BUILD = path.join(ROOT, 'build', 'bench');
 const OUT = path.join(BUILD, 'compiler');
-const PLUGIN_SRC = path.join(__dirname, 'insn-count.c');
-const PLUGIN = path.join(BUILD, 'libinsn.so');
+const sharedPlugin = require('./plugin.cjs');
+const PLUGIN = sharedPlugin.PLUGIN;
 const CSTART_SRC = path.join(__dirname, 'cstart.c');
 const TSNC_BIN = path.join(ROOT, 'scripts', 'tsnc', 'bin', 'tsnc.cjs');
 
@@ -128,8 +128,7 @@ async function pool(items, n, fn) {
 const rel = p => path.relative(ROOT, p);
 
 async function buildPlugin() {
-  fs.mkdirSync(BUILD, { recursive: true });
-  await must('gcc', ['-shared', '-fPIC', '-O2', '-Wall', '-o', PLUGIN, PLUGIN_SRC], 'building the plugin');
+  sharedPlugin.buildPlugin();
 }
 
 /** The tsnc command line: the package's bin script if present, else npx. */

@@ -42,6 +42,21 @@ hcall:
         std     10, 48(11)
         blr
 
+# u64 noHcall(op, a1 .. a7): exactly what hcall does except `sc 1` (a benchmark baseline).
+        .globl  noHcall
+noHcall:
+        li      3, 0
+        addis   11, 2, hcall_out@toc@ha
+        addi    11, 11, hcall_out@toc@l
+        std     4, 0(11)
+        std     5, 8(11)
+        std     6, 16(11)
+        std     7, 24(11)
+        std     8, 32(11)
+        std     9, 40(11)
+        std     10, 48(11)
+        blr
+
 # u64 hcallOut(i): output register r(4 + i) of the last hcall, i in 0..6.
         .globl  hcallOut
 hcallOut:

@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+// make bench-hv: executed instructions of the hypervisor's hot paths under QEMU, counted with the
+// TCG plugin (scripts/bench/insn-count.c) and `-icount shift=0` (the timebase then follows the
+// instruction count, so every run of the same image executes exactly the same instructions).
+//
+// Per platform, four images are built and booted (lpar/configs/bench-*.ts):
+//   bench-null   one partition making BENCH_CALLS null hcalls (H_GET_TERM_CHAR)
+//   bench-loop   the same loop with the `sc 1` left out (lpar/guests/nullloop.ts)
+//   bench-switch two partitions each making BENCH_SWITCHES H_CONFERs (each ends the slice,
+//                so the scheduler switches to the other partition)
+//   bench-idle   two partitions that halt at once (the boot and shutdown of bench-switch)
+// and the figures are differences of whole runs:
+//   null hcall round trip = (null - loop) / BENCH_CALLS           (guest sc 1 -> hv -> guest)
+//   partition switch      = (switch - idle) / (2 * BENCH_SWITCHES) (hcall, scheduler, the other
+//                                                                   partition entered; the guest
+//                                                                   loop's few instructions too)
+// On pseries the counts are L1 (tshype) plus L2 (partition) instructions: QEMU, the L0
+// hypervisor, is the host and is not counted. Options: MACHINE names (default: pseries powernv9).
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { spawnSync } = require('child_process');
+const { buildPlugin, parseCount } = require('./plugin.cjs');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const BUILD = 'build/bench/hv';
+const CONFIGS = ['bench-null', 'bench-loop', 'bench-switch', 'bench-idle'];
+
+/** BENCH_CALLS and BENCH_SWITCHES, from the guests' own source. */
+function iterations() {
+  const src = fs.readFileSync(path.join(ROOT, 'lpar/guests/bench.ts'), 'utf8');
+  const get = name => Number(new RegExp(`${name} = (\\d+)`).exec(src)[1]);
+  return { calls: BigInt(get('BENCH_CALLS')), switches: BigInt(get('BENCH_SWITCHES')) };
+}
+
+function platformOf(machine) {
+  return machine === 'pseries' ? 'pseries' : 'powernv';
+}
+
+/** Build the image of `config` for `machine`; throws with the build output on failure. */
+function build(machine, config) {
+  const r = spawnSync('bash', ['scripts/build-image.sh', platformOf(machine)], {
+    cwd: ROOT, encoding: 'utf8', env: { ...process.env, CONFIG: config, NAME: config, BUILD },
+  });
+  if (r.status !== 0) throw new Error(`building ${config} for ${machine} failed:\n${r.stdout}${r.stderr}`);
+}
+
+/** Boot `config` on `machine` under the plugin; the instruction count, or a reason it has none. */
+function count(machine, config, plugin) {
+  const image = `${BUILD}/${config}-${platformOf(machine)}.${machine.endsWith('-skiboot') ? 'elf' : 'bin'}`;
+  const r = spawnSync('scripts/run-image.sh', [machine, image], {
+    cwd: ROOT, encoding: 'latin1',
+    env: { ...process.env, QEMU_TIMEOUT: '300', QEMU_EXTRA: `-plugin ${plugin} -d plugin -icount shift=0` },
+  });
+  if (/cannot run partitions/.test(r.stdout)) return { skip: 'the platform cannot run partitions yet' };
+  if (!/halted, status 0/.test(r.stdout)) return { skip: `the benchmark partitions did not halt normally:\n${r.stdout.slice(-600)}` };
+  const n = parseCount(r.stderr);
+  if (n === undefined) return { skip: `no instruction count (exit ${r.status})` };
+  return { n };
+}
+
+function main() {
+  const machines = process.argv.slice(2).length ? process.argv.slice(2) : ['pseries', 'powernv9'];
+  const plugin = buildPlugin();
+  const { calls, switches } = iterations();
+  console.log(`hypervisor benchmarks: instructions executed (plugin, -icount shift=0), ${calls} null hcalls, ${switches} switches per partition`);
+  let failed = false;
+  for (const machine of machines) {
+    const counts = {};
+    let skip;
+    for (const config of CONFIGS) {
+      build(machine, config);
+      const c = count(machine, config, plugin);
+      if (c.skip) { skip = c.skip; break; }
+      counts[config] = c.n;
+    }
+    if (skip) {
+      console.log(`${machine.padEnd(10)} n/a: ${skip}`);
+      failed = failed || !/cannot run partitions/.test(skip);
+      continue;
+    }
+    const hcall = (counts['bench-null'] - counts['bench-loop']) / calls;
+    const sw = (counts['bench-switch'] - counts['bench-idle']) / (2n * switches);
+    console.log(`${machine.padEnd(10)} null hcall round trip: ${hcall} insns   partition switch (H_CONFER): ${sw} insns`);
+    console.log(`${''.padEnd(10)} (runs: ${CONFIGS.map(c => `${c} ${counts[c]}`).join(', ')})`);
+  }
+  if (failed) process.exitCode = 1;
+}
+
+main();
