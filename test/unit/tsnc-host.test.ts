@@ -5,7 +5,8 @@
  */
 import { expect } from 'chai';
 import {
-  load8, load16, load32, load64, store8, store16, store32, store64, mfspr, mtspr, mfmsr, mtmsrd, mftb,
+  load8, load16, load32, load64, store8, store16, store32, store64, mfspr,
+  load16le, load32le, load64le, store16le, store32le, store64le, mtspr, mfmsr, mtmsrd, mftb,
   sync, dcbz, tlbie, asm, trap, pool, clz64, ctz64, popcnt64, bswap16, bswap32, bswap64,
   add64, sub64, mul64, neg64, not64, shl64, rotl64, rotr64, rotl32, rotr32, toI64, toU64, lo32, hi32, make64,
 } from 'tsnc';
@@ -34,6 +35,19 @@ describe('tsnc host intrinsics', () => {
     store16(0x2004n, 0x1234);
     store8(0x2006n, 0x1ff);
     expect(load64(0x2000n)).to.equal(0xdeadbeef1234ff00n);
+  });
+
+  it('load/store le: little-endian accessors reverse the bytes of the big-endian memory', () => {
+    store64le(0x1000n, 0x0102030405060708n);
+    expect(load8(0x1000n)).to.equal(8);
+    expect(load64(0x1000n)).to.equal(0x0807060504030201n);
+    expect(load64le(0x1000n)).to.equal(0x0102030405060708n);
+    expect(load32le(0x1000n)).to.equal(0x05060708);
+    store16le(0x2000n, 0xabcd);
+    expect(load16(0x2000n)).to.equal(0xcdab);
+    expect(load16le(0x2000n)).to.equal(0xabcd);
+    store32le(0x3000n, 0x80000001);
+    expect(load32(0x3000n)).to.equal(0x01000080);
   });
 
   it('load/store: unaligned accesses across a page boundary, unwritten memory reads zero', () => {

@@ -21,6 +21,7 @@ export type i64 = bigint;
 
 export {
   load8, load16, load32, load64, store8, store16, store32, store64,
+  load16le, load32le, load64le, store16le, store32le, store64le,
   ciLoad8, ciLoad16, ciLoad32, ciLoad64, ciStore8, ciStore16, ciStore32, ciStore64,
   mfspr, mtspr, mfmsr, mtmsrd, mftb,
   sync, isync, lwsync, eieio, ptesync,

@@ -29,6 +29,19 @@ export function store32(addr: u64, v: u32): void { host.write(addr, 4, BigInt(v 
 /** std: store a 64-bit value, big-endian */
 export function store64(addr: u64, v: u64): void { host.write(addr, 8, BigInt.asUintN(64, v)); }
 
+/** lhbrx: load a little-endian 16-bit value from a physical address */
+export function load16le(addr: u64): u16 { return bswap16(Number(host.read(addr, 2))); }
+/** lwbrx: load a little-endian 32-bit value from a physical address */
+export function load32le(addr: u64): u32 { return bswap32(Number(host.read(addr, 4))); }
+/** ldbrx: load a little-endian 64-bit value from a physical address */
+export function load64le(addr: u64): u64 { return bswap64(host.read(addr, 8)); }
+/** sthbrx: store the low 16 bits of v, little-endian */
+export function store16le(addr: u64, v: u16): void { host.write(addr, 2, BigInt(bswap16(v & 0xffff))); }
+/** stwbrx: store the low 32 bits of v, little-endian */
+export function store32le(addr: u64, v: u32): void { host.write(addr, 4, BigInt(bswap32(v >>> 0))); }
+/** stdbrx: store a 64-bit value, little-endian */
+export function store64le(addr: u64, v: u64): void { host.write(addr, 8, bswap64(v)); }
+
 /** lbzcix: cache-inhibited byte load (device registers, hypervisor real mode only) */
 export function ciLoad8(addr: u64): u8 { return Number(host.read(addr, 1)); }
 /** lhzcix: cache-inhibited 16-bit load */

@@ -58,6 +58,30 @@ function store(bytes: number): Lowering {
   };
 }
 
+/** Byte-reversed (little-endian) load and store mnemonics by access size. */
+const BR_LOAD: Record<number, string> = { 2: 'lhbrx', 4: 'lwbrx', 8: 'ldbrx' };
+const BR_STORE: Record<number, string> = { 2: 'sthbrx', 4: 'stwbrx', 8: 'stdbrx' };
+
+/**
+ * A little-endian load: one byte-reversed load instruction. Inline asm, because LLVM turns a
+ * branch between a plain and a byte-reversed access into one access of a selected value, with the
+ * swap done in rotates (measured: 2065 against 1862 instructions per nested hcall round trip).
+ */
+function loadLe(bytes: number): Lowering {
+  return (fl, e) => {
+    const v = asmCall(fl, `${BR_LOAD[bytes]} $0, 0, $1`, '=r,r,~{memory}', [arg(fl, e, 0)], true)!;
+    return { v, k: bytes === 8 ? U64 : NUM };
+  };
+}
+
+/** A little-endian store: one byte-reversed store instruction (the value's low bytes). */
+function storeLe(bytes: number): Lowering {
+  return (fl, e) => {
+    asmCall(fl, `${BR_STORE[bytes]} $0, 0, $1`, 'r,r,~{memory}', [arg(fl, e, 1), arg(fl, e, 0)], false);
+    return NONE;
+  };
+}
+
 /** Cache-inhibited load and store mnemonics by access size. */
 const CI_LOAD: Record<number, string> = { 1: 'lbzcix', 2: 'lhzcix', 4: 'lwzcix', 8: 'ldcix' };
 const CI_STORE: Record<number, string> = { 1: 'stbcix', 2: 'sthcix', 4: 'stwcix', 8: 'stdcix' };
@@ -141,6 +165,8 @@ function asmIntrinsic(fl: FunctionLowering, e: ts.CallExpression): Value {
 export const INTRINSICS: ReadonlyMap<string, Lowering> = new Map<string, Lowering>([
   ['load8', load(1)], ['load16', load(2)], ['load32', load(4)], ['load64', load(8)],
   ['store8', store(1)], ['store16', store(2)], ['store32', store(4)], ['store64', store(8)],
+  ['load16le', loadLe(2)], ['load32le', loadLe(4)], ['load64le', loadLe(8)],
+  ['store16le', storeLe(2)], ['store32le', storeLe(4)], ['store64le', storeLe(8)],
   ['ciLoad8', ciLoad(1)], ['ciLoad16', ciLoad(2)], ['ciLoad32', ciLoad(4)], ['ciLoad64', ciLoad(8)],
   ['ciStore8', ciStore(1)], ['ciStore16', ciStore(2)], ['ciStore32', ciStore(4)], ['ciStore64', ciStore(8)],
   ['mfspr', (fl, e) => ({ v: asmCall(fl, `mfspr $0, ${constArg(fl, e, 0, 'the SPR number')}`, '=r,~{memory}', [], true)!, k: U64 })],
