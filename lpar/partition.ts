@@ -28,6 +28,9 @@ export const enum CrashReason {
   TimeLimit = 5,
 }
 
+/** Every hcall class allowed (the gate's default until a policy narrows it). */
+export const ALL_CLASSES = 0x7fffffff;
+
 /** Longest console line a partition can print before the hypervisor breaks it. */
 export const LINE_MAX = 160;
 
@@ -50,7 +53,7 @@ export class Partition {
   crashNip: u64 = 0n;
   crashAddr: u64 = 0n;
   /** Bit (1 << HClass) set for every hcall class the partition may use. */
-  allowedClasses = 0x7fffffff;
+  allowedClasses = ALL_CLASSES;
   readonly vcpu: Vcpu = new Vcpu(0);
   /** The console line being assembled (printed with the `[name] ` prefix at newline). */
   readonly line = new Uint8Array(LINE_MAX);
@@ -94,6 +97,7 @@ export function createPartition(p: Partition, cfg: PartitionConfig, memBase: u64
   p.share = cfg.cpuShare;
   p.haltStatus = 0n;
   p.crash = CrashReason.None;
+  p.allowedClasses = ALL_CLASSES;   // nothing is inherited from an earlier tenant of the slot
   p.lineLength = 0;
   p.processTable = 0n;
   p.gtse = false;

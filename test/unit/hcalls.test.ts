@@ -1,0 +1,267 @@
+/**
+ * The hcall layer in Node: the registration table and its lookup, the gate, dispatch, every
+ * handler's argument checks (bad input gets the PAPR status and changes nothing), and a property
+ * test that random hcalls never throw and never write outside the calling partition's memory.
+ * "@platform" is the fake (test/fake/platform.ts); physical memory is tsnc's host memory.
+ */
+import { expect } from 'chai';
+import { host } from 'tsnc/host';
+import { consoleText, resetPlatform } from '../fake/platform';
+import { HCALLS, H_RTAS, H_TSHYPE_HALT, functionSets, lookupHcall, HClass } from '../../hcalls/table';
+import { dispatchHcall } from '../../hcalls/dispatch';
+import { H } from '../../hcalls/status';
+import { Program, PartitionConfig } from '../../lpar/config';
+import { createPartition, LparState, Partition, partitions, startPartition } from '../../lpar/partition';
+import { realAddress, NO_ADDRESS } from '../../lpar/memory';
+import { RtasToken } from '../../lpar/devtree';
+
+const MEM_BASE = 0x4000000n;          // 64 MiB
+const MEM_SIZE = 0x200000n;           // 2 MiB partition
+const u64 = (n: number | bigint): bigint => BigInt.asUintN(64, BigInt(n));
+
+/** A running partition named `name` in slot 0 with 2 MiB at 64 MiB. */
+function partition(name = 'test'): Partition {
+  const p = partitions[0];
+  p.state = LparState.Empty;   // tests reuse slot 0 whatever state the last test left it in
+  const cfg = new PartitionConfig(0);
+  cfg.name = name;
+  cfg.program = Program.Hello;
+  cfg.memoryMiB = 2;
+  cfg.cpuShare = 50;
+  expect(createPartition(p, cfg, MEM_BASE, 512000n)).to.equal(true);
+  expect(startPartition(p, 0n, 0x1f0000n)).to.equal(true);
+  return p;
+}
+
+/** Make hcall `op` with arguments r4.. from partition p; returns the status (r3, signed). */
+function hcall(p: Partition, op: number | bigint, ...args: (number | bigint)[]): number {
+  const v = p.vcpu;
+  v.gpr[3] = u64(op);
+  for (let i = 0; i < 9; i++) v.gpr[4 + i] = i < args.length ? u64(args[i]) : 0n;
+  dispatchHcall(p, v);
+  return Number(BigInt.asIntN(64, v.gpr[3]));
+}
+
+/** Pack up to 8 ASCII characters big-endian into a register image. */
+function chars(s: string): bigint {
+  let w = 0n;
+  for (let i = 0; i < 8; i++) w = (w << 8n) | BigInt(i < s.length ? s.charCodeAt(i) : 0);
+  return w;
+}
+
+beforeEach(() => {
+  host.reset();
+  resetPlatform();
+});
+
+describe('hcall table', () => {
+  it('lookupHcall: finds every row by its opcode, and opcodes are unique', () => {
+    const seen = new Set<number>();
+    HCALLS.forEach((row, i) => {
+      expect(seen.has(row.opcode), row.name).to.equal(false);
+      seen.add(row.opcode);
+      expect(lookupHcall(u64(row.opcode)), row.name).to.equal(i);
+    });
+  });
+
+  it('lookupHcall: unknown, misaligned and out-of-range opcodes are not found', () => {
+    for (const op of [0n, 4n, 0x59n, 0x1000n, 0x6f04n, 0xf004n, 0x7fffffffn, 0xffffffffffffffffn]) {
+      expect(lookupHcall(op), op.toString(16)).to.equal(-1);
+    }
+  });
+
+  it('functionSets: each advertised set once, in table order, none for unadvertised calls', () => {
+    const out = new Int32Array(16);
+    const n = functionSets(out);
+    const sets = Array.from(out.subarray(0, n), i => HCALLS[i].functionSet);
+    expect(sets).to.deep.equal(['hcall-term', 'hcall-splpar', 'hcall-random', 'hcall-set-mode', 'hcall-tshype']);
+  });
+});
+
+describe('hcall dispatch and gate', () => {
+  it('dispatch: an unknown opcode returns H_FUNCTION and counts the call', () => {
+    const p = partition();
+    expect(hcall(p, 0x4)).to.equal(H.FUNCTION);
+    expect(p.hcalls).to.equal(1);
+  });
+
+  it('gate: a denied class returns H_AUTHORITY and the handler does not run', () => {
+    const p = partition('denied');
+    p.allowedClasses = ~(1 << HClass.Console);
+    expect(hcall(p, 0x58, 0, 2, chars('hi\n'), 0)).to.equal(H.AUTHORITY);
+    expect(hcall(p, 0x58, 0, 3, chars('hi\n'), 0)).to.equal(H.AUTHORITY);
+    expect(consoleText()).to.equal('');
+    expect(p.denials).to.equal(2);
+  });
+});
+
+describe('hcall handlers', () => {
+  it('H_PUT_TERM_CHAR: prints lines with the partition prefix, 16 bytes per call', () => {
+    const p = partition('alpha');
+    expect(hcall(p, 0x58, 0x30000000, 16, chars('hello, w'), chars('orld!\nok'))).to.equal(H.SUCCESS);
+    expect(hcall(p, 0x58, 0, 1, chars('\n'), 0)).to.equal(H.SUCCESS);
+    expect(consoleText()).to.equal('[alpha] hello, world!\n[alpha] ok\n');
+  });
+
+  it('H_PUT_TERM_CHAR: a wrong terminal or more than 16 bytes is H_PARAMETER and prints nothing', () => {
+    const p = partition();
+    expect(hcall(p, 0x58, 0x30000001, 1, chars('x\n'), 0)).to.equal(H.PARAMETER);
+    expect(hcall(p, 0x58, 0, 17, chars('x\n'), 0)).to.equal(H.PARAMETER);
+    expect(hcall(p, 0x58, 0, -1, chars('x\n'), 0)).to.equal(H.PARAMETER);
+    expect(consoleText()).to.equal('');
+  });
+
+  it('H_GET_TERM_CHAR: no input yet, zero characters', () => {
+    const p = partition();
+    p.vcpu.gpr[5] = 0x1234n;
+    expect(hcall(p, 0x54, 0)).to.equal(H.SUCCESS);
+    expect([p.vcpu.gpr[4], p.vcpu.gpr[5], p.vcpu.gpr[6]]).to.deep.equal([0n, 0n, 0n]);
+    expect(hcall(p, 0x54, 7)).to.equal(H.PARAMETER);
+  });
+
+  it('H_CEDE, H_PROD, H_CONFER: set the scheduling flags; a bad processor number is H_PARAMETER', () => {
+    const p = partition();
+    expect(hcall(p, 0xe0)).to.equal(H.SUCCESS);
+    expect(p.vcpu.ceded).to.equal(true);
+    expect(hcall(p, 0xe8, 0)).to.equal(H.SUCCESS);
+    expect(p.vcpu.ceded).to.equal(false);
+    expect(hcall(p, 0xe8, 1)).to.equal(H.PARAMETER);
+    expect(hcall(p, 0xe4, 5)).to.equal(H.PARAMETER);
+    expect(p.vcpu.yielded).to.equal(false);
+    expect(hcall(p, 0xe4, -1)).to.equal(H.SUCCESS);
+    expect(p.vcpu.yielded).to.equal(true);
+  });
+
+  it('H_SET_MODE: interrupt endianness and AIL; bad flags, values and resources change nothing', () => {
+    const p = partition();
+    expect(hcall(p, 0x31c, 1, 4, 0, 0)).to.equal(H.SUCCESS);
+    expect(p.vcpu.littleEndian).to.equal(true);
+    expect(hcall(p, 0x31c, 2, 4, 0, 0)).to.equal(H.UNSUPPORTED_FLAG);
+    expect(hcall(p, 0x31c, 0, 4, 1, 0)).to.equal(H.P3);
+    expect(hcall(p, 0x31c, 0, 4, 0, 1)).to.equal(H.P4);
+    expect(p.vcpu.littleEndian).to.equal(true);
+    expect(hcall(p, 0x31c, 3, 3, 0, 0)).to.equal(H.SUCCESS);
+    expect(p.vcpu.ail).to.equal(3);
+    expect(hcall(p, 0x31c, 2, 3, 0, 0)).to.equal(H.UNSUPPORTED_FLAG);
+    expect(p.vcpu.ail).to.equal(3);
+    expect(hcall(p, 0x31c, 0, 2, 0, 0)).to.equal(H.P2);
+  });
+
+  it('H_RANDOM: 64 bits from darn; a darn failure is H_HARDWARE', () => {
+    const p = partition();
+    host.onAsm('darn $0, 1', () => 0x0123456789abcdefn);
+    expect(hcall(p, 0x300)).to.equal(H.SUCCESS);
+    expect(p.vcpu.gpr[4]).to.equal(0x0123456789abcdefn);
+    host.onAsm('darn $0, 1', () => 0xffffffffffffffffn);
+    expect(hcall(p, 0x300)).to.equal(H.HARDWARE);
+  });
+
+  it('H_REGISTER_PROC_TBL: a radix table inside the partition is registered; bad ones change nothing', () => {
+    const p = partition();
+    const NEW_RADIX_GTSE = 0x18 | 0x4 | 0x1;
+    expect(hcall(p, 0x37c, NEW_RADIX_GTSE, 0x10000, 0, 4)).to.equal(H.SUCCESS);
+    expect(p.processTable).to.equal(0x10004n);
+    expect(p.gtse).to.equal(true);
+    for (const [flags, base, size] of [[0x18 | 0x4, 0x10800, 0], [0x18, 0x10000, 0], [0x18 | 0x4, 0x1ff000, 1],
+      [0x18 | 0x4, MEM_SIZE, 0], [0x18 | 0x4 | 0x20, 0x10000, 0], [0x18 | 0x4, 0x10000, 30]] as number[][]) {
+      expect(hcall(p, 0x37c, flags, base, 0, size), `${flags} ${base} ${size}`).to.equal(H.PARAMETER);
+      expect(p.processTable).to.equal(0x10004n);
+    }
+    expect(hcall(p, 0x37c, 0x10, 0, 0, 0)).to.equal(H.SUCCESS);
+    expect(p.processTable).to.equal(0n);
+  });
+
+  /** Write an RTAS argument buffer at partition address `la`. */
+  function rtasArgs(la: bigint, token: number, nargs: number, nret: number, args: number[]): void {
+    const words = [token, nargs, nret, ...args];
+    words.forEach((w, i) => host.write(MEM_BASE + la + BigInt(4 * i), 4, BigInt(w >>> 0)));
+  }
+
+  it('H_RTAS: display-character prints, get-time-of-day fills eight results', () => {
+    const p = partition('rt');
+    rtasArgs(0x8000n, RtasToken.DisplayCharacter, 1, 1, [0x41, 0x7777]);
+    expect(hcall(p, H_RTAS, 0x8000)).to.equal(H.SUCCESS);
+    expect(host.read(MEM_BASE + 0x8010n, 4)).to.equal(0n);
+    rtasArgs(0x8000n, RtasToken.DisplayCharacter, 1, 1, [0x0a, 0x7777]);
+    hcall(p, H_RTAS, 0x8000);
+    expect(consoleText()).to.equal('[rt] A\n');
+    host.timebase = 512000000n * 86400n + 512000000n * 3661n;   // 1970-01-02 01:01:01
+    rtasArgs(0x9000n, RtasToken.GetTimeOfDay, 0, 8, []);
+    expect(hcall(p, H_RTAS, 0x9000)).to.equal(H.SUCCESS);
+    const ret = (i: number): number => Number(host.read(MEM_BASE + 0x900cn + BigInt(4 * i), 4));
+    expect([ret(0), ret(1), ret(2), ret(3), ret(4), ret(5), ret(6)]).to.deep.equal([0, 1970, 1, 2, 1, 1, 1]);
+  });
+
+  it('H_RTAS: unknown tokens, bad counts and buffers leaving the partition are refused', () => {
+    const p = partition();
+    rtasArgs(0x8000n, 0x7777, 0, 1, []);
+    expect(hcall(p, H_RTAS, 0x8000)).to.equal(H.PARAMETER);
+    expect(Number(BigInt.asIntN(32, host.read(MEM_BASE + 0x800cn, 4)))).to.equal(-3);
+    rtasArgs(0x8000n, RtasToken.DisplayCharacter, 1, 0, [0x41]);
+    expect(hcall(p, H_RTAS, 0x8000)).to.equal(H.PARAMETER);
+    rtasArgs(0x8000n, RtasToken.DisplayCharacter, 17, 1, [0x41]);
+    expect(hcall(p, H_RTAS, 0x8000)).to.equal(H.PARAMETER);
+    rtasArgs(MEM_SIZE - 12n, RtasToken.DisplayCharacter, 1, 1, []);
+    expect(hcall(p, H_RTAS, MEM_SIZE - 12n)).to.equal(H.PARAMETER);
+    expect(hcall(p, H_RTAS, MEM_SIZE)).to.equal(H.PARAMETER);
+    expect(hcall(p, H_RTAS, -8)).to.equal(H.PARAMETER);
+    expect(consoleText()).to.equal('');
+  });
+
+  it('H_RTAS power-off and H_TSHYPE_HALT: halt the partition with its status', () => {
+    const p = partition();
+    rtasArgs(0x8000n, RtasToken.PowerOff, 2, 1, [0, 0]);
+    expect(hcall(p, H_RTAS, 0x8000)).to.equal(H.SUCCESS);
+    expect(p.state).to.equal(LparState.Halted);
+    const q = partition();
+    expect(hcall(q, H_TSHYPE_HALT, 7)).to.equal(H.SUCCESS);
+    expect(q.state).to.equal(LparState.Halted);
+    expect(q.haltStatus).to.equal(7n);
+  });
+});
+
+describe('partition isolation', () => {
+  it('realAddress: only ranges wholly inside the partition translate', () => {
+    const p = partition();
+    expect(realAddress(p, 0n, 1)).to.equal(MEM_BASE);
+    expect(realAddress(p, MEM_SIZE - 8n, 8)).to.equal(MEM_BASE + MEM_SIZE - 8n);
+    expect(realAddress(p, MEM_SIZE - 7n, 8)).to.equal(NO_ADDRESS);
+    expect(realAddress(p, MEM_SIZE, 1)).to.equal(NO_ADDRESS);
+    expect(realAddress(p, 0xfffffffffffffff8n, 16)).to.equal(NO_ADDRESS);
+    expect(realAddress(p, 0n, 0)).to.equal(NO_ADDRESS);
+  });
+
+  it('property: 20,000 random hcalls never throw and never write outside the partition', () => {
+    const p = partition('fuzz');
+    host.onAsm('darn $0, 1', () => 42n);
+    // canaries just below and just above the partition
+    const below = MEM_BASE - 0x1000n, above = MEM_BASE + MEM_SIZE;
+    for (let i = 0n; i < 0x1000n; i += 8n) { host.write(below + i, 8, 0xa5a5a5a5a5a5a5a5n); host.write(above + i, 8, 0x5a5a5a5a5a5a5a5an); }
+    let x = 0x9e3779b97f4a7c15n;
+    const next = (): bigint => { x ^= (x << 13n) & 0xffffffffffffffffn; x ^= x >> 7n; x ^= (x << 17n) & 0xffffffffffffffffn; return x; };
+    const interesting = [0n, 1n, 0xfffn, MEM_SIZE - 4n, MEM_SIZE, MEM_SIZE + 8n, 0xfffffffffffffffcn, 0x30000000n, 16n, 17n];
+    for (let n = 0; n < 20000; n++) {
+      if (p.state !== LparState.Running) {
+        startAgain(p);
+      }
+      const row = HCALLS[Number(next() % BigInt(HCALLS.length))];
+      const op = next() % 8n === 0n ? next() & 0xfffcn : BigInt(row.opcode);
+      const args = Array.from({ length: 6 }, () => (next() % 2n === 0n ? interesting[Number(next() % 10n)] : next()));
+      // sometimes an RTAS buffer with random contents inside the partition
+      if (op === BigInt(H_RTAS) && args[0] < MEM_SIZE - 64n) {
+        for (let i = 0n; i < 64n; i += 4n) host.write(MEM_BASE + args[0] + i, 4, next() % 4n === 0n ? next() & 0x1fn : next() & 0xffffffffn);
+      }
+      expect(() => hcall(p, op, ...args)).to.not.throw();
+    }
+    for (let i = 0n; i < 0x1000n; i += 8n) {
+      expect(host.read(below + i, 8)).to.equal(0xa5a5a5a5a5a5a5a5n);
+      expect(host.read(above + i, 8)).to.equal(0x5a5a5a5a5a5a5a5an);
+    }
+  });
+});
+
+/** Restart a halted partition (same slot, same memory) for the property test. */
+function startAgain(p: Partition): void {
+  p.state = LparState.Created;
+  startPartition(p, 0n, 0x1f0000n);
+}
