@@ -265,3 +265,14 @@ function startAgain(p: Partition): void {
   p.state = LparState.Created;
   startPartition(p, 0n, 0x1f0000n);
 }
+
+describe('hcall documentation', () => {
+  it('docs/hcalls.md is generated from the table and up to date', () => {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { hcallDoc } = require('../../scripts/gen-hcall-doc') as { hcallDoc: () => string };
+    const fs = require('fs') as typeof import('fs');
+    const path = require('path') as typeof import('path');
+    const committed = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'hcalls.md'), 'utf8');
+    expect(committed, 'run: node -r ./scripts/tsnc/register.cjs scripts/gen-hcall-doc.ts > docs/hcalls.md').to.equal(hcallDoc());
+  });
+});
