@@ -10,6 +10,7 @@ import { system } from '@config';
 import { Fdt, FdtStatus, MemRanges, CpuTable } from './fdt';
 import { writeDecimal, writeHex, writeLine, writeString } from './console';
 import { initPagePool, poolFree } from './pages';
+import { freeStart, reservedOverlap, usableMiB } from './memmap';
 import { runAll } from './scheduler';
 import { setTimebaseHz, setWallClock, timebaseHz } from './time';
 import { gateStats } from './gate';
@@ -20,21 +21,19 @@ import { imageAddress, imageSize } from '../lpar/images';
 
 /** The page pool for partition and page tables: [16 MiB, end of the hypervisor's region). */
 const POOL_START_MIB = 16;
+/** The pool starts on this boundary above firmware memory it must skip (the -bios FDT at 16 MiB). */
+const POOL_ALIGN: u64 = 0x10000n;
 /** Most bytes of the firmware's device tree we look at. */
 const FDT_LIMIT = 0x100000;
 
 const fdt = new Fdt();
 const memory = new MemRanges(16);
+/** Firmware memory nothing may overwrite: the device tree itself and the ranges it reserves. */
+const reserved = new MemRanges(32);
 const cpus = new CpuTable(64);
 
-/** Megabytes of memory from real address 0 that partitions may use (below the device tree). */
-function usableMiB(fdtAddr: u64): number {
-  let end: u64 = 0n;
-  for (let i = 0; i < memory.count; i++) {
-    if (memory.base[i] === 0n) end = memory.size[i];
-  }
-  if (fdtAddr > 0n && fdtAddr < end) end = fdtAddr;
-  return Number(end >> 20n);
+function mib(n: number): u64 {
+  return BigInt.asUintN(64, BigInt(n) << 20n);
 }
 
 function readMachine(fdtAddr: u64): boolean {
@@ -46,6 +45,13 @@ function readMachine(fdtAddr: u64): boolean {
     return false;
   }
   fdt.memory(memory);
+  const rs = fdt.reserved(reserved);
+  if (rs !== FdtStatus.Ok || !reserved.add(fdtAddr, BigInt(fdt.totalSize()))) {
+    writeString("[hv] PANIC: cannot read the firmware's reserved memory ranges, status ");
+    writeDecimal(rs);
+    writeLine('');
+    return false;
+  }
   fdt.cpus(cpus);
   if (cpus.count > 0) setTimebaseHz(cpus.timebaseHz[0]);
   setWallClock(0n, mftb());
@@ -57,6 +63,29 @@ function say(p: Partition, what: string): void {
   writeString(p.name);
   writeString("' ");
   writeString(what);
+}
+
+/**
+ * True unless a partition of the placement overlaps firmware-reserved memory (then it says
+ * which, and the configuration must not run: loading would overwrite the firmware).
+ */
+function placementClear(baseMiB: Int32Array): boolean {
+  for (let i = 0; i < system.count; i++) {
+    const cfg = system.partitions[i];
+    const r = reservedOverlap(reserved, mib(baseMiB[i]), mib(cfg.memoryMiB));
+    if (r < 0) continue;
+    writeString("[hv] PANIC: configuration refused for this machine: partition '");
+    writeString(cfg.name);
+    writeString("' at 0x");
+    writeHex(mib(baseMiB[i]), 8);
+    writeString(' overlaps firmware-reserved memory [0x');
+    writeHex(reserved.base[r], 8);
+    writeString(', 0x');
+    writeHex(BigInt.asUintN(64, reserved.base[r] + reserved.size[r]), 8);
+    writeLine(')');
+    return false;
+  }
+  return true;
 }
 
 /** Create, map, load and start partition i of the configuration at `baseMiB`. */
@@ -117,25 +146,27 @@ export function boot(fdtAddr: u64): number {
   writeString(', configuration ');
   writeLine(system.name);
   if (!readMachine(fdtAddr)) return 1;
-  const mib = usableMiB(fdtAddr);
-  const verdict = validateSystem(system, mib);
+  const hvEnd = mib(system.hypervisorMiB);
+  const usable = usableMiB(memory, reserved, hvEnd);
+  const verdict = validateSystem(system, usable);
   if (verdict.error !== ConfigError.Ok) {
     writeString('[hv] PANIC: configuration refused for this machine, error ');
     writeDecimal(verdict.error);
     writeString(' (partition ');
     writeDecimal(verdict.partition + 1);
     writeString(', ');
-    writeDecimal(mib);
+    writeDecimal(usable);
     writeLine(' MiB usable)');
     return 1;
   }
-  initPagePool(BigInt.asUintN(64, BigInt(POOL_START_MIB) << 20n), BigInt.asUintN(64, BigInt(system.hypervisorMiB) << 20n));
+  if (!placementClear(verdict.baseMiB)) return 1;
+  initPagePool(freeStart(reserved, mib(POOL_START_MIB), hvEnd, POOL_ALIGN), hvEnd);
   if (!initPartitioning()) {
     writeLine('[hv] PANIC: this machine cannot run partitions (no partition table)');
     return 1;
   }
   writeString('[hv] ');
-  writeDecimal(mib);
+  writeDecimal(usable);
   writeString(' MiB usable, timebase ');
   writeDecimal(Number(timebaseHz));
   writeString(' Hz, page pool ');

@@ -46,8 +46,17 @@ aliases+=(--alias "@config=$config")
 # refuse an inconsistent configuration before building anything (file:line: message)
 node -r ./scripts/tsnc/register.cjs scripts/check-config.ts "$config" >/dev/null
 
+# a platform's entry-points.ts is a second root: its exports get plain symbols for its assembly
+roots=("$ROOT")
+[ -f "$arch/$platform/entry-points.ts" ] && roots+=("$arch/$platform/entry-points.ts")
 # shellcheck disable=SC2086  # TSNC_FLAGS is a list of options
-npx --no-install tsnc compile "$ROOT" "${aliases[@]}" ${TSNC_FLAGS:-} -o "$work/hv.o"
+npx --no-install tsnc compile "${roots[@]}" "${aliases[@]}" ${TSNC_FLAGS:-} -o "$work/hv.o"
+
+# a platform's asm-offsets.ts (TS constants, e.g. a save-area layout) as asm-offsets.h for its .S
+mkdir -p "$work/include"
+if [ -f "$arch/$platform/asm-offsets.ts" ]; then
+  node -r ./scripts/tsnc/register.cjs scripts/gen-asm-offsets.ts "$arch/$platform/asm-offsets.ts" "$work/include/asm-offsets.h"
+fi
 
 # the partition programs, carried in the image (lpar/images.ts reads their table)
 # (platform independent: built once into build/guests; the lock serialises parallel image builds)
@@ -58,7 +67,7 @@ node -r ./scripts/tsnc/register.cjs scripts/gen-guest-images.ts build/guests "$w
 objs=()
 for src in "$work/guest-images.S"  "$arch"/common/*.S "$arch/$platform"/*.S; do
   obj=$work/$(basename "$(dirname "$src")")-$(basename "$src" .S).o
-  "$CLANG" --target=powerpc64-unknown-linux-gnu -mabi=elfv2 -c "$src" -o "$obj"
+  "$CLANG" --target=powerpc64-unknown-linux-gnu -mabi=elfv2 -I "$work/include" -c "$src" -o "$obj"
   objs+=("$obj")
 done
 

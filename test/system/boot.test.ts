@@ -234,3 +234,147 @@ function parseSections(text: string): Section[] {
   }
   return out;
 }
+
+/**
+ * Partitions on powernv: tshype in hypervisor mode on the bare machine (arch/ppc64/powernv:
+ * partition table and PTCR, LPIDR, LPCR, HDEC, hrfid; vectors.S and switch.S bring a guest
+ * back). The default and fault configurations must behave as on pseries, on POWER9 and
+ * POWER10, as -bios and as skiboot's payload (where OPAL must keep working after tshype took
+ * the partitioning registers and the vectors); an interrupt of the hypervisor itself must be
+ * reported, not lost.
+ */
+describe('powernv partitions: hypervisor mode on the bare machine', function () {
+  this.timeout(300_000);
+  const IMAGES_PNV = [
+    { name: 'pnv-default', config: 'default', root: 'hv/main.ts' },
+    { name: 'pnv-faults', config: 'faults', root: 'hv/main.ts' },
+    { name: 'pnv-hvtrap', config: 'default', root: 'test/system/roots/hv-trap.ts' },
+    { name: 'pnv-overlap', config: 'zz-test-pnv-overlap', root: 'hv/main.ts' },
+  ];
+  /** A partition right above a hypervisor region that ends inside skiboot's first reserved range. */
+  const OVERLAP_CONFIG = "import { Program, SystemConfig } from '../config';\n" +
+    "export const system = new SystemConfig('overlap');\nsystem.hypervisorMiB = 770;\nsystem.add('alpha', Program.Hello, 2, 40);\n";
+  const BIOS = ['powernv9', 'powernv10'];
+  const SKIBOOT = ['powernv9-skiboot', 'powernv10-skiboot'];
+  const runs = new Map<string, Promise<Run>>();
+  const booted = (name: string, machine: string): Promise<Run> => {
+    const b = runs.get(`${name}@${machine}`);
+    if (!b) throw new Error(`no boot of ${name} on ${machine} was started`);
+    return b;
+  };
+  /** The lines of `out` with prefix `[name] `, without the prefix. */
+  const linesOf = (out: string, name: string): string[] =>
+    out.split('\n').filter(l => l.startsWith(`[${name}] `)).map(l => l.slice(name.length + 3));
+
+  before(async function () {
+    this.timeout(300_000);
+    const overlapConfig = path.join(TOP, 'lpar/configs/zz-test-pnv-overlap.ts');
+    fs.writeFileSync(overlapConfig, OVERLAP_CONFIG);
+    const twoAtOnce = limiter(2);
+    try {
+      await Promise.all(IMAGES_PNV.map(img => twoAtOnce(async () => {
+        const r = await run('bash', ['scripts/build-image.sh', 'powernv'], { ROOT: img.root, NAME: img.name, CONFIG: img.config, BUILD });
+        if (r.status !== 0) throw new Error(`building ${img.name} failed (${r.status}):\n${r.stderr}${r.stdout}`);
+      })));
+    } finally {
+      fs.rmSync(overlapConfig, { force: true });
+    }
+    const threeAtOnce = limiter(3);
+    const start = (name: string, machine: string): void => {
+      runs.set(`${name}@${machine}`, threeAtOnce(() => run('scripts/run-image.sh', [machine, imageFile(name, machine)])));
+    };
+    // the slow skiboot boots first, so the quick ones fill in around them
+    for (const m of SKIBOOT) start('pnv-default', m);
+    start('pnv-hvtrap', 'powernv9-skiboot');
+    start('pnv-overlap', 'powernv9-skiboot');
+    for (const m of BIOS) {
+      start('pnv-default', m);
+      start('pnv-faults', m);
+    }
+    start('pnv-hvtrap', 'powernv9');
+  });
+
+  for (const machine of [...BIOS, ...SKIBOOT]) {
+    it(`${machine}: the default partitions print with their prefix and halt, summary, exit 0`, async () => {
+      const r = await booted('pnv-default', machine);
+      const out = r.stdout;
+      expect(linesOf(out, 'alpha'), show(r)).to.deep.equal(
+        ['hello from a tshype partition', 'device tree magic check: 1', '1 + 2 + ... + 100 = 5050', 'goodbye']);
+      expect(linesOf(out, 'beta')).to.include.members(['hcall tour', 'checks: 26', 'failures: 0']);
+      expect(out).to.match(/\[hv\] {3}'alpha' halted, status 0, hcalls \d+/);
+      expect(out).to.match(/\[hv\] {3}'beta' halted, status 0, hcalls \d+/);
+      expect(out).to.not.contain('PANIC');
+      expect(r.status, show(r)).to.equal(0);
+    });
+  }
+
+  for (const machine of BIOS) {
+    it(`${machine}: memory map: partitions from 64 MiB, the page pool past the device tree at 16 MiB`, async () => {
+      const r = await booted('pnv-default', machine);
+      expect(hvLines(r.stdout), show(r)).to.include.members([
+        '[hv] 2048 MiB usable, timebase 512000000 Hz, page pool 49084 KiB',
+        "[hv] partition 'alpha' started: 32 MiB at 0x04000000, share 40%",
+        "[hv] partition 'beta' started: 32 MiB at 0x06000000, share 40%"]);
+      for (const l of r.stdout.split('\n').filter(l => l.length > 0)) expect(l).to.match(/^\[(hv|alpha|beta)\] /);
+    });
+  }
+
+  for (const machine of SKIBOOT) {
+    it(`${machine}: partitions stop below skiboot's reserved memory; OPAL works after the switch (power-off)`, async () => {
+      const r = await booted('pnv-default', machine);
+      expect(hvLines(r.stdout), show(r)).to.include('[hv] 768 MiB usable, timebase 512000000 Hz, page pool 49148 KiB');
+      expect(lineIndex(r.stdout, 'OPAL: Shutdown request'), 'OPAL_CEC_POWER_DOWN after the summary')
+        .to.be.greaterThan(lineIndex(r.stdout, '[hv] gate:'));
+    });
+  }
+
+  it('powernv9-skiboot: a partition placed over skiboot\'s reserved memory is refused, naming the range', async () => {
+    const r = await booted('pnv-overlap', 'powernv9-skiboot');
+    expect(hvLines(r.stdout), show(r)).to.deep.equal([
+      '[hv] tshype on powernv, configuration overlap',
+      "[hv] PANIC: configuration refused for this machine: partition 'alpha' at 0x30200000 overlaps " +
+        'firmware-reserved memory [0x30000000, 0x30600000)',
+      '[hv] PANIC: exit status 1']);
+    expect(r.stdout).to.not.contain('[alpha]');
+  });
+
+  for (const machine of BIOS) {
+    it(`${machine} faults: illegal instruction 0xe40, trespass 0xe00 with the address, runaway stopped by HDEC`, async () => {
+      const r = await booted('pnv-faults', machine);
+      const out = r.stdout;
+      expect(out, show(r)).to.match(/\[hv\] partition 'illegal' crashed: illegal instruction at nip 0x[0-9a-f]{16} \(vector 0xe40\)/);
+      expect(linesOf(out, 'illegal')).to.deep.equal(['about to execute an illegal instruction']);
+      expect(out).to.contain("[hv] partition 'trespass' crashed: access outside its memory to 0x000000003fff0000");
+      expect(out).to.match(/'trespass' crashed: .* \(vector 0xe00\)/);
+      expect(linesOf(out, 'trespass')).to.deep.equal(['reading outside my partition']);
+      expect(out).to.match(/\[hv\] partition 'runaway' stopped: CPU time limit reached .*\(vector 0x980\)/);
+      const stopped = out.indexOf("partition 'runaway' stopped");
+      expect(out.indexOf('[hello] goodbye'), 'hello finished while runaway spun').to.be.within(0, stopped);
+      expect(out.indexOf('[tour] failures: 0'), 'tour finished while runaway spun').to.be.within(0, stopped);
+      const exits = /'runaway' stopped at its time limit, hcalls \d+, exits (\d+)/.exec(out);
+      expect(exits, show(r)).to.not.equal(null);
+      expect(Number(exits![1]), 'preempted by the HDEC many times').to.be.greaterThan(10);
+      expect(out).to.match(/'hello' halted, status 0/);
+      expect(out).to.match(/'tour' halted, status 0/);
+      expect(r.status).to.equal(0);
+    });
+  }
+
+  for (const machine of ['powernv9', 'powernv9-skiboot']) {
+    it(`${machine}: a trap in the hypervisor itself is reported with its address, then a failure power-off`, async () => {
+      const r = await booted('pnv-hvtrap', machine);
+      const lines = hvLines(r.stdout);
+      expect(lines[0], show(r)).to.equal('[hv] hypervisor trap test on powernv');
+      const m = /^\[hv\] PANIC: hypervisor interrupt 0x700 at 0x([0-9a-f]{16}) \(MSR 0x([0-9a-f]{16})\)$/.exec(lines[1] ?? '');
+      expect(m, show(r)).to.not.equal(null);
+      expect(lines[2]).to.equal('[hv] PANIC: exit status 1');
+      const image = fs.readFileSync(path.join(TOP, `${BUILD}/pnv-hvtrap-powernv.bin`));
+      expect(image.readUInt32BE(parseInt(m![1], 16)), 'the reported address holds the trap').to.equal(0x7fe00008);
+      expect(BigInt(`0x${m![2]}`) & 0x1000000000000000n, 'taken in hypervisor state').to.not.equal(0n);
+      if (machine.endsWith('-skiboot')) {
+        expect(lineIndex(r.stdout, 'OPAL: Shutdown request')).to.be.greaterThan(lineIndex(r.stdout, 'PANIC: exit status 1'));
+      }
+      expect(r.status).to.equal(0);
+    });
+  }
+});

@@ -15,9 +15,11 @@
  * The entry point tells the two apart. A payload copies itself to its link address, 0 (the
  * exception vectors must be at real 0 anyway, as HRMOR = 0), then both continue at the link
  * address. The OPAL base and entry are recorded (pnv_opal, zero when booted by -bios), for
- * opalCall and the platform back end.
+ * opalCall and the platform back end, and HSPRG0 is pointed at the CPU's save area, which
+ * the exception vectors (vectors.S, switch.S) need from the first instruction on.
  */
 #include "../common/asm.h"
+#include "asm-offsets.h"
 
 /* POWER9/10 L1 data and instruction cache block size. */
 #define CACHE_LINE      128
@@ -57,8 +59,10 @@ pnv_bios_start:
     b       pnv_record
 
 pnv_secondary_hold:
-    or      %r1, %r1, %r1               /* low SMT priority while spinning */
-    b       pnv_secondary_hold
+    LOAD_ADDR %r11, pnv_secondary_area  /* what a vector would use (switch.S) */
+    mtspr   SPR_HSPRG0, %r11
+1:  or      %r1, %r1, %r1               /* low SMT priority while spinning */
+    b       1b
 
 /*
  * skiboot payload: position-independent until the jump to pnv_relocated. Copy the loaded
@@ -101,7 +105,10 @@ pnv_payload_start:
     mtctr   %r12
     bctr
 
-/* At the link address; r3 = FDT, r8/r9 = OPAL base/entry or 0. */
+/*
+ * At the link address; r3 = FDT, r8/r9 = OPAL base/entry or 0. The exception vectors are in
+ * place from here on (vectors.S, at 0x100): HSPRG0 gets the save area they need (switch.S).
+ */
 pnv_record:
     cmpdi   %r8, 0                      /* OPAL only if both are known */
     beq     1f
@@ -112,6 +119,8 @@ pnv_record:
 2:  LOAD_ADDR %r11, pnv_opal
     std     %r8, 0(%r11)
     std     %r9, 8(%r11)
+    LOAD_ADDR %r11, pnv_cpu_area        /* from now on every vector finds the save area */
+    mtspr   SPR_HSPRG0, %r11
     b       boot_common                 /* common/boot.S: r3 = FDT */
 
 /*

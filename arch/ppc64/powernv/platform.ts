@@ -10,14 +10,16 @@
  * Neither way can carry an exit status to QEMU (it always exits 0), so a non-zero status
  * prints the panic marker first. Facts and addresses: arch/ppc64/README.md.
  *
- * Partitions are not supported here yet (LPIDR, PTCR and the radix partition table, HDEC,
- * hrfid: ref/platform-probes/powernv/pnv.S shows the register values that work).
+ * - partitions: real hypervisor-mode partitioning (partition.ts: PTCR, LPIDR, LPCR, HDEC,
+ *   hrfid; switch.S and vectors.S enter a guest and bring it back). An interrupt of the
+ *   hypervisor itself is reported by entry-points.ts.
  */
 import type { i64, u64 } from 'tsnc';
-import type { Partition } from '../../../lpar/partition';
 import { ciLoad8, ciStore8 } from 'tsnc';
 import { bytesAddress, doublewordsAddress } from '../common/buffers';
 import { PANIC_MARKER_MAX, panicMarker } from '../common/panic';
+
+export { initPartitioning, preparePartition, runVcpu } from './partition';
 
 /** Call OPAL (entry.S): token, then up to three arguments; returns the OPAL status. */
 declare function opalCall(token: number, a0: u64, a1: u64, a2: u64): i64;
@@ -102,21 +104,6 @@ export function powerOff(status: number): never {
   if (opalEntry() !== 0n) opalPowerDown();
   else ipmiPowerDown();
   pnvStopForever();   // the BMC (QEMU) is powering the machine off
-}
-
-/** Partitions are not supported on powernv yet: false, so none are started. */
-export function initPartitioning(): boolean {
-  return false;
-}
-
-/** Partitions are not supported on powernv yet: false. */
-export function preparePartition(_p: Partition): boolean {
-  return false;
-}
-
-/** Partitions are not supported on powernv yet: -1, the partition could not be entered. */
-export function runVcpu(_p: Partition, _ticks: u64): number {
-  return -1;
 }
 
 // ---- with OPAL ---------------------------------------------------------------------------

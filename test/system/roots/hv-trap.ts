@@ -1,0 +1,16 @@
+/**
+ * A third image root for the system test: boots, then executes a `trap` in the hypervisor
+ * itself, as a failed tsnc bounds check would. On powernv the program interrupt (0x700) must
+ * reach the hypervisor's own vector and be reported (`[hv] PANIC: hypervisor interrupt 0x700
+ * at 0x…`, then the exit-status marker), not vanish into unprogrammed vector space.
+ */
+import { trap, type u64 } from 'tsnc';
+import { platformName } from '@platform';
+import { writeLine, writeString } from '../../../hv/console';
+
+/** Image entry point (common/boot.S): announce, then trap. */
+export function hvMain(_fdt: u64): void {
+  writeString('[hv] hypervisor trap test on ');
+  writeLine(platformName());
+  trap();
+}
