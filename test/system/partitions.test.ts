@@ -96,6 +96,15 @@ describe('partitions on pseries (nested)', function () {
     expect(faultsRun.status, show(faultsRun)).to.equal(0);
   });
 
+  it('hypervisor trap: an interrupt of tshype itself is reported and QEMU exits 1', async () => {
+    const env = { ROOT: 'test/system/roots/hv-trap.ts', NAME: 'hvtrap', BUILD };
+    const b = await run('bash', ['scripts/build-image.sh', 'pseries'], env);
+    expect(b.status, show(b)).to.equal(0);
+    const r = await run('scripts/run-image.sh', ['pseries', `${BUILD}/hvtrap-pseries.bin`]);
+    expect(r.stdout, show(r)).to.match(/^\[hv\] hypervisor trap test on pseries\n\[hv\] PANIC: hypervisor interrupt 0x700 at 0x[0-9a-f]{16} \(MSR 0x[0-9a-f]{16}\)\n/);
+    expect(r.status, show(r)).to.equal(1);
+  });
+
   it('build: an invalid configuration is refused with file:line: message and nothing is built', async () => {
     const file = path.join(TOP, 'lpar/configs/zz-test-broken.ts');
     fs.writeFileSync(file, "import { Program, SystemConfig } from '../config';\nexport const system = new SystemConfig('broken');\nsystem.add('one', Program.Hello, 32, 50);\nsystem.add('one', Program.Hello, 32, 50);\n");
