@@ -13,32 +13,13 @@
  * Run with `make test-system` (mocha --config test/system/mocharc.json).
  */
 import { expect } from 'chai';
-import { execFileSync, spawn } from 'child_process';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { Run, TOP, run, show } from './helpers';
 
-const TOP = path.resolve(__dirname, '..', '..');
 const BUILD = 'build/test/system';
 const MiB = 0x100000;
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Run a command from the top of the tree; resolves (never rejects) with what it did. */
-function run(cmd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise(resolve => {
-    const child = spawn(cmd, args, { cwd: TOP, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString('latin1'); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString('latin1'); });
-    child.on('error', e => resolve({ status: null, stdout, stderr: stderr + String(e) }));
-    child.on('close', status => resolve({ status, stdout, stderr }));
-  });
-}
 
 /** At most `n` of the functions given to the returned runner run at once. */
 function limiter(n: number): <T>(f: () => Promise<T>) => Promise<T> {
@@ -117,10 +98,6 @@ function lineIndex(out: string, text: string): number {
   return out.split(/\r?\n/).findIndex(l => l.includes(text));
 }
 
-/** A run's output, for failure messages. */
-function show(r: Run): string {
-  return `status ${r.status}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
-}
 
 describe('boot: tshype images under QEMU', function () {
   this.timeout(300_000);

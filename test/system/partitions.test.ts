@@ -6,28 +6,11 @@
  * and a corrupted copy is refused.
  */
 import { expect } from 'chai';
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { Run, TOP, run, show } from './helpers';
 
-const TOP = path.resolve(__dirname, '..', '..');
 const BUILD = 'build/test/partitions';
-
-interface Run { status: number | null; stdout: string; stderr: string }
-
-function run(cmd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise(resolve => {
-    const child = spawn(cmd, args, { cwd: TOP, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString('latin1'); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString('latin1'); });
-    child.on('close', status => resolve({ status, stdout, stderr }));
-  });
-}
-
-function show(r: Run): string {
-  return `status ${r.status}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
-}
 
 /** Build the pseries image of a configuration under its own name and boot it. */
 async function bootConfig(config: string): Promise<Run> {

@@ -24,6 +24,24 @@
     ori     \reg, \reg, (\val)@l
 .endm
 
+/* r2 = this image's TOC pointer, computed PC-relative: right wherever the image runs at its
+ * link address, whatever r2 held (clobbers r12 and LR). */
+.macro LOAD_TOC
+    bl      1f
+1:  mflr    %r12
+    addis   %r2, %r12, (.TOC. - 1b)@ha
+    addi    %r2, %r2, (.TOC. - 1b)@l
+.endm
+
+/* r1 = the top of the stack area ending at `top` (a TOC-addressable symbol), with a terminating
+ * frame of `frame` bytes whose back chain is 0 (clobbers r0; needs r2). */
+.macro STACK_AT top, frame
+    addis   %r1, %r2, \top@toc@ha
+    addi    %r1, %r1, \top@toc@l
+    li      %r0, 0
+    stdu    %r0, -\frame(%r1)
+.endm
+
 /* The link-time address of a symbol of the image (all of it is linked below 2 GiB). */
 .macro LOAD_ADDR reg, sym
     lis     \reg, (\sym)@ha

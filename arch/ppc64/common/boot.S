@@ -28,10 +28,7 @@ boot_common:
     mr      %r31, %r3                   /* FDT: callee-saved across tsnc.init */
 
     /* TOC pointer, computed PC-relative (correct at the link address, which is where we run). */
-    bl      1f
-1:  mflr    %r12
-    addis   %r2, %r12, (.TOC. - 1b)@ha
-    addi    %r2, %r2, (.TOC. - 1b)@l
+    LOAD_TOC
 
     /* Zero the BSS (16-byte aligned bounds, see image.ld), a doubleword at a time: ~130k
      * stores when tsnc's 1 MiB arena is present, a fraction of a millisecond under TCG. */

@@ -218,14 +218,8 @@ pnv_hypervisor_interrupt:
     bne-    pnv_stop
     li      %r11, 1
     std     %r11, SA_IN_PANIC(%r13)
-    bl      1f
-1:  mflr    %r12
-    addis   %r2, %r12, (.TOC. - 1b)@ha
-    addi    %r2, %r2, (.TOC. - 1b)@l
-    addis   %r1, %r2, pnv_panic_stack_top@toc@ha
-    addi    %r1, %r1, pnv_panic_stack_top@toc@l
-    li      %r0, 0
-    stdu    %r0, -64(%r1)
+    LOAD_TOC
+    STACK_AT pnv_panic_stack_top, 64
     ld      %r3, SA_VECTOR(%r13)
     ld      %r4, SA_NIP(%r13)
     ld      %r5, SA_MSR(%r13)

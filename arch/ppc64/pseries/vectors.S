@@ -354,10 +354,7 @@ pseries_vectors:                        /* placed at 0x200 by image.ld */
     .text
     .balign 4
 pseries_interrupt:
-    bl      1f
-1:  mflr    %r12
-    addis   %r2, %r12, (.TOC. - 1b)@ha
-    addi    %r2, %r2, (.TOC. - 1b)@l
+    LOAD_TOC
     addis   %r10, %r2, in_interrupt@toc@ha
     addi    %r10, %r10, in_interrupt@toc@l
     ld      %r9, 0(%r10)
@@ -365,10 +362,7 @@ pseries_interrupt:
     bne     2f
     li      %r9, 1
     std     %r9, 0(%r10)
-    addis   %r1, %r2, interrupt_stack_top@toc@ha
-    addi    %r1, %r1, interrupt_stack_top@toc@l
-    li      %r0, 0
-    stdu    %r0, -48(%r1)
+    STACK_AT interrupt_stack_top, 48
     mr      %r3, %r11
     mfsrr0  %r4
     mfsrr1  %r5

@@ -110,6 +110,19 @@ function foldBinary(comp: Compilation, e: ts.BinaryExpression): Const | undefine
   return undefined;
 }
 
+/** Fold a comparison of two numbers or two bigints (JS compares both kinds the same way). */
+function foldCompare(op: ts.SyntaxKind, x: number | bigint, y: number | bigint): Const | undefined {
+  switch (op) {
+    case K.LessThanToken: return { value: x < y, kind: BOOL };
+    case K.LessThanEqualsToken: return { value: x <= y, kind: BOOL };
+    case K.GreaterThanToken: return { value: x > y, kind: BOOL };
+    case K.GreaterThanEqualsToken: return { value: x >= y, kind: BOOL };
+    case K.EqualsEqualsEqualsToken: return { value: x === y, kind: BOOL };
+    case K.ExclamationEqualsEqualsToken: return { value: x !== y, kind: BOOL };
+  }
+  return undefined;
+}
+
 function foldNumber(op: ts.SyntaxKind, x: number, y: number, e: ts.BinaryExpression): Const | undefined {
   switch (op) {
     case K.PlusToken: return num(x + y);
@@ -125,14 +138,8 @@ function foldNumber(op: ts.SyntaxKind, x: number, y: number, e: ts.BinaryExpress
     case K.LessThanLessThanToken: return num(x << y);
     case K.GreaterThanGreaterThanToken: return num(x >> y);
     case K.GreaterThanGreaterThanGreaterThanToken: return num(x >>> y);
-    case K.LessThanToken: return { value: x < y, kind: BOOL };
-    case K.LessThanEqualsToken: return { value: x <= y, kind: BOOL };
-    case K.GreaterThanToken: return { value: x > y, kind: BOOL };
-    case K.GreaterThanEqualsToken: return { value: x >= y, kind: BOOL };
-    case K.EqualsEqualsEqualsToken: return { value: x === y, kind: BOOL };
-    case K.ExclamationEqualsEqualsToken: return { value: x !== y, kind: BOOL };
   }
-  return undefined;
+  return foldCompare(op, x, y);
 }
 
 /** A `/` whose quotient is immediately made an integer: `(a / b) | 0`, `>>> 0`, Math.trunc/floor. */
@@ -164,14 +171,8 @@ function foldBigint(op: ts.SyntaxKind, x: bigint, y: bigint, kind: Kind): Const 
     case K.CaretToken: return big(x ^ y);
     case K.LessThanLessThanToken: return y < 0n || y > 1024n ? undefined : big(x << y);
     case K.GreaterThanGreaterThanToken: return y < 0n ? undefined : big(x >> y);
-    case K.LessThanToken: return { value: x < y, kind: BOOL };
-    case K.LessThanEqualsToken: return { value: x <= y, kind: BOOL };
-    case K.GreaterThanToken: return { value: x > y, kind: BOOL };
-    case K.GreaterThanEqualsToken: return { value: x >= y, kind: BOOL };
-    case K.EqualsEqualsEqualsToken: return { value: x === y, kind: BOOL };
-    case K.ExclamationEqualsEqualsToken: return { value: x !== y, kind: BOOL };
   }
-  return undefined;
+  return foldCompare(op, x, y);
 }
 
 function foldCall(comp: Compilation, e: ts.CallExpression): Const | undefined {
