@@ -29,6 +29,10 @@ export const enum Program {
   ConferLoop = 8,
   /** Benchmark baseline: halts at once. */
   Halt = 9,
+  /** sHype test: makes a call of a class its label may not use, reports the status, halts. */
+  Denied = 10,
+  /** sHype test: reads the audit log through the hypervisor and prints what it found. */
+  Auditor = 11,
 }
 
 /** Virtual devices a partition can have (bit flags). */
@@ -76,6 +80,8 @@ export class SystemConfig {
   hypervisorMiB = 64;
   /** Machine memory the configuration is meant for, in MiB (QEMU -m); checked again at boot. */
   machineMiB = 1024;
+  /** The sHype policy built into the image: shype/policies/<policy>.pol ("" for none). */
+  policy = '';
 
   constructor(name: string) {
     this.name = name;

@@ -59,13 +59,22 @@ if [ -f "$arch/$platform/asm-offsets.ts" ]; then
 fi
 
 # the partition programs, carried in the image (lpar/images.ts reads their table)
+# the configuration's sHype policy, compiled and carried in the image (shype/policies/<name>.pol)
+policy=$(node -r ./scripts/tsnc/register.cjs -e "process.stdout.write(require('./$config').system.policy)")
+if [ -n "$policy" ]; then
+  npx --no-install tshype policy compile "shype/policies/$policy.pol" -o "$work/policy.bin"
+  node -r ./scripts/tsnc/register.cjs scripts/gen-blob.ts policyBlob "$work/policy.bin" "$work/policy-blob.S"
+else
+  node -r ./scripts/tsnc/register.cjs scripts/gen-blob.ts policyBlob - "$work/policy-blob.S"
+fi
+
 # (platform independent: built once into build/guests; the lock serialises parallel image builds)
 mkdir -p build
 flock build/.guests.lock bash scripts/build-guests.sh >/dev/null
 node -r ./scripts/tsnc/register.cjs scripts/gen-guest-images.ts build/guests "$work/guest-images.S"
 
 objs=()
-for src in "$work/guest-images.S"  "$arch"/common/*.S "$arch/$platform"/*.S; do
+for src in "$work/guest-images.S" "$work/policy-blob.S"  "$arch"/common/*.S "$arch/$platform"/*.S; do
   obj=$work/$(basename "$(dirname "$src")")-$(basename "$src" .S).o
   "$CLANG" --target=powerpc64-unknown-linux-gnu -mabi=elfv2 -I "$work/include" -c "$src" -o "$obj"
   objs+=("$obj")
