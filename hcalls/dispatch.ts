@@ -13,6 +13,7 @@ import { hRandom, hSetMode } from './mode';
 import { hRegisterProcTbl } from './translation';
 import { hRtas } from './rtas';
 import { hHalt } from './lifecycle';
+import { hAuditRead } from './audit';
 
 /** Run the handler of a table row. */
 function invoke(handler: Handler, p: Partition, v: Vcpu): number {
@@ -27,6 +28,7 @@ function invoke(handler: Handler, p: Partition, v: Vcpu): number {
     case Handler.RegisterProcTbl: return hRegisterProcTbl(p, v);
     case Handler.Rtas: return hRtas(p, v);
     case Handler.Halt: return hHalt(p, v);
+    case Handler.AuditRead: return hAuditRead(p, v);
   }
   return H.FUNCTION;
 }

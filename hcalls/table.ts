@@ -38,10 +38,13 @@ export const enum Handler {
   RegisterProcTbl = 7,
   Rtas = 8,
   Halt = 9,
+  AuditRead = 10,
 }
 
 /** tshype's private hcall: halt the calling partition with the status in r4. */
 export const H_TSHYPE_HALT = 0x6f00;
+/** tshype's private hcall: read the sHype audit log (needs the ReadAudit role). */
+export const H_TSHYPE_AUDIT_READ = 0x6f04;
 /** QEMU/KVM's private RTAS hcall, kept so that a guest's RTAS stub works unchanged. */
 export const H_RTAS = 0xf000;
 
@@ -74,6 +77,7 @@ export const HCALLS: HcallRow[] = [
   new HcallRow(0x31c, 'H_SET_MODE', Handler.SetMode, HClass.Platform, 'hcall-set-mode'),
   new HcallRow(0x37c, 'H_REGISTER_PROC_TBL', Handler.RegisterProcTbl, HClass.Memory, ''),
   new HcallRow(H_TSHYPE_HALT, 'H_TSHYPE_HALT', Handler.Halt, HClass.Lifecycle, 'hcall-tshype'),
+  new HcallRow(H_TSHYPE_AUDIT_READ, 'H_TSHYPE_AUDIT_READ', Handler.AuditRead, HClass.Lifecycle, 'hcall-tshype'),
   new HcallRow(H_RTAS, 'H_RTAS', Handler.Rtas, HClass.Rtas, ''),
 ];
 
@@ -81,15 +85,19 @@ export const HCALLS: HcallRow[] = [
 
 /** PAPR opcodes are multiples of 4 below 0x1000; tshype's are 0x6f00..0x6ffc, QEMU's RTAS 0xf000. */
 const PAPR_LIMIT = 0x1000;
-const SLOTS = new Int16Array(PAPR_LIMIT / 4 + 2);
+const TSHYPE_BASE = 0x6f00;
+const TSHYPE_SLOTS = 64;
 const SLOT_TSHYPE = PAPR_LIMIT / 4;
-const SLOT_RTAS = PAPR_LIMIT / 4 + 1;
+const SLOT_RTAS = SLOT_TSHYPE + TSHYPE_SLOTS;
+const SLOTS = new Int16Array(SLOT_RTAS + 1);
 
 /** The lookup slot of an opcode, or -1 for opcodes no row can have. */
 function slotOf(opcode: u64): number {
   if ((opcode & 3n) !== 0n) return -1;
   if (opcode < BigInt(PAPR_LIMIT)) return Number(opcode >> 2n);
-  if (opcode === BigInt(H_TSHYPE_HALT)) return SLOT_TSHYPE;
+  if (opcode >= BigInt(TSHYPE_BASE) && opcode < BigInt(TSHYPE_BASE + 4 * TSHYPE_SLOTS)) {
+    return SLOT_TSHYPE + Number(BigInt.asUintN(64, opcode - BigInt(TSHYPE_BASE)) >> 2n);
+  }
   if (opcode === BigInt(H_RTAS)) return SLOT_RTAS;
   return -1;
 }

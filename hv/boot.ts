@@ -15,7 +15,8 @@ import { runAll } from './scheduler';
 import { setTimebaseHz, setWallClock, timebaseHz } from './time';
 import { gateStats } from './gate';
 import { validateSystem, ConfigError } from '../lpar/validate';
-import { CrashReason, LparState, partitions, createPartition, startPartition, Partition } from '../lpar/partition';
+import { CrashReason, LparState, partitions, createPartition, destroyPartition, startPartition, Partition } from '../lpar/partition';
+import { admitStart, initSecurity, labelOf, securityActive, securitySummary } from './security';
 import { fdtAddress, loadPartition, LoadStatus } from '../lpar/loader';
 import { imageAddress, imageSize } from '../lpar/images';
 
@@ -93,7 +94,16 @@ function launch(i: number, baseMiB: number): boolean {
   const cfg = system.partitions[i];
   const p = partitions[i];
   const base: u64 = BigInt.asUintN(64, BigInt(baseMiB) << 20n);
-  if (!createPartition(p, cfg, base, timebaseHz / 1000n)) return false;
+  const ssidref = labelOf(cfg.label);
+  if (securityActive() && ssidref === 0) {
+    writeString("[hv] partition '");
+    writeString(cfg.name);
+    writeString("' refused: its label '");
+    writeString(cfg.label);
+    writeLine("' is not in the policy");
+    return false;
+  }
+  if (!createPartition(p, cfg, base, timebaseHz / 1000n, ssidref)) return false;
   if (!preparePartition(p)) { say(p, 'not started: out of page-table memory'); writeLine(''); return false; }
   const image = imageAddress(cfg.program), size = imageSize(cfg.program);
   const loaded = loadPartition(p, image, size);
@@ -101,6 +111,10 @@ function launch(i: number, baseMiB: number): boolean {
     say(p, 'not started: cannot load its program, status ');
     writeDecimal(loaded);
     writeLine('');
+    return false;
+  }
+  if (!admitStart(p)) {
+    destroyPartition(p);
     return false;
   }
   startPartition(p, 0n, fdtAddress(p));
@@ -172,9 +186,11 @@ export function boot(fdtAddr: u64): number {
   writeString(' Hz, page pool ');
   writeDecimal(Number(poolFree() >> 10n));
   writeLine(' KiB');
+  if (!initSecurity()) return 1;
   for (let i = 0; i < system.count; i++) launch(i, verdict.baseMiB[i]);
   const t0 = mftb();
   runAll();
   summary(BigInt.asUintN(64, mftb() - t0));
+  securitySummary();
   return 0;
 }

@@ -8,6 +8,7 @@ import { mftb, type u64 } from 'tsnc';
 import { runVcpu } from '@platform';
 import { Partition, partitions } from '../lpar/partition';
 import { enforceTimeLimit, handleExit } from './exits';
+import { releasePartition } from './security';
 import { timebaseHz } from './time';
 
 /** Length of a scheduling round. */
@@ -34,6 +35,7 @@ export function runSlice(p: Partition, slice: u64): void {
     handleExit(p, vector);
     if (enforceTimeLimit(p)) break;
   }
+  if (!p.runnable()) releasePartition(p);   // halted or crashed in this slice: its types stop running
 }
 
 /** True while some partition can run. */

@@ -53,7 +53,7 @@ export class PartitionConfig {
   memoryMiB = 0;
   /** CPU entitlement: percent of one processor's time (1..100). */
   cpuShare = 0;
-  /** Security label (an sHype label name; "" until the policy issue gives labels meaning). */
+  /** sHype label: a label name of the configuration's policy (defaults to the partition's name). */
   label = '';
   /** Devices (Device flags). */
   devices = 0;
@@ -96,6 +96,7 @@ export class SystemConfig {
     this.count++;
     slot.used = true;
     slot.name = name;
+    slot.label = name;   // the sHype label defaults to the partition's name
     slot.program = program;
     slot.memoryMiB = memoryMiB;
     slot.cpuShare = cpuShare;

@@ -40,6 +40,8 @@ export class Partition {
   readonly lpid: number;
   state: LparState = LparState.Empty;
   name = '';
+  /** sHype label (ssidref in the active policy; 0 without a policy). */
+  ssidref = 0;
   program: Program = Program.Hello;
   /** Real address and size of the partition's memory; its logical address 0 is memBase. */
   memBase: u64 = 0n;
@@ -88,9 +90,10 @@ export const partitions: Partition[] = pool(MAX_PARTITIONS, Partition);
  * Create a partition from its configuration in an empty slot, with memory at real address
  * `memBase`. Returns false (and changes nothing) unless the slot is Empty.
  */
-export function createPartition(p: Partition, cfg: PartitionConfig, memBase: u64, ticksPerMs: u64): boolean {
+export function createPartition(p: Partition, cfg: PartitionConfig, memBase: u64, ticksPerMs: u64, ssidref: number): boolean {
   if (p.state !== LparState.Empty) return false;
   p.name = cfg.name;
+  p.ssidref = ssidref;
   p.program = cfg.program;
   p.memBase = memBase;
   p.memSize = BigInt.asUintN(64, BigInt(cfg.memoryMiB) << 20n);

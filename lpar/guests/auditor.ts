@@ -14,8 +14,8 @@ const MAX_RECORDS: u64 = 64n;
 export function guestMain(_fdt: u64): u64 {
   for (let i = 0; i < 50; i++) hcall(H_CEDE, 0n, 0n, 0n, 0n, 0n, 0n, 0n);
   const st = hcall(H_TSHYPE_AUDIT_READ, BUFFER, MAX_RECORDS, 0n, 0n, 0n, 0n, 0n);
+  const n = Math.min(Number(hcallOut(0n) & 0xffn), Number(MAX_RECORDS));   // read before the next hcall
   printNumber('audit read status: ', Number(BigInt.asIntN(64, st)));
-  const n = Number(hcallOut(0n));
   printNumber('audit records: ', n);
   for (let i = 0; i < n; i++) {
     const dw1 = load64(BigInt.asUintN(64, BUFFER + BigInt(16 * i) + 8n));

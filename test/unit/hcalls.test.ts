@@ -28,7 +28,7 @@ function partition(name = 'test'): Partition {
   cfg.program = Program.Hello;
   cfg.memoryMiB = 2;
   cfg.cpuShare = 50;
-  expect(createPartition(p, cfg, MEM_BASE, 512000n)).to.equal(true);
+  expect(createPartition(p, cfg, MEM_BASE, 512000n, 0)).to.equal(true);
   expect(startPartition(p, 0n, 0x1f0000n)).to.equal(true);
   return p;
 }
@@ -65,7 +65,7 @@ describe('hcall table', () => {
   });
 
   it('lookupHcall: unknown, misaligned and out-of-range opcodes are not found', () => {
-    for (const op of [0n, 4n, 0x59n, 0x1000n, 0x6f04n, 0xf004n, 0x7fffffffn, 0xffffffffffffffffn]) {
+    for (const op of [0n, 4n, 0x59n, 0x1000n, 0x6f08n, 0x6f02n, 0x7000n, 0xf004n, 0x7fffffffn, 0xffffffffffffffffn]) {
       expect(lookupHcall(op), op.toString(16)).to.equal(-1);
     }
   });

@@ -23,7 +23,7 @@ function make(i: number, name: string, share: number, limitMs = 0): Partition {
   cfg.memoryMiB = 2;
   cfg.cpuShare = share;
   cfg.timeLimitMs = limitMs;
-  createPartition(p, cfg, BigInt(0x4000000 + i * 0x200000), 512000n);
+  createPartition(p, cfg, BigInt(0x4000000 + i * 0x200000), 512000n, 0);
   startPartition(p, 0n, 0n);
   return p;
 }
