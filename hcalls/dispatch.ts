@@ -13,7 +13,7 @@ import { hRandom, hSetMode } from './mode';
 import { hRegisterProcTbl } from './translation';
 import { hRtas } from './rtas';
 import { hHalt } from './lifecycle';
-import { hAuditRead } from './audit';
+import { hAuditRead, hPolicyReload } from './shype';
 
 /** Run the handler of a table row. */
 function invoke(handler: Handler, p: Partition, v: Vcpu): number {
@@ -29,6 +29,7 @@ function invoke(handler: Handler, p: Partition, v: Vcpu): number {
     case Handler.Rtas: return hRtas(p, v);
     case Handler.Halt: return hHalt(p, v);
     case Handler.AuditRead: return hAuditRead(p, v);
+    case Handler.PolicyReload: return hPolicyReload(p, v);
   }
   return H.FUNCTION;
 }

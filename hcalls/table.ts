@@ -39,12 +39,15 @@ export const enum Handler {
   Rtas = 8,
   Halt = 9,
   AuditRead = 10,
+  PolicyReload = 11,
 }
 
 /** tshype's private hcall: halt the calling partition with the status in r4. */
 export const H_TSHYPE_HALT = 0x6f00;
 /** tshype's private hcall: read the sHype audit log (needs the ReadAudit role). */
 export const H_TSHYPE_AUDIT_READ = 0x6f04;
+/** tshype's private hcall: replace the sHype policy (needs the ReloadPolicy role). */
+export const H_TSHYPE_POLICY_RELOAD = 0x6f08;
 /** QEMU/KVM's private RTAS hcall, kept so that a guest's RTAS stub works unchanged. */
 export const H_RTAS = 0xf000;
 
@@ -78,6 +81,7 @@ export const HCALLS: HcallRow[] = [
   new HcallRow(0x37c, 'H_REGISTER_PROC_TBL', Handler.RegisterProcTbl, HClass.Memory, ''),
   new HcallRow(H_TSHYPE_HALT, 'H_TSHYPE_HALT', Handler.Halt, HClass.Lifecycle, 'hcall-tshype'),
   new HcallRow(H_TSHYPE_AUDIT_READ, 'H_TSHYPE_AUDIT_READ', Handler.AuditRead, HClass.Lifecycle, 'hcall-tshype'),
+  new HcallRow(H_TSHYPE_POLICY_RELOAD, 'H_TSHYPE_POLICY_RELOAD', Handler.PolicyReload, HClass.Lifecycle, 'hcall-tshype'),
   new HcallRow(H_RTAS, 'H_RTAS', Handler.Rtas, HClass.Rtas, ''),
 ];
 

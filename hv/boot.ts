@@ -16,7 +16,7 @@ import { setTimebaseHz, setWallClock, timebaseHz } from './time';
 import { gateStats } from './gate';
 import { validateSystem, ConfigError } from '../lpar/validate';
 import { CrashReason, LparState, partitions, createPartition, destroyPartition, startPartition, Partition } from '../lpar/partition';
-import { admitStart, initSecurity, labelOf, securityActive, securitySummary } from './security';
+import { admitStart, forgetPartition, initSecurity, labelOf, securityActive, securitySummary } from './security';
 import { fdtAddress, loadPartition, LoadStatus } from '../lpar/loader';
 import { imageAddress, imageSize } from '../lpar/images';
 
@@ -114,6 +114,7 @@ function launch(i: number, baseMiB: number): boolean {
     return false;
   }
   if (!admitStart(p)) {
+    forgetPartition(p);
     destroyPartition(p);
     return false;
   }

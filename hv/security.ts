@@ -13,11 +13,12 @@ import { decide } from '../shype/decide';
 import { NO_OBJECT, Op, allows, ruleOf, decision } from '../shype/ops';
 import {
   PolicyStatus, cwCommit, cwConflictMessage, cwPrepare, cwRelease, labelByName, labelCount, loadPolicy,
-  policyNameBytes, nameBytes, ruleDescriptionBytes, ruleLine,
+  policyNameBytes, nameBytes, ruleDescriptionBytes, ruleLine, reloadPolicy, reloadFailure,
 } from '../shype/policy';
 import { count as auditCount, lost as auditLost, opOf, subjectOf, decisionOf, record } from '../shype/audit';
-import { totalHits, totalMisses } from '../shype/cache';
-import type { Partition } from '../lpar/partition';
+import { invalidateAll, invalidateSubject, totalHits, totalMisses } from '../shype/cache';
+import { MAX_PARTITIONS } from '../lpar/config';
+import { Partition, partitions } from '../lpar/partition';
 import { writeDecimal, writeLine, writeString } from './console';
 
 /** The policy's descriptor { address, size } (scripts/gen-blob.ts; size 0: no policy). */
@@ -97,6 +98,48 @@ export function admitStart(p: Partition): boolean {
   writeDecimal(ruleOf(refused));
   writeLine('');
   return false;
+}
+
+/** Partition `p`'s slot is emptied: no cached decision about its label may outlive it. */
+export function forgetPartition(p: Partition): void {
+  if (active && p.ssidref !== 0) invalidateSubject(p.ssidref);
+}
+
+const running = new Uint16Array(MAX_PARTITIONS);
+const mapped = new Uint16Array(MAX_PARTITIONS);
+const runningSlot = new Int32Array(MAX_PARTITIONS);
+
+/**
+ * Replace the policy with the binary at real address `addr` (`size` bytes): build it, replay the
+ * running partitions' labels against it, then swap — or refuse and change nothing. On success
+ * the running partitions get their labels' new ssidrefs and the decision cache is emptied.
+ * Returns the PolicyStatus (Ok on success); prints the outcome.
+ */
+export function replacePolicy(by: Partition, addr: u64, size: number): PolicyStatus {
+  let n = 0;
+  for (let i = 0; i < partitions.length; i++) {
+    if (partitions[i].runnable()) { running[n] = partitions[i].ssidref; runningSlot[n] = i; n++; }
+  }
+  const st = reloadPolicy(addr, size, running, n, mapped);
+  writeString("[hv] sHype: policy reload by '");
+  writeString(by.name);
+  if (st !== PolicyStatus.Ok) {
+    writeString("' refused, status ");
+    writeDecimal(st);
+    if (st === PolicyStatus.ReplayConflict || st === PolicyStatus.ReplayUnknownLabel) {
+      writeString(" (running partition '");
+      writeString(partitions[runningSlot[reloadFailure()]].name);
+      writeString("')");
+    }
+    writeLine('; the active policy is unchanged');
+    return st;
+  }
+  for (let i = 0; i < n; i++) partitions[runningSlot[i]].ssidref = mapped[i];
+  invalidateAll();
+  writeString("': now '");
+  writeBytes(policyNameBytes(text));
+  writeLine("'");
+  return st;
 }
 
 /** Partition `p` stopped (halted or crashed): its types no longer count as running. */

@@ -1,0 +1,53 @@
+/**
+ * sHype management calls (tshype's private calls, "hcall-tshype"), each allowed only to a label
+ * holding the matching role:
+ *
+ *   H_TSHYPE_AUDIT_READ     r4 = partition address of a buffer, r5 = most records it holds
+ *                           -> r4 = records copied (oldest first, AUDIT_RECORD_DWORDS
+ *                           doublewords each, shype/audit.ts)
+ *   H_TSHYPE_POLICY_RELOAD  r4 = partition address of a compiled policy, r5 = its size in bytes
+ *                           -> H_SUCCESS, or H_PARAMETER (invalid policy) / H_RESOURCE (the
+ *                           running partitions do not fit it) with nothing changed
+ */
+import { store64 } from 'tsnc';
+import { admitOperation, replacePolicy } from '../hv/security';
+import { PolicyStatus } from '../shype/policy';
+import { realAddress, NO_ADDRESS } from '../lpar/memory';
+import type { Partition } from '../lpar/partition';
+import type { Vcpu } from '../lpar/vcpu';
+import { AUDIT_CAPACITY, AUDIT_RECORD_DWORDS, count, serialize } from '../shype/audit';
+import { NO_OBJECT, Op } from '../shype/ops';
+import { H } from './status';
+
+const records = new BigUint64Array(AUDIT_CAPACITY * AUDIT_RECORD_DWORDS);
+
+/** H_TSHYPE_AUDIT_READ(buffer r4, max records r5). */
+export function hAuditRead(p: Partition, v: Vcpu): number {
+  if (!admitOperation(p, Op.ReadAudit, NO_OBJECT)) return H.AUTHORITY;
+  const max = v.gpr[5];
+  if (max === 0n || max > BigInt(AUDIT_CAPACITY)) return H.PARAMETER;
+  const n = Math.min(count(), Number(max));
+  const bytes = 8 * AUDIT_RECORD_DWORDS * Math.max(n, 1);
+  const ra = realAddress(p, v.gpr[4], bytes);
+  if (ra === NO_ADDRESS) return H.PARAMETER;
+  const copied = serialize(0, records, n);
+  for (let i = 0; i < copied * AUDIT_RECORD_DWORDS; i++) store64(BigInt.asUintN(64, ra + BigInt(8 * i)), records[i]);
+  v.gpr[4] = BigInt(copied);
+  return H.SUCCESS;
+}
+
+/** Largest policy accepted from a partition (the compiled examples are a few hundred bytes). */
+const MAX_POLICY_BYTES = 0x10000;
+
+/** H_TSHYPE_POLICY_RELOAD(policy r4, size r5). */
+export function hPolicyReload(p: Partition, v: Vcpu): number {
+  if (!admitOperation(p, Op.ReloadPolicy, NO_OBJECT)) return H.AUTHORITY;
+  const size = v.gpr[5];
+  if (size === 0n || size > BigInt(MAX_POLICY_BYTES)) return H.PARAMETER;
+  const ra = realAddress(p, v.gpr[4], Number(size));
+  if (ra === NO_ADDRESS) return H.PARAMETER;
+  const st = replacePolicy(p, ra, Number(size));
+  if (st === PolicyStatus.Ok) return H.SUCCESS;
+  if (st === PolicyStatus.ReplayConflict || st === PolicyStatus.ReplayUnknownLabel || st === PolicyStatus.Busy) return H.RESOURCE;
+  return H.PARAMETER;
+}
