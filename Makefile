@@ -10,7 +10,7 @@ FLASH := node scripts/flash/tshype-flash.cjs
 IMAGE_EPOCH := $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/null))
 
 .PHONY: help deps check test test-unit test-conformance test-system run demo image verify-image \
-	bench bench-compiler bench-hv porffor-report clean
+	bench bench-compiler bench-hv bench-shype porffor-report clean
 
 help:
 	@echo "make run [MACHINE=pseries|powernv9|powernv10|powernv9-skiboot|powernv10-skiboot] [CONFIG=default|faults]"
@@ -59,13 +59,16 @@ demo: deps
 	$(TSNC) build test/compiler/programs/kernel_crc32.ts -o $(BUILD)/demo/crc32.elf
 	qemu-ppc64 $(BUILD)/demo/crc32.elf
 
-bench: bench-compiler bench-hv
+bench: bench-compiler bench-hv bench-shype
 
 bench-compiler: deps
 	node scripts/bench/bench-compiler.cjs
 
 bench-hv: deps
 	node scripts/bench/bench-hv.cjs
+
+bench-shype: deps
+	node test/bench/shype/measure.cjs
 
 porffor-report: deps
 	node scripts/porffor-report/report.cjs

@@ -106,6 +106,17 @@ function main() {
     console.log(`${machine.padEnd(10)} null hcall round trip: ${show(hcall)} insns   partition switch (H_CONFER): ${show(sw)} insns`);
     console.log(`${''.padEnd(10)} (${icount(machine) ? '-icount shift=0; ' : 'host-clock timebase; '}runs: ${CONFIGS.map(c => `${c} ${counts[c].join('/')}`).join(', ')})`);
   }
+  // sHype: the gate's decision-cache hit rate over the default configuration's run (pseries)
+  build('pseries', 'default');
+  const r = spawnSync('scripts/run-image.sh', ['pseries', `${BUILD}/default-pseries.bin`], { cwd: ROOT, encoding: 'latin1' });
+  const m = /\[hv\] sHype: (\d+) decisions, (\d+) cache hits, (\d+) misses/.exec(r.stdout);
+  if (m) {
+    const rate = (100 * Number(m[2])) / Number(m[1]);
+    console.log(`sHype gate over the default configuration (pseries): ${m[1]} decisions, ${m[2]} cache hits, ${m[3]} misses: hit rate ${rate.toFixed(1)}%`);
+  } else {
+    console.log('sHype gate over the default configuration: no decision summary in the output');
+    failed = true;
+  }
   if (failed) process.exitCode = 1;
 }
 
