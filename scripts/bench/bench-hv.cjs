@@ -106,6 +106,18 @@ function main() {
     console.log(`${machine.padEnd(10)} null hcall round trip: ${show(hcall)} insns   partition switch (H_CONFER): ${show(sw)} insns`);
     console.log(`${''.padEnd(10)} (${icount(machine) ? '-icount shift=0; ' : 'host-clock timebase; '}runs: ${CONFIGS.map(c => `${c} ${counts[c].join('/')}`).join(', ')})`);
   }
+  // sHype: what a gate decision adds to each null hcall (a decision-cache hit) on pseries
+  build('pseries', 'bench-null');
+  build('pseries', 'bench-null-shype');
+  const plain = count('pseries', 'bench-null', plugin), gated = count('pseries', 'bench-null-shype', plugin);
+  if (plain.n !== undefined && gated.n !== undefined) {
+    console.log(`sHype gate decision (cache hit) per hcall, pseries: ${(Number(gated.n - plain.n) / Number(calls)).toFixed(1)} insns ` +
+      `(null hcall with the bench policy ${gated.n}, without a policy ${plain.n})`);
+  } else {
+    console.log(`sHype gate decision: n/a (${plain.skip || gated.skip})`);
+    failed = true;
+  }
+
   // sHype: the gate's decision-cache hit rate over the default configuration's run (pseries)
   build('pseries', 'default');
   const r = spawnSync('scripts/run-image.sh', ['pseries', `${BUILD}/default-pseries.bin`], { cwd: ROOT, encoding: 'latin1' });
