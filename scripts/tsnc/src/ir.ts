@@ -69,7 +69,9 @@ export class FunctionBuilder {
   jump(label: string): void { if (!this.terminated) this.terminate(`br label %${label}`); }
   /** A stack slot in the entry block. */
   alloca(ty: string, name: string): string {
-    const p = `%${name.replace(/[^A-Za-z0-9_.]/g, '_')}.${this.tmp++}`;
+    // `v.` keeps variables apart from block labels (then.3, ok.7, …): LLVM names values and blocks
+    // in one namespace, so a variable called `ok` must not become %ok.7
+    const p = `%v.${name.replace(/[^A-Za-z0-9_]/g, '_')}.${this.tmp++}`;
     this.allocas.push(`  ${p} = alloca ${ty}, align 8`);
     return p;
   }

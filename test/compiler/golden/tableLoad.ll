@@ -1,8 +1,8 @@
 define internal i64 @golden.tableLoad(i64 %a0) #0 {
 entry:
-  %i.0 = alloca i64, align 8
-  store i64 %a0, ptr %i.0
-  %t1 = load i64, ptr %i.0
+  %v.i.0 = alloca i64, align 8
+  store i64 %a0, ptr %v.i.0
+  %t1 = load i64, ptr %v.i.0
   %t2 = icmp ult i64 %t1, 16
   br i1 %t2, label %ok.1, label %trap.0, !prof !0
 ok.1:

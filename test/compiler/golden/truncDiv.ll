@@ -1,11 +1,11 @@
 define internal i64 @golden.truncDiv(i64 %a0, i64 %a1) #0 {
 entry:
-  %a.0 = alloca i64, align 8
-  %b.1 = alloca i64, align 8
-  store i64 %a0, ptr %a.0
-  store i64 %a1, ptr %b.1
-  %t2 = load i64, ptr %a.0
-  %t3 = load i64, ptr %b.1
+  %v.a.0 = alloca i64, align 8
+  %v.b.1 = alloca i64, align 8
+  store i64 %a0, ptr %v.a.0
+  store i64 %a1, ptr %v.b.1
+  %t2 = load i64, ptr %v.a.0
+  %t3 = load i64, ptr %v.b.1
   %t4 = icmp eq i64 %t3, 0
   %t5 = select i1 %t4, i64 1, i64 %t3
   %t6 = sdiv i64 %t2, %t5
