@@ -81,7 +81,7 @@ const TABLE = new Uint32Array([
 ]);
 
 /** Number of implemented commands. */
-export const COMMAND_COUNT = TABLE.length / ROW;
+export const COMMAND_COUNT = (TABLE.length / ROW) | 0;
 
 /** The row index of command code cc, or -1 if it is not implemented. */
 export function findCommand(cc: number): number {
