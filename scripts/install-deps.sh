@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what `make` needs on Debian bookworm when it is missing: the LLVM 19 toolchain, QEMU
-# (user mode for compiled test programs, system mode for the hypervisor), ppc64 binutils and dtc
-# from apt, then the npm packages from the lockfile (npm ci). Idempotent and quiet when all is there.
+# (user mode for compiled test programs, system mode for the hypervisor), ppc64 binutils, dtc,
+# tpm2-tools with the mssim TCTI and swtpm (the vTPM interop test and bench-vtpm) from apt, then
+# the npm packages from the lockfile (npm ci). Idempotent and quiet when all is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,10 +12,18 @@ declare -A NEED=(
   [qemu-ppc64]=qemu-user [qemu-system-ppc64]=qemu-system-ppc
   [powerpc64-linux-gnu-as]=binutils-powerpc64-linux-gnu [dtc]=device-tree-compiler
   [gcc]=gcc
+  [tpm2_startup]=tpm2-tools [swtpm]=swtpm [swtpm_setup]=swtpm-tools
+)
+# Debian package -> a file it installs (a glob), for packages that provide no command
+declare -A NEED_FILE=(
+  [libtss2-tcti-mssim0]='/usr/lib/*/libtss2-tcti-mssim.so.0'
 )
 missing=()
 for cmd in "${!NEED[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${NEED[$cmd]}")
+done
+for pkg in "${!NEED_FILE[@]}"; do
+  compgen -G "${NEED_FILE[$pkg]}" >/dev/null || dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   pkgs=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')

@@ -1,15 +1,19 @@
 /**
- * The tshype command line: `tshype policy compile FILE -o OUT` and
- * `tshype policy explain FILE --subject A --object B --op OP [--running A,B]`.
- * main() returns the exit status: 0 done, 1 policy refused, 2 usage or I/O error.
+ * The tshype command line: `tshype policy compile FILE -o OUT`,
+ * `tshype policy explain FILE --subject A --object B --op OP [--running A,B]` and
+ * `tshype vtpm serve --port P [--state FILE] [--measure FILE]...` (vtpm-serve.ts).
+ * main() returns the exit status: 0 done, 1 policy refused (or the TPM not opened), 2 usage or
+ * I/O error; for `vtpm serve`, 0 means the server is starting and the process lives on with it.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { compilePolicy, isBinaryPolicy } from './policy-compiler';
 import { explain, loadIntoEngine } from './explain';
+import { SERVE_USAGE, vtpmServe } from './vtpm-serve';
 
 const USAGE = `usage: tshype policy compile FILE -o OUT
-       tshype policy explain FILE --subject LABEL --object LABEL|-|none --op OP [--running LABEL,...]`;
+       tshype policy explain FILE --subject LABEL --object LABEL|-|none --op OP [--running LABEL,...]
+       ${SERVE_USAGE}`;
 
 type Out = (s: string) => void;
 
@@ -81,6 +85,11 @@ function explainCmd(args: string[], out: Out, err: Out): number {
 export function main(args: string[], out: Out = s => console.log(s), err: Out = s => console.error(s)): number {
   if (args[0] === 'policy' && args[1] === 'compile') return compile(args.slice(2), out, err);
   if (args[0] === 'policy' && args[1] === 'explain') return explainCmd(args.slice(2), out, err);
+  if (args[0] === 'vtpm' && args[1] === 'serve') {
+    // loaded only here: the TPM engine is large, and the policy commands do not need it
+    const { openEngine } = require('./vtpm-engine') as typeof import('./vtpm-engine');
+    return vtpmServe(args.slice(2), openEngine, out, err);
+  }
   err(USAGE);
   return 2;
 }
