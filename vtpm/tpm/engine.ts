@@ -32,9 +32,9 @@ const CMD_PLACEHOLDER = new Uint8Array(1);
 const C = new Cmd(CMD_PLACEHOLDER, CMD_PLACEHOLDER);
 const AUTH_READER = new Reader(CMD_PLACEHOLDER);
 
-/** Write a header-only error response; returns its length. */
+/** Write a header-only error response (tag TPM_ST_RSP_COMMAND for TPM_RC_BAD_TAG); returns its length. */
 function errorResponse(rsp: Uint8Array, rc: number): number {
-  putU16(rsp, 0, St.NO_SESSIONS);
+  putU16(rsp, 0, rc === Rc.BAD_TAG ? St.RSP_COMMAND : St.NO_SESSIONS);
   putU32(rsp, 2, HEADER);
   putU32(rsp, 6, rc);
   return HEADER;

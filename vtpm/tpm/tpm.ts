@@ -96,6 +96,8 @@ export const RC_N_SHIFT = 8;
 
 /** Structure tags (TPM_ST). */
 export const enum St {
+  /** the response tag of TPM_RC_BAD_TAG (TPM 1.2 compatible) */
+  RSP_COMMAND = 0x00c4,
   NULL = 0x8000,
   NO_SESSIONS = 0x8001,
   SESSIONS = 0x8002,
