@@ -1,5 +1,6 @@
 /** TPM2_PCR_Extend, TPM2_PCR_Read, TPM2_PCR_Reset (Part 3, section 22). Rules per PCR: pcr.ts. */
 import { Cmd, endOfParams } from "./cmd";
+import { PCR_SAVED, voidSavedState } from "./cmd-startup";
 import { TpmInstance } from "./instance";
 import { PcrSelection, extendPcr, pcrAllowed, readPcrSelection, writePcrSelection } from "./pcr";
 import { Alg, DIGEST_SIZE, PCR_COUNT, Rc, Rh } from "./tpm";
@@ -27,6 +28,7 @@ export function cmdPcrExtend(tpm: TpmInstance, c: Cmd): number {
   if (count === 1) {
     extendPcr(tpm, pcr, DIGEST, 0);
     tpm.pcrUpdateCounter++;
+    if (pcr < PCR_SAVED && tpm.hasSavedPcrs) voidSavedState(tpm);
   }
   return 0;
 }

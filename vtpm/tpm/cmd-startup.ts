@@ -19,7 +19,7 @@ import { DIGEST_SIZE, PCR_COUNT, Rc, SU_CLEAR, SU_STATE } from "./tpm";
 /** The PCR the hypervisor's launch measurements go to. */
 export const LAUNCH_PCR = 17;
 /** PCRs 0..PCR_SAVED-1 are preserved by Shutdown(STATE) / Startup(STATE). */
-const PCR_SAVED = 16;
+export const PCR_SAVED = 16;
 
 /** Flush every transient object and session (TPM Reset, Restart, Resume, power-on). */
 export function flushVolatile(tpm: TpmInstance): void {
@@ -68,6 +68,16 @@ export function cmdStartup(tpm: TpmInstance, c: Cmd): number {
   tpm.lastShutdown = -1;
   tpm.started = true;
   return 0;
+}
+
+/**
+ * A state-saved PCR changed after Shutdown(STATE): the snapshot no longer matches the PCRs, so
+ * the shutdown stops being orderly (the next Startup(STATE) is refused, Startup(CLEAR) is a Reset).
+ */
+export function voidSavedState(tpm: TpmInstance): void {
+  tpm.hasSavedPcrs = false;
+  tpm.savedPcrs.fill(0);
+  tpm.lastShutdown = -1;
 }
 
 export function cmdShutdown(tpm: TpmInstance, c: Cmd): number {
