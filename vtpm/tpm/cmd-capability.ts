@@ -6,6 +6,7 @@
 import { Cmd, endOfParams, rcParam } from "./cmd";
 import { COMMAND_COUNT, findCommand, rowAttributes } from "./commands";
 import { MAX_CONTEXT_BLOB } from "./cmd-context";
+import { PCR_SAVED } from "./cmd-startup";
 import { handleType } from "./entity";
 import { MAX_NV_INDICES, MAX_OBJECTS, MAX_SESSIONS, TpmInstance } from "./instance";
 import { Writer } from "./marshal";
@@ -266,7 +267,8 @@ function writePcrs(w: Writer): void {
   w.u8(0xff);
 }
 
-// TPM_PT_PCR tags: 0x01..0x05 extend at locality 0..4, 0x06..0x0a reset at locality 0..4
+// TPM_PT_PCR tags: 0x00 TPM_PT_PCR_SAVE, then TPM_PT_PCR_EXTEND_Ln = 1 + 2n and
+// TPM_PT_PCR_RESET_Ln = 2 + 2n for localities n = 0..4
 function writePcrProperties(w: Writer, first: number, count: number): void {
   const moreAt = w.pos;
   w.u8(0);
@@ -274,17 +276,21 @@ function writePcrProperties(w: Writer, first: number, count: number): void {
   const countAt = w.pos;
   w.u32(0);
   let n = 0;
-  for (let tag = first < 1 ? 1 : first; tag <= 0x0a; tag++) {
+  for (let tag = first; tag <= 0x0a; tag++) {
     if (n === count) {
       w.buf[moreAt] = 1;
       break;
     }
-    const reset = tag >= 6;
-    const loc = reset ? tag - 6 : tag - 1;
     let mask = 0;
-    for (let i = 0; i < PCR_COUNT; i++) {
-      const m = reset ? PCR_RESET_LOCALITIES[i] : PCR_EXTEND_LOCALITIES[i];
-      if ((m & (1 << loc)) !== 0) mask = mask | (1 << i);
+    if (tag === 0) {
+      mask = (1 << PCR_SAVED) - 1;
+    } else {
+      const reset = (tag & 1) === 0;
+      const loc = (tag - 1) >>> 1;
+      for (let i = 0; i < PCR_COUNT; i++) {
+        const m = reset ? PCR_RESET_LOCALITIES[i] : PCR_EXTEND_LOCALITIES[i];
+        if ((m & (1 << loc)) !== 0) mask = mask | (1 << i);
+      }
     }
     w.u32(tag);
     w.u8(PCR_SELECT_SIZE);
