@@ -329,7 +329,14 @@ export function cmdGetCapability(tpm: TpmInstance, c: Cmd): number {
   const w = c.w;
   switch (cap) {
     case Cap.ALGS: writeAlgs(w, property, n); return 0;
-    case Cap.HANDLES: writeHandles(tpm, w, property, n); return 0;
+    case Cap.HANDLES: {
+      // the handle types GetCapability lists (PCR, NV, loaded and saved sessions, permanent,
+      // transient, persistent); any other range is TPM_RC_HANDLE
+      const t = handleType(property);
+      if (t > Ht.POLICY_SESSION && t !== Ht.PERMANENT && t !== Ht.TRANSIENT && t !== Ht.PERSISTENT) return rcParam(Rc.HANDLE, 2);
+      writeHandles(tpm, w, property, n);
+      return 0;
+    }
     case Cap.COMMANDS: writeCommands(w, property, n); return 0;
     case Cap.PP_COMMANDS: writeEmptyCommandList(w, cap); return 0;
     case Cap.AUDIT_COMMANDS: writeEmptyCommandList(w, cap); return 0;
