@@ -24,7 +24,9 @@ PSERIES=pseries,cap-nested-hv=on,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,
 
 case "$machine" in
   pseries)
-    args=(-M "$PSERIES" -m 1G -action panic=exit-failure -bios "${image:-build/tshype-pseries.bin}") ;;
+    # -vga none: pseries adds a VGA adapter by default, whose ROM (vgabios-stdvga.bin, Debian's
+    # seabios package) a --no-install-recommends QEMU does not have; firmware needs no display
+    args=(-M "$PSERIES" -m 1G -vga none -action panic=exit-failure -bios "${image:-build/tshype-pseries.bin}") ;;
   powernv9|powernv10)
     args=(-M "$machine" -m 2G -bios "${image:-build/tshype-powernv.bin}") ;;
   powernv9-skiboot|powernv10-skiboot)
