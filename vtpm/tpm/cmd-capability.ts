@@ -308,11 +308,13 @@ function writeEmptyCommandList(w: Writer, cap: number): void {
   w.u32(0);
 }
 
-function writeCurves(w: Writer, first: number): void {
-  w.u8(0);
+/** The one curve, if it is at or after `first` and count allows an entry (else moreData). */
+function writeCurves(w: Writer, first: number, count: number): void {
+  const listed = first <= ECC_NIST_P256;
+  w.u8(listed && count === 0 ? 1 : 0);
   w.u32(Cap.ECC_CURVES);
-  w.u32(first <= ECC_NIST_P256 ? 1 : 0);
-  if (first <= ECC_NIST_P256) w.u16(ECC_NIST_P256);
+  w.u32(listed && count > 0 ? 1 : 0);
+  if (listed && count > 0) w.u16(ECC_NIST_P256);
 }
 
 export function cmdGetCapability(tpm: TpmInstance, c: Cmd): number {
@@ -343,7 +345,7 @@ export function cmdGetCapability(tpm: TpmInstance, c: Cmd): number {
     case Cap.PCRS: writePcrs(w); return 0;
     case Cap.TPM_PROPERTIES: writeProperties(tpm, w, property, n); return 0;
     case Cap.PCR_PROPERTIES: writePcrProperties(w, property, n); return 0;
-    case Cap.ECC_CURVES: writeCurves(w, property); return 0;
+    case Cap.ECC_CURVES: writeCurves(w, property, n); return 0;
     default: return rcParam(Rc.VALUE, 1);
   }
 }
