@@ -109,7 +109,7 @@ function checkPassword(s: SessionIn, i: number, authLen: number): number {
 /** Check an HMAC session for entity handle h (the cpHash is computed). */
 function checkHmac(tpm: TpmInstance, s: SessionIn, i: number, h: number, authLen: number): number {
   const slot = sessionSlot(tpm, s.handle);
-  if (slot < 0) return rcSession(Rc.HANDLE, i);
+  if (slot < 0) return Rc.REFERENCE_S0 + i;
   if ((s.attrs & (SessA.AUDIT | SessA.AUDIT_EXCLUSIVE | SessA.AUDIT_RESET | SessA.DECRYPT | SessA.ENCRYPT)) !== 0) {
     return rcSession(Rc.ATTRIBUTES, i);
   }
