@@ -16,11 +16,12 @@ class FakeTpm implements TpmBackend {
   overlapped = false;
   delayMs = 0;
 
-  async execute(locality: number, cmd: Uint8Array): Promise<Uint8Array> {
+  execute(locality: number, cmd: Uint8Array): Uint8Array {
     if (this.busy) this.overlapped = true;
     this.busy = true;
     this.calls.push(`execute ${locality} ${Buffer.from(cmd).toString('hex')}`);
-    if (this.delayMs > 0) await new Promise(resolve => setTimeout(resolve, this.delayMs));
+    const until = Date.now() + this.delayMs;
+    while (Date.now() < until) { /* a slow command: the others must wait for it */ }
     this.busy = false;
     return Uint8Array.from([0x80, 0x01, 0, 0, 0, 10, 0, 0, locality, cmd.length & 0xff]);
   }

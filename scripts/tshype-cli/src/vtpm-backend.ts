@@ -10,8 +10,9 @@ export interface TpmBackend {
   /**
    * Execute one TPM 2.0 command (the whole command, header included) at `locality`. Returns the
    * whole response (at least the 10-byte header); a TPM error is a response, never an exception.
+   * Synchronous, so that one command runs to completion before any other connection's.
    */
-  execute(locality: number, cmd: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  execute(locality: number, cmd: Uint8Array): Uint8Array;
   /** Power on; a no-op when already on (the state is kept). */
   powerOn(): void;
   /** Power off; the next powerOn is a TPM reset (TPM2_Startup is needed again). */

@@ -135,7 +135,6 @@ export interface MssimContext {
 
 /** Serves the mssim command and platform ports for one TPM. */
 export class MssimService {
-  private queue: Promise<unknown> = Promise.resolve();
   private powered = true;
   private nextId = 1;
 
@@ -149,13 +148,6 @@ export class MssimService {
   /** Serve one platform-port connection until it closes. Never rejects. */
   servePlatform(sock: net.Socket): Promise<void> {
     return this.serve(sock, 'platform', r => this.platformFrame(sock, r));
-  }
-
-  /** Run `fn` after everything queued before it: one TPM operation at a time. */
-  private exclusive<T>(fn: () => T | Promise<T>): Promise<T> {
-    const run = this.queue.then(fn);
-    this.queue = run.catch(() => undefined);
-    return run;
   }
 
   private async serve(sock: net.Socket, port: string, frame: (r: SocketReader) => Promise<boolean>): Promise<void> {
@@ -190,11 +182,9 @@ export class MssimService {
         const body = await r.read(size);
         if (body === undefined) throw new FrameError(`peer closed in the middle of a ${size}-byte command`);
         sock.setTimeout(0);
-        const rsp = await this.exclusive(async () => {
-          const out = await this.ctx.tpm.execute(locality, new Uint8Array(body));
-          this.ctx.afterChange();
-          return out;
-        });
+        // execute and afterChange are synchronous: no other connection's operation can run in between
+        const rsp = this.ctx.tpm.execute(locality, new Uint8Array(body.buffer, body.byteOffset, body.length));
+        this.ctx.afterChange();
         sock.write(Buffer.concat([u32(rsp.length), Buffer.from(rsp.buffer, rsp.byteOffset, rsp.length), u32(0)]));
         return true;
       }
@@ -235,7 +225,10 @@ export class MssimService {
       sock.write(u32(1));
       throw new FrameError(`unsupported platform signal ${hexWord(word)}`);
     }
-    if (power !== undefined) await this.exclusive(() => { power(); this.ctx.afterChange(); });
+    if (power !== undefined) {
+      power();
+      this.ctx.afterChange();
+    }
     sock.write(u32(0));
     return true;
   }
