@@ -220,6 +220,7 @@ export function cmdReadPublic(tpm: TpmInstance, c: Cmd): number {
   const e = endOfParams(c);
   if (e !== 0) return e;
   const o = tpm.objects[objectSlot(tpm, c.handles[0])];
+  if (o.isSequence) return Rc.SEQUENCE;
   const w = c.w;
   writeObjectPublic(w, o);
   w.tpm2b(o.name, 0, NAME_SIZE);

@@ -61,22 +61,30 @@ export function cmdHash(tpm: TpmInstance, c: Cmd): number {
   const e = endOfParams(c);
   if (e !== 0) return e;
   sha256(BUF, 0, n, DIGEST, 0);
-  const w = c.w;
-  w.tpm2b(DIGEST, 0, DIGEST_SIZE);
-  w.u16(St.HASHCHECK);
   const generated = n >= 4 && getU32(BUF, 0) === TPM_GENERATED;
+  writeHashResult(tpm, c, hier, DIGEST, generated);
+  return 0;
+}
+
+/**
+ * Write outHash and its TPMT_TK_HASHCHECK: HMAC(proof(hierarchy), TPM_ST_HASHCHECK || digest),
+ * or the null ticket for the null hierarchy or a message starting with TPM_GENERATED_VALUE.
+ */
+export function writeHashResult(tpm: TpmInstance, c: Cmd, hier: number, digest: Uint8Array, generated: boolean): void {
+  const w = c.w;
+  w.tpm2b(digest, 0, DIGEST_SIZE);
+  w.u16(St.HASHCHECK);
   if (hier === Rh.NULL || generated) {
     w.u32(Rh.NULL);
     w.u16(0);
-    return 0;
+    return;
   }
   TAG[0] = St.HASHCHECK >>> 8;
   TAG[1] = St.HASHCHECK & 0xff;
   MAC.init(tpm.proofs, proofOffset(hier), DIGEST_SIZE);
   MAC.update(TAG, 0, 2);
-  MAC.update(DIGEST, 0, DIGEST_SIZE);
+  MAC.update(digest, 0, DIGEST_SIZE);
   MAC.final(TICKET, 0);
   w.u32(hier);
   w.tpm2b(TICKET, 0, DIGEST_SIZE);
-  return 0;
 }

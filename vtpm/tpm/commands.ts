@@ -30,6 +30,8 @@ export const enum Hk {
   PCR_OR_NULL = 9,
   /** a loaded object or an active session */
   CONTEXT = 10,
+  /** a hash sequence object */
+  SEQUENCE = 11,
 }
 
 /** Row flags. */
@@ -78,6 +80,9 @@ const TABLE = new Uint32Array([
   Cc.Hash, 0, 0, 0, 0, 0, 0, 0,
   Cc.PCR_Read, 0, 0, 0, 0, 0, 0, 0,
   Cc.PCR_Extend, 1, 1, 0, 0, Hk.PCR_OR_NULL, 0, 0,
+  Cc.HashSequenceStart, 0, 0, 1, 0, 0, 0, 0,
+  Cc.SequenceUpdate, 1, 1, 0, 0, Hk.SEQUENCE, 0, 0,
+  Cc.SequenceComplete, 1, 1, 0, CmdF.FLUSHED, Hk.SEQUENCE, 0, 0,
 ]);
 
 /** Number of implemented commands. */

@@ -22,6 +22,7 @@ import { cmdCreate, cmdCreatePrimary, cmdLoad, cmdReadPublic } from "./cmd-objec
 import { cmdPcrExtend, cmdPcrRead, cmdPcrReset } from "./cmd-pcr";
 import { cmdQuote } from "./cmd-quote";
 import { cmdGetRandom, cmdHash, cmdStirRandom } from "./cmd-random";
+import { cmdHashSequenceStart, cmdSequenceComplete, cmdSequenceUpdate } from "./cmd-sequence";
 import { cmdStartAuthSession } from "./cmd-session";
 import { cmdGetTestResult, cmdSelfTest, cmdShutdown, cmdStartup } from "./cmd-startup";
 
@@ -73,6 +74,12 @@ function checkHandle(tpm: TpmInstance, kind: number, h: number, i: number): numb
       return isPcr(h) ? 0 : rcHandle(Rc.VALUE, n);
     case Hk.PCR_OR_NULL:
       return h === Rh.NULL || isPcr(h) ? 0 : rcHandle(Rc.VALUE, n);
+    case Hk.SEQUENCE: {
+      if (t !== Ht.TRANSIENT) return rcHandle(Rc.VALUE, n);
+      const s = objectSlot(tpm, h);
+      if (s < 0) return rcHandle(Rc.HANDLE, n);
+      return tpm.objects[s].isSequence ? 0 : rcHandle(Rc.MODE, n);
+    }
     case Hk.CONTEXT:
       if (t === Ht.TRANSIENT) return objectSlot(tpm, h) < 0 ? rcHandle(Rc.HANDLE, n) : 0;
       if (t === Ht.HMAC_SESSION) return sessionSlot(tpm, h) < 0 ? rcHandle(Rc.HANDLE, n) : 0;
@@ -110,6 +117,9 @@ function dispatch(tpm: TpmInstance, c: Cmd): number {
     case Cc.NV_Write: return cmdNvWrite(tpm, c);
     case Cc.NV_Read: return cmdNvRead(tpm, c);
     case Cc.NV_ReadPublic: return cmdNvReadPublic(tpm, c);
+    case Cc.HashSequenceStart: return cmdHashSequenceStart(tpm, c);
+    case Cc.SequenceUpdate: return cmdSequenceUpdate(tpm, c);
+    case Cc.SequenceComplete: return cmdSequenceComplete(tpm, c);
     default: return Rc.COMMAND_CODE;
   }
 }

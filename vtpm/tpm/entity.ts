@@ -105,7 +105,7 @@ export function entityAuth(tpm: TpmInstance, h: number, out: Uint8Array, off: nu
     const s = objectSlot(tpm, h);
     if (s < 0) return -1;
     const o = tpm.objects[s];
-    if ((o.attrs & ObjA.USER_WITH_AUTH) === 0) return -1;
+    if ((o.attrs & ObjA.USER_WITH_AUTH) === 0 && !o.isSequence) return -1;
     copyBytes(out, off, o.auth, 0, o.authLen);
     return o.authLen;
   }

@@ -12,6 +12,7 @@
  */
 import { pool } from "tsnc";
 import { HmacDrbg } from "../crypto/drbg";
+import { Sha256 } from "../crypto/sha256";
 import { DIGEST_SIZE, MAX_AUTH, NAME_SIZE, NV_INDEX_MAX, PCR_COUNT } from "./tpm";
 
 export const MAX_OBJECTS = 3;
@@ -30,10 +31,17 @@ export const enum Hier {
   LOCKOUT = 4,
 }
 
-/** A loaded transient object: a P-256 key, storage or signing. */
+/** A loaded transient object: a P-256 key (storage or signing) or a hash sequence. */
 export class TpmObject {
   readonly slot: number;
   used: boolean = false;
+  /** a hash sequence (HashSequenceStart): only auth, seq and seqHead are meaningful */
+  isSequence: boolean = false;
+  /** the running SHA-256 of a hash sequence */
+  readonly seq: Sha256 = new Sha256();
+  /** the first (up to 4) bytes of the sequence's message, big-endian, and how many there are */
+  seqHead: number = 0;
+  seqHeadLen: number = 0;
   /** TPM_RH of the hierarchy it belongs to */
   hierarchy: number = 0;
   /** canonical marshalled TPMT_PUBLIC */
@@ -63,6 +71,10 @@ export class TpmObject {
   /** Forget everything (the slot becomes free and holds no key material). */
   clear(): void {
     this.used = false;
+    this.isSequence = false;
+    this.seq.init();
+    this.seqHead = 0;
+    this.seqHeadLen = 0;
     this.hierarchy = 0;
     this.pub.fill(0);
     this.pubLen = 0;

@@ -392,6 +392,10 @@ export function setPublicFromTemplate(o: TpmObject, t: Template, pub: Uint8Array
 /** Copy every field of object src into dst (ContextLoad, Load staging). */
 export function copyObject(dst: TpmObject, src: TpmObject): void {
   dst.used = src.used;
+  dst.isSequence = src.isSequence;
+  dst.seq.copyFrom(src.seq);
+  dst.seqHead = src.seqHead;
+  dst.seqHeadLen = src.seqHeadLen;
   dst.hierarchy = src.hierarchy;
   copyBytes(dst.pub, 0, src.pub, 0, MAX_PUBLIC);
   dst.pubLen = src.pubLen;
@@ -420,6 +424,11 @@ export function freeObjectSlot(tpm: TpmInstance): number {
 
 /** Marshal every field of a loaded object (the plaintext of a saved context). */
 export function writeObjectState(w: Writer, o: TpmObject): void {
+  w.u8(o.isSequence ? 1 : 0);
+  if (o.isSequence) {
+    writeSequence(w, o);
+    return;
+  }
   w.u32(o.hierarchy);
   w.u32(o.attrs);
   w.u16(o.symBits);
@@ -434,9 +443,48 @@ export function writeObjectState(w: Writer, o: TpmObject): void {
   w.bytes(o.qn, 0, NAME_SIZE);
 }
 
+/** A hash sequence: its authValue, the SHA-256 state and the message head. */
+function writeSequence(w: Writer, o: TpmObject): void {
+  w.u32(o.hierarchy);
+  w.tpm2b(o.auth, 0, o.authLen);
+  const s = o.seq;
+  for (let i = 0; i < 8; i++) w.u32(s.h[i]);
+  w.u8(s.bufLen);
+  w.bytes(s.buf, 0, s.bufLen);
+  w.u64(Math.trunc(s.total / 0x100000000), s.total >>> 0);
+  w.u32(o.seqHead);
+  w.u8(o.seqHeadLen);
+}
+
+function readSequence(r: Reader, o: TpmObject): void {
+  o.isSequence = true;
+  o.hierarchy = r.u32();
+  o.authLen = r.tpm2b(o.auth, 0, MAX_AUTH);
+  const s = o.seq;
+  for (let i = 0; i < 8; i++) s.h[i] = r.u32();
+  const n = r.u8();
+  if (r.err === 0 && n > 63) r.fail(Rc.VALUE);
+  s.bufLen = r.err === 0 ? n : 0;
+  r.bytes(s.buf, 0, s.bufLen);
+  const hi = r.u32();
+  const lo = r.u32();
+  if (r.err === 0 && (hi >= 0x40000 || (hi * 0x100000000 + lo) % 64 !== s.bufLen)) r.fail(Rc.VALUE);
+  s.total = r.err === 0 ? hi * 0x100000000 + lo : 0;
+  o.seqHead = r.u32();
+  o.seqHeadLen = r.u8();
+  if (r.err === 0 && o.seqHeadLen > 4) r.fail(Rc.VALUE);
+  o.used = r.err === 0;
+}
+
 /** Read writeObjectState's bytes into o (which must be a staging object); errors go to r. */
 export function readObjectState(r: Reader, o: TpmObject): void {
   o.clear();
+  const kind = r.u8();
+  if (r.err === 0 && kind > 1) r.fail(Rc.VALUE);
+  if (kind === 1) {
+    readSequence(r, o);
+    return;
+  }
   o.hierarchy = r.u32();
   o.attrs = r.u32();
   o.symBits = r.u16();

@@ -31,6 +31,9 @@ export const enum Cc {
   Hash = 0x17d,
   PCR_Read = 0x17e,
   PCR_Extend = 0x182,
+  HashSequenceStart = 0x186,
+  SequenceUpdate = 0x15c,
+  SequenceComplete = 0x13e,
 }
 
 /** Response codes (TPM_RC). Format-one codes get a handle, parameter or session number added (see rc.ts). */
@@ -39,6 +42,7 @@ export const enum Rc {
   BAD_TAG = 0x01e,
   INITIALIZE = 0x100,
   FAILURE = 0x101,
+  SEQUENCE = 0x103,
   AUTH_MISSING = 0x125,
   AUTH_UNAVAILABLE = 0x12f,
   COMMAND_SIZE = 0x142,
@@ -87,7 +91,7 @@ export const enum Rc {
   OBJECT_MEMORY = 0x902,
   SESSION_MEMORY = 0x903,
   /** the first session of the authorisation area is not loaded (+1 for the second, …) */
-  REFERENCE_S0 = 0x910,
+  REFERENCE_S0 = 0x918,
   LOCALITY = 0x907,
 }
 

@@ -1,8 +1,8 @@
 // The vTPM engine natively: one instance driven through a session of real TPM 2.0 commands —
 // measured launch, Startup, GetCapability, GetRandom, PCR extend/read/reset, an ECC storage
 // primary, a restricted signing child (Create, Load), Quote, context save/flush/load, an HMAC
-// session authorising NV_DefineSpace, NV write/read/readpublic/undefine, Hash, malformed and
-// unauthorised commands — then a state image restored into a second instance that must answer
+// session authorising NV_DefineSpace, NV write/read/readpublic/undefine, Hash, a hash sequence,
+// malformed and unauthorised commands — then a state image restored into a second instance that must answer
 // the next commands byte for byte like the first, and a power cycle. Every response byte is
 // folded into the checksum, so Node and native must agree on all of them.
 import type { u64 } from "tsnc";
@@ -306,6 +306,25 @@ function contextRoundTrip(acc: u64, tpm: TpmInstance, key: number): u64 {
   return run(a, tpm, finish());
 }
 
+/** A hash sequence over 2,500 bytes: start, two updates, complete with an owner ticket. */
+function hashSequence(acc: u64, tpm: TpmInstance): u64 {
+  begin(ST_NO, 0x186);
+  W.u16(0);
+  W.u16(0x000b);
+  let a = run(acc, tpm, finish());
+  const seq = getU32(RSP, 10);
+  for (let part = 0; part < 3; part++) {
+    begin(ST_S, part < 2 ? 0x15c : 0x13e);
+    W.u32(seq);
+    pwSession();
+    W.u16(part < 2 ? 1024 : 452);
+    for (let i = 0; i < (part < 2 ? 1024 : 452); i++) W.u8((i * 31 + part) & 0xff);
+    if (part === 2) W.u32(RH_OWNER);
+    a = run(a, tpm, finish());
+  }
+  return a;
+}
+
 /** Malformed and unauthorised commands: each gets its response code and changes nothing. */
 function badCommands(acc: u64, tpm: TpmInstance): u64 {
   let a = acc;
@@ -374,6 +393,7 @@ export function main(): u64 {
   W.u16(0x000b);
   W.u32(RH_OWNER);
   acc = run(acc, A, finish());
+  acc = hashSequence(acc, A);
   acc = badCommands(acc, A);
 
   // save A, restore into B: the next commands must answer identically
