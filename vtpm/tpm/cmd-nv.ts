@@ -28,7 +28,7 @@ const NVA_READ = NvA.PPREAD | NvA.OWNERREAD | NvA.AUTHREAD | NvA.POLICYREAD;
 
 /** The attribute rules of NV_DefineSpace: 0 or an unnumbered code. */
 function checkNvAttributes(attrs: number, authHandle: number): number {
-  if ((attrs & NVA_RESERVED) !== 0) return Rc.ATTRIBUTES;
+  if ((attrs & NVA_RESERVED) !== 0) return Rc.RESERVED_BITS;
   if (!isOrdinaryNv(attrs)) return Rc.ATTRIBUTES;
   if ((attrs & (NVA_UNSUPPORTED | NVA_STATE)) !== 0) return Rc.ATTRIBUTES;
   if ((attrs & NVA_WRITE) === 0 || (attrs & NVA_READ) === 0) return Rc.ATTRIBUTES;
