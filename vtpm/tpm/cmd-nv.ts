@@ -83,8 +83,9 @@ export function cmdNvUndefineSpace(tpm: TpmInstance, c: Cmd): number {
   const e = endOfParams(c);
   if (e !== 0) return e;
   const nv = tpm.nv[nvSlot(tpm, c.handles[1])];
+  // the owner may delete only owner-created indices; the platform may delete either kind
   const platformIndex = (nv.attrs & NvA.PLATFORMCREATE) !== 0;
-  if (platformIndex !== (c.handles[0] === Rh.PLATFORM)) return Rc.NV_AUTHORIZATION;
+  if (platformIndex && c.handles[0] === Rh.OWNER) return Rc.NV_AUTHORIZATION;
   nv.clear();
   return 0;
 }
