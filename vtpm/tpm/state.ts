@@ -132,6 +132,8 @@ function readState(r: Reader, t: TpmInstance): void {
   r.bytes(t.drbg.key, 0, DIGEST_SIZE);
   r.bytes(t.drbg.v, 0, DIGEST_SIZE);
   t.drbg.reseedCounter = readNumber64(r);
+  // the DRBG's HMAC is kept keyed with its Key between calls: key it with the restored Key
+  t.drbg.mac.init(t.drbg.key, 0, DIGEST_SIZE);
   r.bytes(t.seeds, 0, t.seeds.length);
   r.bytes(t.proofs, 0, t.proofs.length);
   t.hierAuth.fill(0);
