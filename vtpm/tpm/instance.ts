@@ -73,6 +73,9 @@ export class TpmObject {
     this.used = false;
     this.isSequence = false;
     this.seq.init();
+    // init() keeps the partial block and the message schedule: wipe the sequence's message bytes
+    this.seq.buf.fill(0);
+    this.seq.w.fill(0);
     this.seqHead = 0;
     this.seqHeadLen = 0;
     this.hierarchy = 0;
