@@ -3,7 +3,8 @@
  * Resolves a handle to its slot, its Name (TPM 2.0 Part 1, "Names") and its authValue.
  *
  * Names: a permanent handle, PCR or session is named by its handle (4 bytes, big-endian); an
- * object by nameAlg || H(TPMT_PUBLIC); an NV index by nameAlg || H(TPMS_NV_PUBLIC).
+ * object by nameAlg || H(TPMT_PUBLIC); an NV index by nameAlg || H(TPMS_NV_PUBLIC); a hash sequence
+ * by the Empty Buffer.
  */
 import { sha256 } from "../crypto/sha256";
 import { Writer, copyBytes, putU16, putU32 } from "./marshal";
@@ -82,6 +83,8 @@ export function entityName(tpm: TpmInstance, h: number, out: Uint8Array, off: nu
   if (t === Ht.TRANSIENT) {
     const s = objectSlot(tpm, h);
     if (s < 0) return 0;
+    // a hash sequence has no name algorithm: its Name is the Empty Buffer
+    if (tpm.objects[s].isSequence) return 0;
     copyBytes(out, off, tpm.objects[s].name, 0, 2 + DIGEST_SIZE);
     return 2 + DIGEST_SIZE;
   }
