@@ -41,21 +41,24 @@ function errorResponse(rsp: Uint8Array, rc: number): number {
   return HEADER;
 }
 
-/** Check handle i (0-based) against the kind the command needs; 0 or a numbered response code. */
+/**
+ * Check handle i (0-based) against the kind the command needs; 0 or a numbered response code
+ * (a transient object or session that is not loaded is TPM_RC_REFERENCE_H0 + i, Part 3 5.6).
+ */
 function checkHandle(tpm: TpmInstance, kind: number, h: number, i: number): number {
   const n = i + 1;
   const t = handleType(h);
   switch (kind) {
     case Hk.OBJECT:
       if (t !== Ht.TRANSIENT) return rcHandle(Rc.VALUE, n);
-      return objectSlot(tpm, h) < 0 ? rcHandle(Rc.HANDLE, n) : 0;
+      return objectSlot(tpm, h) < 0 ? Rc.REFERENCE_H0 + i : 0;
     case Hk.OBJECT_OR_NULL:
       if (h === Rh.NULL) return 0;
       if (t !== Ht.TRANSIENT) return rcHandle(Rc.VALUE, n);
-      return objectSlot(tpm, h) < 0 ? rcHandle(Rc.HANDLE, n) : 0;
+      return objectSlot(tpm, h) < 0 ? Rc.REFERENCE_H0 + i : 0;
     case Hk.ENTITY_OR_NULL:
       if (h === Rh.NULL || h === Rh.OWNER || h === Rh.ENDORSEMENT || h === Rh.PLATFORM || h === Rh.LOCKOUT) return 0;
-      if (t === Ht.TRANSIENT) return objectSlot(tpm, h) < 0 ? rcHandle(Rc.HANDLE, n) : 0;
+      if (t === Ht.TRANSIENT) return objectSlot(tpm, h) < 0 ? Rc.REFERENCE_H0 + i : 0;
       if (t === Ht.NV_INDEX) return nvSlot(tpm, h) < 0 ? rcHandle(Rc.HANDLE, n) : 0;
       if (t === Ht.PCR) return isPcr(h) ? 0 : rcHandle(Rc.VALUE, n);
       return rcHandle(Rc.VALUE, n);
@@ -77,12 +80,12 @@ function checkHandle(tpm: TpmInstance, kind: number, h: number, i: number): numb
     case Hk.SEQUENCE: {
       if (t !== Ht.TRANSIENT) return rcHandle(Rc.VALUE, n);
       const s = objectSlot(tpm, h);
-      if (s < 0) return rcHandle(Rc.HANDLE, n);
+      if (s < 0) return Rc.REFERENCE_H0 + i;
       return tpm.objects[s].isSequence ? 0 : rcHandle(Rc.MODE, n);
     }
     case Hk.CONTEXT:
-      if (t === Ht.TRANSIENT) return objectSlot(tpm, h) < 0 ? rcHandle(Rc.HANDLE, n) : 0;
-      if (t === Ht.HMAC_SESSION) return sessionSlot(tpm, h) < 0 ? rcHandle(Rc.HANDLE, n) : 0;
+      if (t === Ht.TRANSIENT) return objectSlot(tpm, h) < 0 ? Rc.REFERENCE_H0 + i : 0;
+      if (t === Ht.HMAC_SESSION) return sessionSlot(tpm, h) < 0 ? Rc.REFERENCE_H0 + i : 0;
       return rcHandle(Rc.VALUE, n);
     default:
       return hierSlot(h) >= 0 ? 0 : rcHandle(Rc.VALUE, n);

@@ -90,6 +90,8 @@ export const enum Rc {
   // warnings
   OBJECT_MEMORY = 0x902,
   SESSION_MEMORY = 0x903,
+  /** the first handle of the handle area is a transient object or session that is not loaded (+1 for the second, …) */
+  REFERENCE_H0 = 0x910,
   /** the first session of the authorisation area is not loaded (+1 for the second, …) */
   REFERENCE_S0 = 0x918,
   LOCALITY = 0x907,
