@@ -21,6 +21,9 @@ import { copyObject, freeObjectSlot, readObjectState, writeObjectState } from ".
 import { isHierarchy } from "./cmd-random";
 import { CONTEXT_OBJECT, CONTEXT_OBJECT_STCLEAR, DIGEST_SIZE, Ht, ObjA, Rc, TRANSIENT_FIRST } from "./tpm";
 
+/** The savedHandle of a hash sequence's context (Part 2 TPMS_CONTEXT; objects 0x80000000, stClear 0x80000002). */
+const CONTEXT_SEQUENCE = 0x80000001;
+
 /** Largest contextBlob this engine writes (TPM_PT_MAX_OBJECT_CONTEXT). */
 export const MAX_CONTEXT_BLOB = 512;
 
@@ -68,7 +71,7 @@ export function cmdContextSave(tpm: TpmInstance, c: Cmd): number {
   if (handleType(h) !== Ht.TRANSIENT) return rcHandle(Rc.HANDLE, 1);
   const o = tpm.objects[objectSlot(tpm, h)];
   const stClear = (o.attrs & ObjA.ST_CLEAR) !== 0;
-  const savedHandle = stClear ? CONTEXT_OBJECT_STCLEAR : CONTEXT_OBJECT;
+  const savedHandle = o.isSequence ? CONTEXT_SEQUENCE : stClear ? CONTEXT_OBJECT_STCLEAR : CONTEXT_OBJECT;
   const seq = tpm.contextSeq;
   const seqHi = Math.trunc(seq / 0x100000000);
   const seqLo = seq >>> 0;
@@ -104,7 +107,9 @@ export function cmdContextLoad(tpm: TpmInstance, c: Cmd): number {
   const blobLen = r.lastSize;
   const e = endOfParams(c);
   if (e !== 0) return e;
-  if (savedHandle !== CONTEXT_OBJECT && savedHandle !== CONTEXT_OBJECT_STCLEAR) return rcParam(Rc.HANDLE, 1);
+  if (savedHandle !== CONTEXT_OBJECT && savedHandle !== CONTEXT_OBJECT_STCLEAR && savedHandle !== CONTEXT_SEQUENCE) {
+    return rcParam(Rc.HANDLE, 1);
+  }
   if (!isHierarchy(hierarchy)) return rcParam(Rc.HIERARCHY, 1);
   const buf = r.buf;
   if (blobLen < 2 + DIGEST_SIZE || ((buf[blobOff] << 8) | buf[blobOff + 1]) !== DIGEST_SIZE) return rcParam(Rc.SIZE, 1);
@@ -123,7 +128,7 @@ export function cmdContextLoad(tpm: TpmInstance, c: Cmd): number {
   const pr = PLAIN_R;
   pr.reset(PLAIN, 0, encLen);
   readObjectState(pr, STAGE);
-  const ok = pr.err === 0 && pr.atEnd() && STAGE.hierarchy === hierarchy;
+  const ok = pr.err === 0 && pr.atEnd() && STAGE.hierarchy === hierarchy && STAGE.isSequence === (savedHandle === CONTEXT_SEQUENCE);
   PLAIN.fill(0);
   if (!ok) {
     STAGE.clear();
