@@ -90,10 +90,17 @@ export function cmdNvUndefineSpace(tpm: TpmInstance, c: Cmd): number {
   return 0;
 }
 
-/** Common checks of NV_Write/NV_Read: 0 or a response code. */
+/**
+ * Common checks of NV_Write/NV_Read in Part 3's order: the access attribute, for a read the
+ * WRITTEN attribute and the size bound, then the offset (TPM_RC_VALUE + P2: offset is parameter 2
+ * of both) and the range. 0 or a response code.
+ */
 function checkAccess(nv: NvIndex, authHandle: number, write: boolean, size: number, offset: number): number {
   if (!nvAccessAllowed(nv, authHandle, write)) return Rc.NV_AUTHORIZATION;
-  if (offset + size > nv.size) return Rc.NV_RANGE;
+  if (!write && (nv.attrs & NvA.WRITTEN) === 0) return Rc.NV_UNINITIALIZED;
+  if (!write && size > MAX_NV_BUFFER) return rcParam(Rc.VALUE, 1);
+  if (offset > nv.size) return rcParam(Rc.VALUE, 2);
+  if (size > nv.size - offset) return Rc.NV_RANGE;
   return 0;
 }
 
@@ -126,8 +133,6 @@ export function cmdNvRead(tpm: TpmInstance, c: Cmd): number {
   const nv = tpm.nv[nvSlot(tpm, c.handles[1])];
   const ac = checkAccess(nv, c.handles[0], false, size, offset);
   if (ac !== 0) return ac;
-  if ((nv.attrs & NvA.WRITTEN) === 0) return Rc.NV_UNINITIALIZED;
-  if (size > MAX_NV_BUFFER) return rcParam(Rc.VALUE, 1);
   c.w.tpm2b(nv.data, offset, size);
   return 0;
 }
