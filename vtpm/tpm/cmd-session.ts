@@ -10,7 +10,7 @@
  */
 import { kdfa } from "../crypto/kdf";
 import { Cmd, endOfParams, rcHandle, rcParam } from "./cmd";
-import { entityAuth, entityName } from "./entity";
+import { entityAuthValue, entityName } from "./entity";
 import { TpmInstance, randomBytes } from "./instance";
 import { copyBytes, trimZeros } from "./marshal";
 import { Alg, DIGEST_SIZE, HMAC_SESSION_FIRST, MAX_AUTH, MAX_NONCE, MIN_NONCE, Rc, Rh, SE_HMAC } from "./tpm";
@@ -56,7 +56,7 @@ export function cmdStartAuthSession(tpm: TpmInstance, c: Cmd): number {
   s.clear();
   if (!randomBytes(tpm, s.nonceTpm, 0, DIGEST_SIZE)) return Rc.FAILURE;
   if (bind !== Rh.NULL) {
-    const a = entityAuth(tpm, bind, AUTHV, 0);
+    const a = entityAuthValue(tpm, bind, AUTHV, 0);
     const authLen = a < 0 ? 0 : trimZeros(AUTHV, 0, a);
     s.bound = true;
     s.bindNameLen = entityName(tpm, bind, s.bindName, 0);

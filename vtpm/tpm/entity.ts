@@ -127,6 +127,19 @@ export function entityAuth(tpm: TpmInstance, h: number, out: Uint8Array, off: nu
   return len;
 }
 
+/**
+ * The authValue of entity h whatever the role (an object's even without userWithAuth), as the bind
+ * entity of a session contributes it; returns its length, or -1 if h names nothing.
+ */
+export function entityAuthValue(tpm: TpmInstance, h: number, out: Uint8Array, off: number): number {
+  if (handleType(h) !== Ht.TRANSIENT) return entityAuth(tpm, h, out, off);
+  const s = objectSlot(tpm, h);
+  if (s < 0) return -1;
+  const o = tpm.objects[s];
+  copyBytes(out, off, o.auth, 0, o.authLen);
+  return o.authLen;
+}
+
 /** The proof of a hierarchy handle (for tickets and context integrity): offset into tpm.proofs. */
 export function proofOffset(hierarchyHandle: number): number {
   const s = hierSlot(hierarchyHandle);
