@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import * as crypto from 'crypto';
 import { COMMAND_COUNT, rowAttributes, rowCc } from '../../vtpm/tpm/commands';
 import { MAX_LAUNCH, TpmInstance } from '../../vtpm/tpm/instance';
-import { powerOff, powerOn } from '../../vtpm/tpm/platform';
+import { addEntropy, clearLaunchLog, powerOff, powerOn } from '../../vtpm/tpm/platform';
 import { execute } from '../../vtpm/tpm/engine';
 import {
   ALG, CAP, CC, ECC_NIST_P256, NVA, R, RC, RH, ST, SU_CLEAR, SU_STATE, Tpm, W, buildCommand, expectRefused, hex, hmac,
@@ -94,6 +94,28 @@ describe('vtpm engine: command header', () => {
     powerOff(t.inst);
     expectRefused(t, RC.FAILURE, () => t.raw(getRandomCmd(8)));
     expectRefused(t, RC.FAILURE, () => t.cmd(CC.Startup, [], u16b(SU_CLEAR)));
+  });
+
+  it('powerOn: on a powered instance changes nothing (the mssim TCTI signals it before every client)', () => {
+    const t = new Tpm(5);
+    t.pcrExtend(0, digestOf('x'));
+    t.primary(RH.OWNER, storageTemplate());
+    const before = t.image();
+    powerOn(t.inst);
+    expect(t.image().equals(before)).to.equal(true);
+    expect(t.pcr(0).equals(sha256(ZERO32, digestOf('x')))).to.equal(true);
+  });
+
+  it('addEntropy: the first seeding needs 32 bytes; later calls reseed', () => {
+    const inst = new TpmInstance(10);
+    powerOn(inst);
+    expect(addEntropy(inst, Buffer.alloc(31, 1), 0, 31)).to.equal(false);
+    expect(inst.seeded).to.equal(false);
+    expect(addEntropy(inst, Buffer.alloc(32, 1), 0, 32)).to.equal(true);
+    expect(addEntropy(inst, Buffer.alloc(1, 2), 0, 1)).to.equal(true);
+    const rsp = new Uint8Array(4096);
+    expect(execute(inst, 0, buildCommand(CC.Startup, [], u16b(SU_CLEAR)), 12, rsp)).to.equal(10);
+    expect(Buffer.from(rsp).readUInt32BE(6)).to.equal(0);
   });
 
   it('Startup: an instance that was never given entropy cannot start (TPM_RC_FAILURE)', () => {
@@ -336,6 +358,18 @@ describe('vtpm engine: measured launch (PCR 17)', () => {
       expectRefused(t, RC.LOCALITY, () => t.pcrExtend(p, d2));
       expectRefused(t, RC.LOCALITY, () => t.cmd(CC.PCR_Reset, [p], Buffer.alloc(0), { sessions: [pw()] }));
     }
+  });
+
+  it('clearLaunchLog: a cleared log is not replayed; new measurements are', () => {
+    const t = new Tpm(1, undefined, false);
+    t.measure(d1);
+    t.startup();
+    clearLaunchLog(t.inst);
+    t.measure(d2);
+    expect(t.pcr(17).equals(sha256(sha256(ZERO32, d1), d2))).to.equal(true);
+    t.powerCycle();
+    t.startup();
+    expect(t.pcr(17).equals(sha256(ZERO32, d2))).to.equal(true);
   });
 
   it('measureLaunch: a full log is TPM_RC_NV_SPACE, nothing changed', () => {

@@ -244,6 +244,15 @@ describe('vtpm objects: CreatePrimary, Create, Load, ReadPublic', () => {
     expect(t.load(parent.handle, ok.priv, ok.pub).rc).to.equal(0);
   });
 
+  it('Create: a creationPCR selection of another bank is TPM_RC_HASH + P + 4; outsideInfo over 34 bytes TPM_RC_SIZE + P + 3', () => {
+    const t = new Tpm();
+    const parent = t.primary(RH.OWNER, storageTemplate());
+    const params = (outside: Buffer, sel: Buffer): Buffer => new W().bytes(sensitiveCreate()).b2(signingTemplate()).b2(outside).bytes(sel).done();
+    expectRefused(t, rcP(RC.HASH, 4), () => t.cmd(CC.Create, [parent.handle], params(EMPTY, pcrSelection([0], ALG.SHA1)), { sessions: [pw()] }));
+    expectRefused(t, rcP(RC.SIZE, 3), () => t.cmd(CC.Create, [parent.handle], params(Buffer.alloc(35), pcrSelection(null)), { sessions: [pw()] }));
+    expectRefused(t, rcP(RC.SIZE, 1), () => t.create(parent.handle, signingTemplate(), { auth: Buffer.alloc(33, 1) }));
+  });
+
   it('Create: a wrong parent password is TPM_RC_AUTH_FAIL + S1', () => {
     const t = new Tpm();
     const parent = t.primary(RH.OWNER, storageTemplate(), Buffer.from('pp'));
