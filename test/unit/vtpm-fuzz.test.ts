@@ -59,7 +59,7 @@ import { expect } from 'chai';
 import * as crypto from 'crypto';
 import { execute } from '../../vtpm/tpm/engine';
 import { NvIndex, Session, TpmInstance, TpmObject } from '../../vtpm/tpm/instance';
-import { addEntropy, measureLaunch, powerOn } from '../../vtpm/tpm/platform';
+import { addEntropy, measureLaunch, powerOff, powerOn } from '../../vtpm/tpm/platform';
 import { STATE_MAX, restoreState, saveState } from '../../vtpm/tpm/state';
 
 // ---------------------------------------------------------------------------------------------
@@ -175,6 +175,9 @@ const FMT1_ERRORS = new Set([0x01, 0x02, 0x03, 0x04, 0x05, 0x07, 0x08, 0x09, 0x0
 const PCR_CLIENT_EXTEND = (i: number): boolean => i <= 16 || i === 23;
 const PCR_CLIENT_RESET = (i: number): boolean => i === 16 || i === 23;
 const LAUNCH_PCR = 17;
+
+/** The answer to any command (but Startup) before TPM2_Startup. */
+const NOT_STARTED = Uint8Array.from(Buffer.from('80010000000a00000100', 'hex'));
 
 const MAX_OBJECTS = 3;
 const MAX_SESSIONS = 3;
@@ -511,8 +514,12 @@ class Model {
   hasSaved = false;
   savedPcrs = new Uint8Array(24 * 32);
   ctxSeq = 1;
-  /** saved object contexts this test has seen: identity (sequence..blob) -> the object then */
-  contexts = new Map<string, MObj>();
+  /** saved object contexts this test has seen and that still load: identity (sequence..blob) -> the object then */
+  contexts = new Map<string, { obj: MObj; stClear: boolean; hierarchy: number }>();
+  /** TPM2_Startup has run since power-on */
+  started = true;
+  resetCount = 0;
+  restartCount = 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -589,6 +596,7 @@ function mayChange(cc: number): number[] {
   const nv = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => C_NV + i);
   switch (cc) {
     case CC.Shutdown: return [C_SHUT];
+    case CC.Startup: return [C_DRBG, C_PERM, C_SHUT, C_PCR, ...objs, ...sess];
     case CC.GetRandom: case CC.StirRandom: case CC.Create: case CC.Quote: return [C_DRBG];
     case CC.PCR_Extend: return [C_PCR, C_SHUT];
     case CC.PCR_Reset: return [C_PCR];
@@ -733,7 +741,8 @@ function parseParams(cc: number, cmd: Uint8Array, pStart: number, pEnd: number):
 type Source = 'random' | 'mutated' | 'valid' | 'probe';
 
 interface Created { parentName: Uint8Array; priv: Uint8Array; pub: Uint8Array }
-interface Saved { ctx: Uint8Array; name: Uint8Array }
+/** A saved context: its bytes, and whether it must still load (stClear ones die at a Reset or Restart, null-hierarchy ones at a Reset). */
+interface Saved { ctx: Uint8Array; name: Uint8Array; stClear: boolean; hierarchy: number; alive: boolean }
 
 class Fuzzer {
   readonly tpm = new TpmInstance(7);
@@ -754,6 +763,9 @@ class Fuzzer {
   private probePublic: Uint8Array = new Uint8Array(0);
   private probeCtx: Uint8Array = new Uint8Array(0);
   private probeTmplBytes: Uint8Array = new Uint8Array(0);
+  /** the platform, owner and endorsement seeds and proofs: nothing a command does changes them */
+  private seeds0: Uint8Array = new Uint8Array(0);
+  private proofs0: Uint8Array = new Uint8Array(0);
   private readonly created: Created[] = [];
   private readonly saved: Saved[] = [];
 
@@ -772,6 +784,9 @@ class Fuzzer {
   fullChecks = 0;
   remacs = 0;
   systematic = 0;
+  readonly notes = new Map<string, number>();
+  note(what: string): void { this.notes.set(what, (this.notes.get(what) ?? 0) + 1); }
+  powerCycles = 0;
   current: { src: Source; label: string; index: number } = { src: 'probe', label: '', index: 0 };
 
   constructor(seed: number) {
@@ -811,6 +826,10 @@ class Fuzzer {
     // the model of a fresh instance after Startup(CLEAR)
     this.model.pcrs.set(this.pcr17, LAUNCH_PCR * 32);
     this.model.ctxSeq = t.contextSeq;
+    this.model.resetCount = t.resetCount;
+    this.model.restartCount = t.restartCount;
+    this.seeds0 = t.seeds.slice(0, 3 * 32);
+    this.proofs0 = t.proofs.slice(0, 3 * 32);
     this.snap = snapshot(t);
     this.checkModel(new Set(Array.from({ length: N_COMP }, (_, i) => i)));
     // every command the engine implements is one this test knows (else its successes cannot be checked)
@@ -887,6 +906,7 @@ class Fuzzer {
     const rtag = get16(rsp, 0);
     const rsize = get32(rsp, 2);
     const rc = get32(rsp, 6);
+    if (built !== undefined && src === 'valid' && built.label === 'ContextLoad of a dead context') this.note('dead contexts refused');
     // TPM_ST_RSP_COMMAND (0x00C4) is the tag of a TPM_RC_BAD_TAG response (Part 2, TPM_ST)
     const rspCommandTag = rtag === ST_RSP_COMMAND && rc === RC.BAD_TAG;
     if (rtag !== ST_NO && rtag !== ST_SES && !rspCommandTag) this.fail(`response tag ${rtag.toString(16)}`, cmd, len, loc, n);
@@ -942,8 +962,9 @@ class Fuzzer {
     // the probe
     const out = rsp.slice(0, n);
     const pn = execute(t, 0, this.probeCmd, this.probeCmd.length, rsp);
-    if (pn !== this.baseline.length || !eq(rsp.subarray(0, pn), this.baseline)) {
-      this.fail(`probe GetCapability answers ${hex(rsp.subarray(0, pn))}, at the start ${hex(this.baseline)}`, cmd, len, loc);
+    const want = this.model.started ? this.baseline : NOT_STARTED;
+    if (pn !== want.length || !eq(rsp.subarray(0, pn), want)) {
+      this.fail(`probe GetCapability answers ${hex(rsp.subarray(0, pn))}, expected ${hex(want)}`, cmd, len, loc);
     }
     return out;
   }
@@ -967,7 +988,11 @@ class Fuzzer {
     if (pc.hdr === 'cc') return rc === RC.COMMAND_CODE ? '' : 'an unimplemented command code gets ' + h8(rc);
     if (rc === RC.COMMAND_SIZE || rc === RC.COMMAND_CODE) return 'header code for a good header';
     const s = pc.spec as CmdSpec;
-    if (pc.cc === CC.Startup) return rc === RC.INITIALIZE ? '' : 'Startup of a started TPM must get TPM_RC_INITIALIZE';
+    if (this.model.started) {
+      if (pc.cc === CC.Startup) return rc === RC.INITIALIZE ? '' : 'Startup of a started TPM must get TPM_RC_INITIALIZE';
+    } else if (pc.cc !== CC.Startup) {
+      return rc === RC.INITIALIZE ? '' : 'a command before Startup must get TPM_RC_INITIALIZE';
+    }
     if (loc < 0 || loc > 3) return rc === RC.LOCALITY ? '' : `locality ${loc} must get TPM_RC_LOCALITY`;
     if (rc === RC.INITIALIZE) return 'TPM_RC_INITIALIZE on a started TPM';
     // TPM_RC_REFERENCE_Hn / _Sn: handle n / session n names a transient object or session that is not loaded
@@ -1083,7 +1108,7 @@ class Fuzzer {
     if (!pc.ok) throw new Malformed('handles or authorisation area: ' + pc.why);
     if (loc < 0 || loc > 3) throw new Malformed('locality ' + loc + ' accepted');
     const s = pc.spec as CmdSpec;
-    if (pc.cc === CC.Startup) throw new Malformed('Startup accepted on a started TPM');
+    if (this.model.started === (pc.cc === CC.Startup)) throw new Malformed(this.model.started ? 'Startup accepted on a started TPM' : 'a command accepted before Startup');
     if (get16(rsp, 0) !== pc.tag) throw new Malformed('response tag differs from the command tag');
     const nSess = pc.sessions.length;
     if (nSess !== (pc.tag === ST_SES ? s.auth : 0) || (s.auth > 0 && pc.tag !== ST_SES)) {
@@ -1171,6 +1196,28 @@ class Fuzzer {
     const t = this.tpm;
     const h = pc.handles;
     switch (pc.cc) {
+      case CC.Startup: {
+        // TPM Resume (STATE after Shutdown(STATE)), Restart (CLEAR after Shutdown(STATE)) or Reset
+        const orderly = m.lastShutdown === 1 && m.hasSaved;
+        if (f.su > 1 || (f.su === 1 && !orderly)) throw new Malformed(`Startup(${f.su}) accepted (orderly ${orderly})`);
+        if (orderly) m.restartCount++;
+        else { m.resetCount++; m.restartCount = 0; }
+        this.note(f.su === 1 ? 'TPM Resume' : orderly ? 'TPM Restart' : 'TPM Reset');
+        // contexts that die: stClear ones at any Reset or Restart, null-hierarchy ones at a Reset
+        for (const sv of this.saved) if (sv.stClear || (!orderly && sv.hierarchy === RH_NULL)) sv.alive = false;
+        for (const [k, v] of [...m.contexts.entries()]) if (v.stClear || (!orderly && v.hierarchy === RH_NULL)) m.contexts.delete(k);
+        m.pcrs.fill(0);
+        if (f.su === 1) m.pcrs.set(m.savedPcrs.subarray(0, 16 * 32), 0);
+        m.pcrs.set(this.pcr17, LAUNCH_PCR * 32);
+        m.pcrCounter = 0;
+        m.hasSaved = false;
+        m.savedPcrs.fill(0);
+        m.lastShutdown = -1;
+        m.obj = [null, null, null];
+        m.sess = [null, null, null];
+        m.started = true;
+        break;
+      }
       case CC.Shutdown:
         m.lastShutdown = f.su;
         if (f.su === 1) { m.savedPcrs.set(m.pcrs); m.hasSaved = true; } else { m.savedPcrs.fill(0); m.hasSaved = false; }
@@ -1334,8 +1381,8 @@ class Fuzzer {
         const want = mo.seq !== null ? 0x80000001 : (o.attrs & OA_ST_CLEAR) !== 0 ? 0x80000002 : 0x80000000;
         if (c.savedHandle !== want) throw new Malformed(`savedHandle ${h8(c.savedHandle)}, expected ${h8(want)}`);
         if (c.hierarchy !== o.hierarchy || c.blob.length < 34) throw new Malformed('saved context fields');
-        m.contexts.set(hex(c.bytes), cloneObj(mo));
-        this.saved.push({ ctx: c.bytes.slice(), name: mo.name });
+        m.contexts.set(hex(c.bytes), { obj: cloneObj(mo), stClear: c.savedHandle === 0x80000002, hierarchy: c.hierarchy });
+        this.saved.push({ ctx: c.bytes.slice(), name: mo.name, stClear: c.savedHandle === 0x80000002, hierarchy: c.hierarchy, alive: true });
         if (this.saved.length > 16) this.saved.shift();
         break;
       }
@@ -1343,8 +1390,8 @@ class Fuzzer {
         const slot = rh - TRANSIENT;
         if (slot < 0 || slot >= MAX_OBJECTS || m.obj[slot] !== null) throw new Malformed('ContextLoad into handle ' + h8(rh));
         const saved = m.contexts.get(hex((f.ctx as Ctx).bytes));
-        if (saved === undefined) throw new Malformed('ContextLoad accepted a context the TPM never saved');
-        m.obj[slot] = cloneObj(saved);
+        if (saved === undefined) throw new Malformed('ContextLoad accepted a context the TPM never saved or that died at a TPM Reset/Restart');
+        m.obj[slot] = cloneObj(saved.obj);
         break;
       }
       case CC.FlushContext: {
@@ -1543,7 +1590,7 @@ class Fuzzer {
     if (a.u8() !== 1) throw new Malformed('safe');
     const fw = a.u64();
     if (o.hierarchy === RH_ENDORSEMENT || o.hierarchy === RH_PLATFORM) {
-      if (reset !== this.tpm.resetCount || restart !== this.tpm.restartCount || fw !== 0x00010000 * 0x100000000) {
+      if (reset !== this.model.resetCount || restart !== this.model.restartCount || fw !== 0x00010000 * 0x100000000) {
         throw new Malformed('clock info of an endorsement/platform key');
       }
     }
@@ -1569,9 +1616,14 @@ class Fuzzer {
   checkModel(changed: Set<number>): string {
     const t = this.tpm;
     const m = this.model;
+    if (changed.has(C_PERM)) {
+      if (t.resetCount !== m.resetCount || t.restartCount !== m.restartCount) return `reset/restart counts ${t.resetCount}/${t.restartCount}, model ${m.resetCount}/${m.restartCount}`;
+      if (!eq(t.seeds.subarray(0, 3 * 32), this.seeds0) || !eq(t.proofs.subarray(0, 3 * 32), this.proofs0)) return 'a platform/owner/endorsement seed or proof changed';
+      if (t.started !== m.started) return `started ${t.started}, model ${m.started}`;
+    }
     if (changed.has(C_PCR) || changed.has(C_SHUT)) {
-      if (!eq(t.pcrs, m.pcrs) || t.pcrUpdateCounter !== m.pcrCounter) return 'PCRs differ from the model';
-      if (!eq(t.pcrs.subarray(LAUNCH_PCR * 32, LAUNCH_PCR * 32 + 32), this.pcr17)) return 'PCR 17 changed';
+      if (!eq(t.pcrs, m.pcrs) || (m.started && t.pcrUpdateCounter !== m.pcrCounter)) return 'PCRs differ from the model';
+      if (m.started && !eq(t.pcrs.subarray(LAUNCH_PCR * 32, LAUNCH_PCR * 32 + 32), this.pcr17)) return 'PCR 17 changed';
       for (let i = 18; i <= 22; i++) if (!allZero(t.pcrs.subarray(i * 32, i * 32 + 32))) return `PCR ${i} changed`;
       if (t.lastShutdown !== m.lastShutdown || t.hasSavedPcrs !== m.hasSaved || !eq(t.savedPcrs, m.savedPcrs)) return 'Shutdown state differs from the model';
     }
@@ -1864,13 +1916,17 @@ class Fuzzer {
           p.u32(0).u32(rng.int(100)).handle(0x80000000).handle(RH_OWNER).b2(rng.bytes(rng.range(34, 200)));
           return mk([], p, null);
         }
-        const c = rng.chance(0.2) ? this.probeCtx : rng.pick(this.saved).ctx;
+        const sv = rng.pick(this.saved);
+        const probe = rng.chance(0.2);
+        const c = probe ? this.probeCtx : sv.ctx;
         p.u32(get32(c, 0)).u32(get32(c, 4)).handle(get32(c, 8)).handle(get32(c, 12));
         p.sizes.push([p.b.length, 2]);
         p.u16(get16(c, 16));
         p.sizes.push([p.b.length, 2]);
         p.raw(c.subarray(18, 20)).raw(c.subarray(20, 52)).raw(c.subarray(52));
-        return mk([], p, free ? 0 : RC.OBJECT_MEMORY);
+        // a context that died at a TPM Reset/Restart fails its integrity check (TPM_RC_INTEGRITY + P + 1)
+        const dead = !probe && !sv.alive;
+        return mk([], p, dead ? 0x1df : free ? 0 : RC.OBJECT_MEMORY, dead ? 'ContextLoad of a dead context' : 'ContextLoad');
       }
       case CC.FlushContext: {
         const objs = this.loadedSlots().map((s) => TRANSIENT + s);
@@ -2219,6 +2275,56 @@ class Fuzzer {
     return sent;
   }
 
+  /**
+   * A power cycle (the platform's powerOff/powerOn, not commands), after an orderly Shutdown(STATE)
+   * now and then; fuzz commands before Startup (all TPM_RC_INITIALIZE unless a mutated Startup
+   * gets through), then Startup: a TPM Resume, Restart or Reset. Returns how many fuzz commands were sent.
+   */
+  powerCycle(progress: number, index: number): number {
+    const t = this.tpm;
+    const m = this.model;
+    let sent = 0;
+    if (this.rng.chance(0.6)) {
+      const sd = this.assemble(CC.Shutdown, [], null, new W().u16(1), 0, 'Shutdown(STATE)');
+      this.current = { src: 'valid', label: sd.label + ' before a power cycle', index: index + sent };
+      this.send('valid', sd.bytes, sd.bytes.length, this.rng.int(4), sd);
+      sent++;
+    }
+    powerOff(t);
+    powerOn(t);
+    m.started = false;
+    m.obj = [null, null, null];
+    m.sess = [null, null, null];
+    m.pcrs.fill(0);
+    this.snap = snapshot(t);
+    const why = this.checkModel(new Set(Array.from({ length: N_COMP }, (_, i) => i)));
+    if (why !== '') this.fail('after a power cycle: ' + why);
+    const burst = this.rng.range(20, 60);
+    for (let j = 0; j < burst; j++) {
+      if (this.rng.chance(0.3)) {
+        const c = this.randomCommand();
+        this.current = { src: 'random', label: c.label + ' before Startup', index: index + sent };
+        this.send('random', c.buffer, c.len, this.locality());
+      } else {
+        const b = this.build(this.rng.chance(0.4) ? CC.Startup : this.rng.pick(ALL_CC), progress) ?? (this.build(CC.GetRandom, progress) as Built);
+        const mu = this.mutate(b);
+        this.current = { src: 'mutated', label: `${b.label} mutated ${mu.what.join(',')} before Startup`, index: index + sent };
+        this.send('mutated', mu.buffer, mu.len, this.rng.int(4));
+      }
+      sent++;
+    }
+    if (!m.started) {
+      const orderly = m.lastShutdown === 1 && m.hasSaved;
+      const su = orderly && this.rng.chance(0.7) ? 1 : 0;
+      const b = this.assemble(CC.Startup, [], null, new W().u16(su), 0, su === 1 ? 'Startup(STATE)' : 'Startup(CLEAR)');
+      this.current = { src: 'valid', label: b.label + (orderly ? ' after Shutdown(STATE)' : ''), index: index + sent };
+      this.send('valid', b.bytes, b.bytes.length, this.rng.int(4), b);
+      sent++;
+    }
+    this.powerCycles++;
+    return sent;
+  }
+
   /** Recompute in place the HMAC of every HMAC session of cmd that this test knows; true if any. */
   remac(cmd: Uint8Array): boolean {
     const pc = parseCmd(cmd, cmd.length);
@@ -2364,8 +2470,13 @@ class Fuzzer {
     this.setup();
     let nextFull = FULL_EVERY;
     let nextPass = 0;
+    let nextCycle = total / 16;
     for (let i = 0; i < total;) {
       const progress = i / total;
+      if (i >= nextCycle && total - i > 200) {
+        i += this.powerCycle(progress, i);
+        nextCycle += total / 8;
+      }
       if (i >= nextPass) {
         i += this.systematicPass(progress, i, total - i);
         nextPass += total / 4;
@@ -2398,7 +2509,7 @@ class Fuzzer {
           i++;
         }
       }
-      if (i >= nextFull || i === total) {
+      if ((i >= nextFull || i === total) && this.model.started) {
         this.current = { src: 'probe', label: 'full check', index: i };
         this.fullCheck();
         nextFull += FULL_EVERY;
@@ -2419,11 +2530,12 @@ describe('vTPM engine fuzz', function () {
     const ccs = ALL_CC.map((cc) => `${(SPEC.get(cc) as CmdSpec).name} ${f.okByCc.get(cc) ?? 0}/${f.byCc.get(cc) ?? 0}`).join(', ');
     const rcs = [...f.rcCount.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([rc, n]) => `${h8(rc)}:${n}`).join(' ');
     console.log(`      vtpm fuzz: seed ${h8(SEED)}: ${f.fuzzSent} commands in ${(ms / 1000).toFixed(1)} s: random ${src('random')}, ` +
-      `mutated ${src('mutated')} (${f.systematic} systematic, ${f.remacs} re-MACed), valid ${src('valid')}; ${f.probesSent} probe commands, ${f.fullChecks} full checks, ` +
+      `mutated ${src('mutated')} (${f.systematic} systematic, ${f.remacs} re-MACed), valid ${src('valid')}; ${f.probesSent} probe commands, ${f.fullChecks} full checks, ${f.powerCycles} power cycles, ` +
       `${f.imagesCompared} refused commands' state images compared, P-256 operations ${f.eccSpent} fuzz ` +
       `(${[...f.eccByCc.entries()].filter(([, n]) => n > 0).map(([cc, n]) => `${(SPEC.get(cc) as CmdSpec).name} ${n}`).join(', ')}) + ${f.eccProbe} probe`);
     console.log(`      successes/commands by code: ${ccs}`);
     console.log(`      most frequent response codes: ${rcs}`);
+    console.log(`      events: ${[...f.notes.entries()].map(([k, n]) => `${k} ${n}`).join(', ')}`);
     expect(f.fuzzSent).to.be.at.least(COMMANDS);
     expect(COMMANDS >= 100000 || process.env.VTPM_FUZZ_COMMANDS !== undefined).to.equal(true);
   });
