@@ -1,14 +1,21 @@
 /**
- * P-256 in restricted TS: field arithmetic against BigInt reference arithmetic, k·G and k·P
- * against Node's crypto, ECDSA interoperability with Node's crypto in both directions, and
- * rejection of invalid signatures and public keys.
+ * P-256 in restricted TS: field arithmetic (the generic 32-bit Montgomery class and the 24-bit
+ * element heap used by the curve code) against BigInt reference arithmetic, random and edge values;
+ * k·G, k·P and the verifier's u·Q against Node's crypto, including the scalars at the edges of the
+ * signed-digit recoding and of the exceptional-case analysis; ECDSA interoperability with Node's
+ * crypto in both directions, and rejection of invalid signatures and public keys.
  */
 import { expect } from 'chai';
 import * as crypto from 'crypto';
 import {
   Modulus, add256, cmp256, fieldN, fieldP, fromBytes256, mul512, sub256, toBytes256,
+  FE_ONE, FE_R2, SC_ONE, SC_R2, feAdd, feAlloc, feCanon, feEqMask, feFromMont, feFromU32, feFromWords,
+  feGetLimbs, feInv, feIsZeroMask, feMul, feMulSmall, feNeg, feSetLimbs, feSqr, feSub, feToBytes, feToMont,
+  feToU32, feToWords, scAdd, scCanon, scFromMont, scInv, scIsZeroMask, scMul, scSqr, scSub, scToMont,
 } from '../../vtpm/crypto/p256field';
-import { baseMul, isOnCurve, pointFromBytes, pointMul } from '../../vtpm/crypto/p256';
+import {
+  JPoint, baseMul, isOnCurve, mulPublic, pointFromBytes, pointMul, toAffine,
+} from '../../vtpm/crypto/p256';
 import { ecdsaPublicKey, ecdsaSign, ecdsaVerify } from '../../vtpm/crypto/p256ecdsa';
 
 const P = 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn;
@@ -133,6 +140,132 @@ describe('vtpm P-256 field arithmetic', () => {
   });
 });
 
+// ---- the 24-bit element heap (the curve code's arithmetic) ----
+
+const R264 = 1n << 264n;
+const EA = feAlloc(), EB = feAlloc(), EO = feAlloc();
+const LIMBS = new Int32Array(11);
+function put(o: number, v: bigint): void {
+  for (let i = 0; i < 11; i++) LIMBS[i] = Number((v >> BigInt(24 * i)) & 0xffffffn);
+  feSetLimbs(o, LIMBS);
+}
+/** The value at o; throws unless the result is loosely reduced (limbs in [0, 2^24), below 2^257). */
+function get(o: number): bigint {
+  feGetLimbs(LIMBS, o);
+  let v = 0n;
+  for (let i = 10; i >= 0; i--) {
+    if (LIMBS[i] < 0 || LIMBS[i] > 0xffffff) throw new Error(`limb ${i} = ${LIMBS[i]} not normalised`);
+    v = (v << 24n) + BigInt(LIMBS[i]);
+  }
+  if (v >= 1n << 257n) throw new Error(`value ${v.toString(16)} not below 2^257`);
+  return v;
+}
+const mod = (v: bigint, m: bigint) => ((v % m) + m) % m;
+function rand257(): bigint {
+  return BigInt('0x' + crypto.randomBytes(33).toString('hex')) & ((1n << 257n) - 1n);
+}
+/** Loosely reduced edge values: 0, 1, 2, m-2, m-1, m, m+1, 2m-1, 2m, 2^255, 2^256-1, 2^257-1. */
+function looseEdges(m: bigint): bigint[] {
+  return [0n, 1n, 2n, m - 2n, m - 1n, m, m + 1n, 2n * m - 1n, 2n * m, 1n << 255n, R - 1n, (1n << 257n) - 1n];
+}
+
+describe('vtpm P-256 24-bit element heap', () => {
+  const cases: [string, bigint, {
+    mul: typeof feMul; sqr: typeof feSqr; add: typeof feAdd; sub: typeof feSub; canon: typeof feCanon;
+    zero: typeof feIsZeroMask; toMont: typeof feToMont; fromMont: typeof feFromMont; inv: typeof feInv;
+  }][] = [
+    ['p', P, { mul: feMul, sqr: feSqr, add: feAdd, sub: feSub, canon: feCanon, zero: feIsZeroMask, toMont: feToMont, fromMont: feFromMont, inv: feInv }],
+    ['n', N, { mul: scMul, sqr: scSqr, add: scAdd, sub: scSub, canon: scCanon, zero: scIsZeroMask, toMont: scToMont, fromMont: scFromMont, inv: scInv }],
+  ];
+  for (const [name, m, f] of cases) {
+    it(`mod ${name}: mul/sqr/add/sub/canon/zero test match BigInt on random and edge values, outputs loosely reduced`, () => {
+      const rinv = modpow(R264 % m, m - 2n, m);
+      const edges = looseEdges(m);
+      const pairs: [bigint, bigint][] = [];
+      for (const a of edges) for (const b of edges) pairs.push([a, b]);
+      for (let i = 0; i < 4000; i++) pairs.push([i % 2 ? rand257() : rand256() % m, i % 3 ? rand257() : rand256() % m]);
+      for (const [a, b] of pairs) {
+        put(EA, a); put(EB, b);
+        f.mul(EO, EA, EB);
+        expect(get(EO) % m).to.equal(a * b * rinv % m);
+        f.mul(EA, EA, EB); // output aliasing an input
+        expect(get(EA) % m).to.equal(a * b * rinv % m);
+        put(EA, a);
+        f.sqr(EO, EA);
+        expect(get(EO) % m).to.equal(a * a * rinv % m);
+        f.add(EO, EA, EB);
+        expect(get(EO) % m).to.equal((a + b) % m);
+        f.sub(EO, EA, EB);
+        expect(get(EO) % m).to.equal(mod(a - b, m));
+        f.canon(EO, EA);
+        expect(get(EO)).to.equal(a % m);
+        expect(f.zero(EA)).to.equal(a % m === 0n ? -1 : 0);
+      }
+    });
+
+    it(`mod ${name}: Montgomery conversions (R = 2^264) and constants`, () => {
+      expect(get(name === 'p' ? FE_ONE : SC_ONE)).to.equal(R264 % m);
+      expect(get(name === 'p' ? FE_R2 : SC_R2)).to.equal(R264 * R264 % m);
+      for (const a of [...looseEdges(m), ...Array.from({ length: 200 }, rand257)]) {
+        put(EA, a);
+        f.toMont(EO, EA);
+        expect(get(EO) % m).to.equal(a * R264 % m);
+        f.fromMont(EO, EO);
+        expect(get(EO)).to.equal(a % m); // canonical
+      }
+    });
+
+    it(`mod ${name}: safegcd inversion matches BigInt (0 gives 0)`, () => {
+      const xs = [0n, 1n, 2n, 3n, m - 1n, m - 2n, (m - 1n) / 2n, 1n << 255n, 1n << 128n, R - 1n - m];
+      for (let k = 0; k < 256; k += 17) xs.push((1n << BigInt(k)) % m);
+      for (let i = 0; i < 300; i++) xs.push(rand256() % m);
+      for (const x of xs) {
+        put(EA, x * R264 % m); // Montgomery form
+        f.inv(EO, EA);
+        const want = x === 0n ? 0n : modpow(x, m - 2n, m) * R264 % m;
+        expect(get(EO) % m).to.equal(want, `x = ${x.toString(16)}`);
+      }
+      // Non-canonical (loosely reduced) inputs.
+      for (const x of [m, m + 1n, 2n * m + 5n]) {
+        put(EA, x);
+        f.inv(EO, EA);
+        expect(get(EO) % m).to.equal(x % m === 0n ? 0n : modpow(x * modpow(R264, m - 2n, m) % m, m - 2n, m) * R264 % m);
+      }
+    });
+  }
+
+  it('mod p: neg, small multiples and equality match BigInt', () => {
+    for (const a of [...looseEdges(P), ...Array.from({ length: 1000 }, rand257)]) {
+      put(EA, a);
+      feNeg(EO, EA);
+      expect(get(EO) % P).to.equal(mod(-a, P));
+      for (let k = 0; k <= 16; k++) {
+        feMulSmall(EO, EA, k);
+        expect(get(EO) % P).to.equal(a * BigInt(k) % P);
+      }
+      const b = a % 3n === 0n ? a % P + P : rand257();
+      put(EB, b);
+      expect(feEqMask(EA, EB)).to.equal(a % P === b % P ? -1 : 0);
+    }
+  });
+
+  it('words, bytes and plain/Montgomery interface conversions', () => {
+    const words = new Uint32Array(8), bytes = new Uint8Array(40);
+    for (const v of [0n, 1n, P - 1n, P, N - 1n, R - 1n, ...Array.from({ length: 100 }, rand256)]) {
+      feFromWords(EA, toLimbs(v));
+      expect(get(EA)).to.equal(v);
+      feToWords(words, EA);
+      expect(fromLimbs(words)).to.equal(v);
+      feToBytes(bytes, 3, EA);
+      expect(Buffer.from(bytes.subarray(3, 35)).toString('hex')).to.equal(bytes32(v).toString('hex'));
+      feFromU32(EO, toLimbs(v)); // any 256-bit value, reduced mod p
+      expect(get(EO) % P).to.equal(v * R264 % P);
+      feToU32(words, EO);
+      expect(fromLimbs(words)).to.equal(v % P);
+    }
+  });
+});
+
 function nodePub(k: bigint): Buffer {
   const ecdh = crypto.createECDH('prime256v1');
   ecdh.setPrivateKey(bytes32(k));
@@ -182,6 +315,77 @@ describe('vtpm P-256 points', () => {
     if (x + P < R) expect(isOnCurve(toLimbs(x + P), toLimbs(y))).to.equal(false);
     if (y + P < R) expect(isOnCurve(toLimbs(x), toLimbs(y + P))).to.equal(false);
     expect(isOnCurve(toLimbs(x), toLimbs(P - y))).to.equal(true);
+  });
+});
+
+describe('vtpm P-256 scalar multiplication edge cases', () => {
+  const x = new Uint32Array(8), y = new Uint32Array(8);
+  function expectPoint(k: bigint, what: string): void {
+    const km = k % N;
+    if (km === 0n) {
+      expect(fromLimbs(x)).to.equal(0n, what);
+      return;
+    }
+    const pub = nodePub(km);
+    expect(fromLimbs(x)).to.equal(BigInt('0x' + pub.subarray(1, 33).toString('hex')), what);
+    expect(fromLimbs(y)).to.equal(BigInt('0x' + pub.subarray(33, 65).toString('hex')), what);
+  }
+  /** Scalars at the edges of the signed 4-bit recoding and of the order. */
+  function edgeScalars(): bigint[] {
+    const ks: bigint[] = [];
+    for (let d = -10n; d <= 10n; d++) ks.push(N + d);
+    for (let k = 0n; k <= 20n; k++) ks.push(k);
+    for (const nib of [0x7n, 0x8n, 0x9n, 0xfn]) {
+      let v = 0n;
+      for (let i = 0; i < 64; i++) v = (v << 4n) | nib;
+      ks.push(v, v >> 4n, v >> 128n);
+    }
+    ks.push(R - 1n, R - 2n, 1n << 255n, (1n << 255n) - 1n, (1n << 256n) - (1n << 224n), N - (1n << 128n));
+    for (let j = 0n; j < 64n; j += 9n) for (const e of [1n, 7n, 8n, 9n, 15n]) ks.push(e << (4n * j));
+    return ks;
+  }
+
+  it('k·G (fixed-base comb) matches Node for edge scalars, including k >= n and k = 0 mod n', () => {
+    for (const k of edgeScalars()) {
+      const got = baseMul(x, y, toLimbs(k));
+      expect(got).to.equal(k % N !== 0n, `k = ${k.toString(16)}`);
+      expectPoint(k, `k = ${k.toString(16)}`);
+    }
+  });
+
+  it('k·P (constant-time window) matches Node for edge scalars, including k = n - 2 (equal operands)', () => {
+    const qx = new Uint32Array(8), qy = new Uint32Array(8);
+    for (const j of [1n, 2n, 0xdeadbeefn, N - 1n, 1n + (rand256() % (N - 1n))]) {
+      const pj = nodePub(j);
+      expect(pointFromBytes(qx, qy, new Uint8Array(pj), 1, 33)).to.equal(true);
+      for (const k of edgeScalars()) {
+        const got = pointMul(x, y, toLimbs(k), qx, qy);
+        const kj = (k * j) % N;
+        expect(got).to.equal(kj !== 0n, `j = ${j}, k = ${k.toString(16)}`);
+        expectPoint(kj, `j = ${j}, k = ${k.toString(16)}`);
+      }
+    }
+  });
+
+  it('u·Q of the verifier (variable-time width-5 NAF) matches Node', () => {
+    const qx = new Uint32Array(8), qy = new Uint32Array(8);
+    const qxm = feAlloc(), qym = feAlloc(), u = feAlloc();
+    const out = new JPoint(0);
+    for (let t = 0; t < 6; t++) {
+      const j = t === 0 ? 1n : 1n + (rand256() % (N - 1n));
+      expect(pointFromBytes(qx, qy, new Uint8Array(nodePub(j)), 1, 33)).to.equal(true);
+      feFromU32(qxm, qx);
+      feFromU32(qym, qy);
+      const us = [0n, 1n, 2n, 15n, 16n, 17n, 31n, 32n, 33n, N - 1n, N - 2n, N - 16n, R - 1n];
+      for (let i = 0; i < 10; i++) us.push(rand256() % N);
+      for (const uu of us) {
+        feFromWords(u, toLimbs(uu));
+        mulPublic(out, u, qxm, qym);
+        const uj = (uu * j) % N;
+        expect(toAffine(x, y, out)).to.equal(uj !== 0n, `u = ${uu.toString(16)}`);
+        expectPoint(uj, `u = ${uu.toString(16)}`);
+      }
+    }
   });
 });
 
