@@ -19,9 +19,13 @@
  *   (c) valid: random sequences of well-formed commands that change the state (objects created,
  *       loaded, saved, flushed; hash sequences; sessions started and closed; NV indices defined,
  *       written, undefined; PCRs extended and reset), each with its expected response code.
+ * Eight times a run the platform power-cycles the instance (sometimes after Shutdown(STATE)); fuzz
+ * commands before Startup must all get TPM_RC_INITIALIZE (unless a mutated Startup gets through),
+ * then Startup makes a TPM Reset, Restart or Resume, after which contexts that must die (stClear
+ * ones, null-hierarchy ones at a Reset) are tried and must fail their integrity check.
  *
- * P-256 operations cost about 13 ms each in Node: key creation, loading and quotes are paced by a
- * budget per command (ECC_SHARE), so a run takes 10-20 s.
+ * P-256 operations cost about 1 ms each in Node: key creation, loading and quotes are paced by a
+ * budget per command (ECC_SHARE); a run takes about 8 s on an idle 2-core machine.
  *
  * After each command:
  *   - execute returned without throwing, 10 <= n <= 4096, tag 0x8001/0x8002, size field == n, an error
@@ -34,8 +38,9 @@
  *     verify under the session keys this test derived itself), parameters consumed exactly; its
  *     response parses exactly (handle, parameterSize, parameters, one response session per command
  *     session, response HMACs verified) and its contents are checked per command against a model
- *     (PCR values, NV contents, loaded objects by Name, sessions with nonces and keys, saved contexts,
- *     the context counter, the Shutdown state; quotes are verified with Node's crypto);
+ *     (PCR values, NV contents, loaded objects by Name, sequences by their running hash, sessions with
+ *     nonces and keys, saved contexts, the context counter, the Shutdown state, reset/restart counts,
+ *     variable TPM properties; quotes are verified with Node's crypto, ticket HMACs under the proofs);
  *   - state: a snapshot of every instance field, split in components; a refused command changed no
  *     component, a successful one only the components its command may change (the DRBG and the
  *     sessions for HMAC-session commands); every modelled component equals the model; the slot
@@ -197,11 +202,11 @@ const COMMANDS = ((): number => {
 })();
 const FULL_EVERY = 1000;
 /**
- * P-256 scalar multiplications (about 13 ms each in Node) the fuzz commands may cost, per
+ * P-256 scalar multiplications (about 1 ms each in Node) the fuzz commands may cost, per
  * expensive command (what a success costs, and the share of the budget), spread over the run.
  */
 const ECC_COST = new Map<number, number>([[CC.CreatePrimary, 2], [CC.Create, 2], [CC.Load, 1], [CC.Quote, 1], [CC.SelfTest, 3]]);
-const ECC_SHARE = new Map<number, number>([[CC.CreatePrimary, 100], [CC.Create, 110], [CC.Load, 60], [CC.Quote, 110], [CC.SelfTest, 18]]);
+const ECC_SHARE = new Map<number, number>([[CC.CreatePrimary, 500], [CC.Create, 600], [CC.Load, 300], [CC.Quote, 600], [CC.SelfTest, 60]]);
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -471,6 +476,16 @@ class W {
 }
 
 interface Tmpl { attrs: number; policy: Uint8Array; sym: number; scheme: number; x: Uint8Array; y: Uint8Array }
+/** Template fields to marshal differently (unsupported algorithms, for refused variants). */
+interface TmplOverride { type?: number; nameAlg?: number; curve?: number; kdf?: number; symBits?: number; symMode?: number; schemeHash?: number }
+function writeTmplWith(w: W, t: Tmpl, o: TmplOverride): void {
+  w.u16(o.type ?? ALG_ECC).u16(o.nameAlg ?? ALG_SHA256).u32(t.attrs >>> 0).b2(t.policy);
+  if (t.sym !== 0 || o.symBits !== undefined) w.u16(ALG_AES).u16(o.symBits ?? t.sym).u16(o.symMode ?? ALG_CFB); else w.u16(ALG_NULL);
+  if (t.scheme === ALG_ECDSA) w.u16(ALG_ECDSA).u16(o.schemeHash ?? ALG_SHA256); else w.u16(ALG_NULL);
+  w.u16(o.curve ?? 0x0003);
+  if (o.kdf !== undefined) w.u16(o.kdf).u16(ALG_SHA256); else w.u16(ALG_NULL);
+  w.b2(t.x).b2(t.y);
+}
 function writeTmpl(w: W, t: Tmpl): void {
   w.u16(ALG_ECC).u16(ALG_SHA256).u32(t.attrs).b2(t.policy);
   if (t.sym !== 0) w.u16(ALG_AES).u16(t.sym).u16(ALG_CFB); else w.u16(ALG_NULL);
@@ -479,7 +494,17 @@ function writeTmpl(w: W, t: Tmpl): void {
 }
 
 /** An authorisation for one handle: a password or an HMAC session (slot). */
-type AuthSpec = { kind: 'pw'; attrs: number; pw: Uint8Array } | { kind: 'hmac'; slot: number; attrs: number };
+type AuthSpec = { kind: 'pw'; attrs: number; pw: Uint8Array; wrong?: boolean } | { kind: 'hmac'; slot: number; attrs: number };
+
+/** A password that is almost, but not, the authValue a (trailing zeros are not significant). */
+function wrongPassword(rng: Rng, a: Uint8Array): Uint8Array {
+  if (a.length === 0) return Uint8Array.of(rng.range(1, 255));
+  const k = rng.int(4);
+  if (k === 0) { const b = a.slice(); b[b.length - 1] ^= 1 << rng.int(8); return b; }
+  if (k === 1) { const b = a.slice(); b[rng.int(b.length)] ^= 1 << rng.int(8); return b; }
+  if (k === 2) return a.slice(0, a.length - 1);
+  return a.length < 32 ? cat(a, Uint8Array.of(rng.range(1, 255))) : a.slice(1);
+}
 
 interface Built {
   cc: number;
@@ -912,8 +937,8 @@ class Fuzzer {
     if (rtag !== ST_NO && rtag !== ST_SES && !rspCommandTag) this.fail(`response tag ${rtag.toString(16)}`, cmd, len, loc, n);
     if (rsize !== n) this.fail(`response size field ${rsize} != length ${n}`, cmd, len, loc, n);
     this.rcCount.set(rc, (this.rcCount.get(rc) ?? 0) + 1);
-    if (built !== undefined && built.expect !== null && rc !== built.expect) {
-      this.fail(`well-formed ${built.label}: response code ${h8(rc)}, expected ${h8(built.expect)}`, cmd, len, loc, n);
+    if (built !== undefined && built.expect !== null && (built.expect === -1 ? rc === 0 : rc !== built.expect)) {
+      this.fail(`well-formed ${built.label}: response code ${h8(rc)}, expected ${built.expect === -1 ? 'a refusal' : h8(built.expect)}`, cmd, len, loc, n);
     }
 
     let allowed = new Set<number>();
@@ -956,7 +981,8 @@ class Fuzzer {
         this.fail(`refused command (${h8(rc)}) changed the saveState image`, cmd, len, loc, n);
       }
     }
-    const why = this.checkModel(changed);
+    // after a success, the components it may change are checked against the model even if they did not change
+    const why = this.checkModel(rc === 0 ? new Set([...changed, ...allowed]) : changed);
     if (why !== '') this.fail(why, cmd, len, loc, n);
 
     // the probe
@@ -1248,6 +1274,7 @@ class Fuzzer {
         const nullTicket = f.hier === RH_NULL || (f.data.length >= 4 && get32(f.data, 0) === 0xff544347);
         if (![RH_OWNER, RH_ENDORSEMENT, RH_PLATFORM, RH_NULL].includes(f.hier)) throw new Malformed('Hash hierarchy ' + h8(f.hier));
         if (nullTicket ? hier !== RH_NULL || tk.length !== 0 : hier !== f.hier || tk.length !== 32) throw new Malformed('hashcheck ticket');
+        if (!nullTicket && !eq(tk, hmac(this.proof(hier), be16(0x8024), d))) throw new Malformed('hashcheck ticket HMAC');
         break;
       }
       case CC.PCR_Extend: {
@@ -1336,6 +1363,7 @@ class Fuzzer {
         const tk = r.b2(32);
         const hier = primary ? h[0] : t.objects[h[0] - TRANSIENT].hierarchy;
         if (hier === RH_NULL ? th !== RH_NULL || tk.length !== 0 : th !== hier || tk.length !== 32) throw new Malformed('creation ticket');
+        if (hier !== RH_NULL && !eq(tk, hmac(this.proof(hier), be16(0x8021), name, ch))) throw new Malformed('creation ticket HMAC');
         if (primary) {
           const nm = r.b2(34);
           if (!eq(nm, name)) throw new Malformed('CreatePrimary name is not the hash of outPublic');
@@ -1508,12 +1536,19 @@ class Fuzzer {
         const generated = mo.seq.head.length === 4 && get32(Uint8Array.from(mo.seq.head), 0) === 0xff544347;
         const nullTicket = f.hier === RH_NULL || generated;
         if (nullTicket ? hier !== RH_NULL || tk.length !== 0 : hier !== f.hier || tk.length !== 32) throw new Malformed('sequence hashcheck ticket');
+        if (!nullTicket && !eq(tk, hmac(this.proof(hier), be16(0x8024), d))) throw new Malformed('sequence hashcheck ticket HMAC');
         m.obj[slot] = null;
         break;
       }
       default:
         throw new Malformed('no response check for ' + h8(pc.cc));
     }
+  }
+
+  /** The proof of a hierarchy (tickets are HMACs under it). */
+  proof(hier: number): Uint8Array {
+    const slot = hier === RH_PLATFORM ? 0 : hier === RH_OWNER ? 1 : hier === RH_ENDORSEMENT ? 2 : 3;
+    return this.tpm.proofs.slice(slot * 32, slot * 32 + 32);
   }
 
   nvAccess(nv: MNv, auth: number, write: boolean): void {
@@ -1531,6 +1566,22 @@ class Fuzzer {
     return sha(...parts);
   }
 
+  /** A variable TPM property the model knows: [value, mask of the bits checked], or null. */
+  variableProperty(pt: number): [number, number] | null {
+    const m = this.model;
+    const sess = m.sess.filter((x) => x !== null).length;
+    switch (pt) {
+      case 0x201: return [0xf, 0xf]; // TPMA_STARTUP_CLEAR: phEnable, shEnable, ehEnable, phEnableNV (orderly: not checked)
+      case 0x202: return [m.nv.size, 0xffffffff]; // TPM_PT_HR_NV_INDEX
+      case 0x203: return [sess, 0xffffffff]; // TPM_PT_HR_LOADED
+      case 0x204: return [MAX_SESSIONS - sess, 0xffffffff]; // TPM_PT_HR_LOADED_AVAIL
+      case 0x205: return [sess, 0xffffffff]; // TPM_PT_HR_ACTIVE (no saved sessions)
+      case 0x206: return [MAX_SESSIONS - sess, 0xffffffff]; // TPM_PT_HR_ACTIVE_AVAIL
+      case 0x207: return [m.obj.filter((x) => x === null).length, 0xffffffff]; // TPM_PT_HR_TRANSIENT_AVAIL
+      default: return null;
+    }
+  }
+
   checkCapability(f: Fields, r: Rd): void {
     const more = r.u8();
     if (more > 1) throw new Malformed('moreData ' + more);
@@ -1543,7 +1594,15 @@ class Fuzzer {
       case 0: for (let i = 0; i < count; i++) { list.push(r.u16()); r.u32(); } break;
       case 1: case 2: case 3: case 4: for (let i = 0; i < count; i++) list.push(r.u32()); break;
       case 5: for (let i = 0; i < count; i++) { r.u16(); r.take(r.u8()); } break;
-      case 6: for (let i = 0; i < count; i++) { list.push(r.u32()); r.u32(); } break;
+      case 6:
+        for (let i = 0; i < count; i++) {
+          const pt = r.u32();
+          const v = r.u32();
+          list.push(pt);
+          const want = this.variableProperty(pt);
+          if (want !== null && (v & want[1]) !== want[0]) throw new Malformed(`property ${h8(pt)} = ${h8(v)}, model ${h8(want[0])}`);
+        }
+        break;
       case 7: for (let i = 0; i < count; i++) { list.push(r.u32()); r.take(r.u8()); } break;
       case 8: for (let i = 0; i < count; i++) list.push(r.u16()); break;
       default: throw new Malformed('capability ' + cap);
@@ -1699,7 +1758,8 @@ class Fuzzer {
 
   // ---- building well-formed commands ----
 
-  assemble(cc: number, handles: number[], auths: AuthSpec[] | null, params: W, expectRc: number | null, label: string): Built {
+  assemble(cc: number, handles: number[], auths: AuthSpec[] | null, params: W, expectRc: number | null, labelIn: string): Built {
+    let label = labelIn;
     const w = new W();
     w.u16(auths !== null ? ST_SES : ST_NO);
     w.sizes.push([2, 4]);
@@ -1734,7 +1794,12 @@ class Fuzzer {
     put32(w.b, 2, w.b.length);
     // an entity without a USER authValue (an object without userWithAuth) needs a policy session
     let exp = expectRc;
-    if (exp !== null && auths !== null && auths.some((_, i) => this.entityAuth(handles[i]) === null)) exp = 0x12f;
+    if (exp !== null && auths !== null && auths.some((_, i) => this.entityAuth(handles[i]) === null && this.entityAuthValue(handles[i]) !== null)) {
+      exp = 0x12f;
+    } else if (exp !== null && auths !== null && auths.some((a) => a.kind === 'pw' && a.wrong === true)) {
+      exp = -1; // a wrong password must be refused (TPM_RC_AUTH_FAIL, unless an earlier check refuses first)
+      label += ' with a wrong password';
+    }
     return { cc, bytes: w.bytes(), w, sessSpans: spans, authSizeAt, expect: exp, label };
   }
 
@@ -1751,14 +1816,20 @@ class Fuzzer {
         out.push({ kind: 'hmac', slot, attrs: this.rng.chance(0.88) ? SA_CONTINUE : 0 });
       } else {
         let pw = this.entityAuth(handles[i]) ?? new Uint8Array(0);
-        if (pw.length < 32 && this.rng.chance(0.1)) pw = cat(pw, new Uint8Array(this.rng.range(1, 32 - pw.length)));
-        out.push({ kind: 'pw', attrs: this.rng.chance(0.5) ? SA_CONTINUE : 0, pw });
+        const wrong = this.rng.chance(0.05);
+        if (wrong) pw = wrongPassword(this.rng, pw);
+        else if (pw.length < 32 && this.rng.chance(0.1)) pw = cat(pw, new Uint8Array(this.rng.range(1, 32 - pw.length)));
+        out.push({ kind: 'pw', attrs: this.rng.chance(0.5) ? SA_CONTINUE : 0, pw, wrong });
       }
     }
     return out;
   }
 
   freeObjSlot(): boolean { return this.model.obj.some((o) => o === null); }
+  /** Some created object's parent is loaded. */
+  loadable(): boolean {
+    return this.created.some((c) => this.model.obj.some((o) => o !== null && eq(o.name, c.parentName)));
+  }
   loadedSlots(pred?: (o: TpmObject) => boolean): number[] {
     return this.model.obj.map((o, i) => (o !== null && (pred === undefined || pred(this.tpm.objects[i])) ? i : -1)).filter((i) => i >= 0);
   }
@@ -1793,6 +1864,203 @@ class Fuzzer {
     return this.assemble(CC.CreatePrimary, [hier], auths, p, exp, 'CreatePrimary');
   }
 
+  /**
+   * A command of code cc that is well formed but must be refused: an unsupported or inconsistent
+   * value in an otherwise valid command (so that the handlers' refusal paths run), or null.
+   */
+  refusedVariant(cc: number): Built | null {
+    const rng = this.rng;
+    const m = this.model;
+    const spec = SPEC.get(cc) as CmdSpec;
+    const bad = (handles: number[], p: W, why: string): Built =>
+      this.assemble(cc, handles, this.auths(handles, spec.auth), p, -1, `${spec.name} (refused: ${why})`);
+    const anyObj = (): number => {
+      const l = this.loadedSlots();
+      return l.length > 0 ? TRANSIENT + rng.pick(l) : TRANSIENT + rng.int(4);
+    };
+    const storage = this.loadedSlots((o) => (o.attrs & (OA_RESTRICTED | OA_DECRYPT | OA_SIGN)) === (OA_RESTRICTED | OA_DECRYPT));
+    switch (cc) {
+      case CC.Startup: case CC.Shutdown: return bad([], new W().u16(rng.range(2, 0xffff)), 'type');
+      case CC.SelfTest: return bad([], new W().u8(rng.range(2, 255)), 'fullTest');
+      case CC.StirRandom: return bad([], new W().b2(rng.bytes(rng.range(129, 300))), 'more than 128 bytes');
+      case CC.Hash: {
+        const alg = rng.chance(0.5);
+        return bad([], new W().b2(rng.bytes(rng.int(40))).u16(alg ? rng.pick([0x0004, 0x000c, ALG_NULL, 0]) : ALG_SHA256)
+          .handle(alg ? RH_OWNER : rng.pick([RH_LOCKOUT, 0x40000000, 0, TRANSIENT])), alg ? 'hash algorithm' : 'hierarchy');
+      }
+      case CC.PCR_Extend: {
+        const p = new W();
+        const k = rng.int(3);
+        if (k === 0) p.count(1).u16(0x0004).raw(rng.bytes(20));
+        else if (k === 1) p.count(2).u16(ALG_SHA256).raw(rng.bytes(32)).u16(ALG_SHA256).raw(rng.bytes(32));
+        else p.count(1).u16(0x000c).raw(rng.bytes(48));
+        return bad([rng.pick([0, 16, 23])], p, 'digest banks');
+      }
+      case CC.PCR_Read: {
+        const p = new W();
+        const k = rng.int(3);
+        if (k === 0) p.count(1).u16(0x0004).u8(3).u8(0xff).u8(0).u8(0);
+        else if (k === 1) { const n = rng.pick([0, 1, 2, 4]); p.count(1).u16(ALG_SHA256).u8(n).raw(rng.bytes(n)); }
+        else p.count(2).u16(ALG_SHA256).u8(3).u8(1).u8(0).u8(0).u16(ALG_SHA256).u8(3).u8(2).u8(0).u8(0);
+        return bad([], p, 'selection');
+      }
+      case CC.PCR_Reset: return bad([rng.range(0, 15)], new W(), 'a PCR that cannot be reset');
+      case CC.StartAuthSession: {
+        const k = rng.int(6);
+        let tpmKey = RH_NULL;
+        let nonce: Uint8Array = rng.bytes(rng.range(16, 32));
+        let salt: Uint8Array = new Uint8Array(0);
+        let type = 0;
+        let hash = ALG_SHA256;
+        if (k === 0) salt = rng.bytes(rng.range(1, 68));
+        if (k === 1) tpmKey = anyObj();
+        if (k === 2) type = rng.pick([1, 2, 3, 0xff]);
+        if (k === 4) hash = rng.pick([0x0004, 0x000c, ALG_NULL]);
+        if (k === 5) nonce = rng.bytes(rng.int(16));
+        const p = new W().b2(nonce).b2(salt).u8(type);
+        if (k === 3) p.u16(ALG_AES).u16(128).u16(ALG_CFB); else p.u16(ALG_NULL);
+        p.u16(hash);
+        const why = ['salt', 'tpmKey', 'session type', 'symmetric', 'authHash', 'short nonceCaller'][k];
+        return this.assemble(cc, [tpmKey, RH_NULL], null, p, -1, `StartAuthSession (refused: ${why})`);
+      }
+      case CC.CreatePrimary: case CC.Create: {
+        const handle = cc === CC.CreatePrimary ? rng.pick([RH_OWNER, RH_ENDORSEMENT, RH_PLATFORM, RH_NULL])
+          : storage.length > 0 ? TRANSIENT + rng.pick(storage) : anyObj();
+        const k = rng.int(12);
+        const t = this.randomTmpl(k === 5 ? 0 : k === 6 || k === 7 ? 1 : k === 8 ? 3 : rng.int(4));
+        const o: TmplOverride = {};
+        let data: Uint8Array = new Uint8Array(0);
+        switch (k) {
+          case 0: t.attrs |= OA_SIGN | OA_DECRYPT | OA_RESTRICTED; break;
+          case 1: t.attrs &= ~OA_SENSITIVE_DATA_ORIGIN; break;
+          case 2: t.attrs = (t.attrs | OA_FIXED_TPM) & ~OA_FIXED_PARENT; break;
+          case 3: t.attrs &= ~(OA_SIGN | OA_DECRYPT); break;
+          case 4: t.attrs = (t.attrs | rng.pick([1 << 0, 1 << 3, 1 << 8, 1 << 9, 1 << 12, 1 << 15, 1 << 19, 1 << 31])) >>> 0; break;
+          case 5: t.sym = 0; break;
+          case 6: t.sym = 128; break;
+          case 7: t.scheme = ALG_NULL; break;
+          case 8: t.scheme = ALG_ECDSA; break;
+          case 9: t.policy = rng.bytes(20); break;
+          case 10: data = rng.bytes(rng.range(1, 128)); break;
+          default: {
+            const f = rng.int(7);
+            if (f === 0) o.nameAlg = rng.pick([0x0004, 0x000c, ALG_NULL]);
+            if (f === 1) o.curve = rng.pick([0x0001, 0x0004, 0x0010, 0]);
+            if (f === 2) o.kdf = rng.pick([0x0020, 0x0022, 0x0007]);
+            if (f === 3) { t.attrs = (t.attrs & ~OA_SIGN) | OA_RESTRICTED | OA_DECRYPT; t.scheme = ALG_NULL; o.symBits = rng.pick([192, 0, 512]); }
+            if (f === 4) { t.attrs = (t.attrs & ~OA_SIGN) | OA_RESTRICTED | OA_DECRYPT; t.scheme = ALG_NULL; t.sym = 128; o.symMode = rng.pick([0x0040, 0x0044, ALG_NULL]); }
+            if (f === 5) { t.attrs = (t.attrs & ~OA_DECRYPT) | OA_SIGN; t.sym = 0; t.scheme = ALG_ECDSA; o.schemeHash = rng.pick([0x0004, 0x000c]); }
+            if (f === 6) o.type = rng.pick([0x0001, 0x0008, 0x0025]);
+          }
+        }
+        const p = new W();
+        p.sized((w) => { w.b2(new Uint8Array(0)).b2(data); });
+        p.sized((w) => writeTmplWith(w, t, o));
+        p.b2(new Uint8Array(0)).sel({ count: 0, mask: 0 });
+        const whys = ['restricted sign+decrypt', 'no sensitiveDataOrigin', 'fixedTPM without fixedParent', 'neither sign nor decrypt',
+          'reserved attribute', 'storage key without symmetric', 'signing key with symmetric', 'restricted signing key without scheme',
+          'decryption key with ECDSA', '20-byte policy', 'sensitive data for an ECC key', 'unsupported algorithm in the template'];
+        return bad([handle], p, whys[k]);
+      }
+      case CC.Load: {
+        if (this.created.length === 0) return null;
+        const c = rng.pick(this.created);
+        const parent = storage.length > 0 ? TRANSIENT + rng.pick(storage) : anyObj();
+        const priv = c.priv.slice();
+        const pub = c.pub.slice();
+        const k = rng.int(3);
+        if (k === 0) priv[rng.int(priv.length)] ^= 1 << rng.int(8);
+        if (k === 1) pub[pub.length - 1 - rng.int(32)] ^= 1 << rng.int(8); // the unique point: another Name
+        const p = new W().b2(priv);
+        p.sizes.push([p.b.length, 2]);
+        p.raw(pub);
+        // k === 2: under whatever parent was picked (the right one only by chance: then it may load)
+        if (k === 2) return this.assemble(cc, [parent], this.auths([parent], 1), p, null, 'Load (maybe under another parent)');
+        return bad([parent], p, k === 0 ? 'tampered private' : 'tampered public');
+      }
+      case CC.Quote: {
+        const signers = this.loadedSlots((o) => (o.attrs & OA_SIGN) !== 0);
+        const others = this.loadedSlots((o) => (o.attrs & OA_SIGN) === 0);
+        const k = rng.int(others.length > 0 ? 5 : 4);
+        const key = k === 4 && others.length > 0 ? TRANSIENT + rng.pick(others) : signers.length > 0 ? TRANSIENT + rng.pick(signers) : anyObj();
+        const p = new W().b2(rng.bytes(k === 2 ? rng.range(35, 64) : 8));
+        if (k === 0) p.u16(rng.pick([0x0014, 0x0016, 0x001a])).u16(ALG_SHA256);
+        else if (k === 1) p.u16(ALG_ECDSA).u16(rng.pick([0x0004, 0x000c, ALG_NULL]));
+        else p.u16(ALG_ECDSA).u16(ALG_SHA256);
+        if (k === 3) p.count(1).u16(0x0004).u8(3).u8(1).u8(0).u8(0); else p.sel({ count: 1, mask: 1 });
+        return bad([key], p, ['signature scheme', 'scheme hash', 'qualifyingData over 34 bytes', 'SHA-1 bank', 'a key that cannot sign'][k]);
+      }
+      case CC.NV_DefineSpace: {
+        const platform = rng.chance(0.3);
+        let attrs = NV_OWNERWRITE | NV_OWNERREAD | (platform ? NV_PLATFORMCREATE | NV_PPWRITE | NV_PPREAD : 0);
+        let index = 0x01000000 + rng.int(12);
+        let size = rng.int(64);
+        let nameAlg = ALG_SHA256;
+        let policy: Uint8Array = new Uint8Array(0);
+        let auth0 = platform ? RH_PLATFORM : RH_OWNER;
+        const k = rng.int(9);
+        if (k === 0) attrs |= rng.pick([1 << 3, 1 << 19, 1 << 10, 1 << 13, 1 << 14, 1 << 15, 1 << 31, 1 << 27, 1 << 26]);
+        if (k === 1) attrs |= rng.pick([1 << 11, 1 << 28, 1 << 29]);
+        if (k === 2) attrs |= rng.pick([1, 2, 4, 8]) << 4;
+        if (k === 3) attrs |= rng.pick([1 << 8, 1 << 9, 1 << 20, 1 << 24]);
+        if (k === 4) attrs &= rng.chance(0.5) ? ~(NV_OWNERWRITE | NV_PPWRITE | NV_AUTHWRITE) : ~(NV_OWNERREAD | NV_PPREAD | NV_AUTHREAD);
+        if (k === 5) auth0 = platform ? RH_OWNER : RH_PLATFORM;
+        if (k === 6) size = rng.range(1025, 0xffff);
+        if (k === 7) { if (rng.chance(0.5)) nameAlg = rng.pick([0x0004, 0x000c, ALG_NULL]); else index = rng.pick([0x02000000, 0x81000001, 0x00000007]); }
+        if (k === 8) policy = rng.bytes(rng.pick([20, 1, 31]));
+        const p = new W().b2(new Uint8Array(0));
+        p.sized((w) => { w.handle(index).u16(nameAlg).u32(attrs >>> 0).b2(policy).u16(size); });
+        return bad([auth0], p, ['unsupported attribute', 'state attribute', 'index type', 'reserved attribute', 'no write or no read access',
+          'platformCreate and the wrong hierarchy', 'size over 1024', 'nameAlg or handle', 'policy size'][k]);
+      }
+      case CC.NV_Write: case CC.NV_Read: {
+        const idx = [...m.nv.entries()].filter(([, v]) => (v.pub.attrs & (cc === CC.NV_Write ? NV_OWNERWRITE : NV_OWNERREAD)) !== 0);
+        if (idx.length === 0) return null;
+        const [index, nv] = rng.pick(idx);
+        const size = nv.pub.size;
+        const offset = rng.range(0, size + 4);
+        const n = Math.max(size - offset + 1, 1) + rng.int(8);
+        if (cc === CC.NV_Write) return bad([RH_OWNER, index], new W().b2(rng.bytes(Math.min(n, 1024))).u16(offset), 'out of range');
+        return bad([RH_OWNER, index], new W().u16(n).u16(offset), 'out of range');
+      }
+      case CC.NV_UndefineSpace: {
+        const idx = [...m.nv.entries()].filter(([, v]) => (v.pub.attrs & NV_PLATFORMCREATE) !== 0);
+        if (idx.length === 0) return null;
+        return bad([RH_OWNER, rng.pick(idx)[0]], new W(), 'the owner deleting a platform index');
+      }
+      case CC.HashSequenceStart: return bad([], new W().b2(new Uint8Array(0)).u16(rng.pick([0x0004, 0x000c, ALG_NULL, 0])), 'hash algorithm');
+      case CC.SequenceUpdate: case CC.SequenceComplete: {
+        const seqs = this.loadedSlots().filter((i) => (m.obj[i] as MObj).seq !== null);
+        if (seqs.length === 0) return null;
+        const h = TRANSIENT + rng.pick(seqs);
+        if (cc === CC.SequenceUpdate) return bad([h], new W().b2(rng.bytes(rng.range(1025, 1200))), 'more than 1024 bytes');
+        return bad([h], new W().b2(rng.bytes(rng.int(64))).handle(rng.pick([RH_LOCKOUT, 0x40000000, 0, TRANSIENT])), 'hierarchy');
+      }
+      case CC.ContextLoad: {
+        const alive = this.saved.filter((s) => s.alive);
+        if (alive.length === 0) return null;
+        const c = rng.pick(alive).ctx.slice();
+        const k = rng.int(4);
+        if (k === 0) put32(c, 8, rng.pick([0x80000003, 0x02000000, 0x81000000]));
+        if (k === 1) put32(c, 12, rng.pick([RH_LOCKOUT, 0x40000000, TRANSIENT]));
+        if (k === 2) c[18 + 2 + rng.int(c.length - 20)] ^= 1 << rng.int(8);
+        if (k === 3) put16(c, 18, rng.pick([20, 0, 33]));
+        return bad([], new W().raw(c), ['savedHandle', 'hierarchy', 'a tampered blob', 'integrity size'][k]);
+      }
+      case CC.FlushContext: return bad([], new W().handle(rng.pick([0, 16, RH_OWNER, RH_NULL, 0x01000000, TRANSIENT + 3, 0x81000000, HMAC_FIRST + 3, 0x03000000])), 'handle');
+      case CC.ContextSave: {
+        const sess = m.sess.map((s, i) => (s !== null ? HMAC_FIRST + i : -1)).filter((x) => x >= 0);
+        return sess.length > 0 ? bad([rng.pick(sess)], new W(), 'a session (not saved by this TPM)') : null;
+      }
+      case CC.ReadPublic: {
+        const seqs = this.loadedSlots().filter((i) => (m.obj[i] as MObj).seq !== null);
+        return seqs.length > 0 ? bad([TRANSIENT + rng.pick(seqs)], new W(), 'a sequence') : null;
+      }
+      case CC.GetCapability: return bad([], new W().u32(rng.pick([9, 0x100, 0xffffffff])).u32(0).u32(1), 'capability');
+      default: return null;
+    }
+  }
+
   /** A well-formed command of code cc for the current state (expensive ones only if allowed). */
   build(cc: number, progress: number): Built | null {
     const eccOk = this.eccAllowed(cc, progress);
@@ -1805,6 +2073,10 @@ class Fuzzer {
       const l = this.loadedSlots();
       return l.length > 0 ? TRANSIENT + rng.pick(l) : TRANSIENT + rng.int(4);
     };
+    if (rng.chance(0.12)) {
+      const v = this.refusedVariant(cc);
+      if (v !== null) return v;
+    }
     switch (cc) {
       case CC.Startup: return mk([], new W().u16(rng.int(2)), RC.INITIALIZE);
       case CC.Shutdown: return mk([], new W().u16(rng.chance(0.5) ? 1 : 0), 0);
@@ -2034,8 +2306,8 @@ class Fuzzer {
         case CC.PCR_Read: return 4;
         case CC.PCR_Reset: return 2;
         case CC.CreatePrimary: return nObj < 3 ? 0.5 : 0.3;
-        case CC.Create: return 2;
-        case CC.Load: return nObj < 3 ? 4 : 0.3;
+        case CC.Create: return 3;
+        case CC.Load: return nObj < 3 ? (this.loadable() ? 8 : 2) : 0.3;
         case CC.ReadPublic: return 3;
         case CC.ContextSave: return nObj > 0 ? 3 : 0.3;
         case CC.ContextLoad: return nObj < 3 ? 6 : 0.5;
@@ -2082,7 +2354,7 @@ class Fuzzer {
     const k = rng.chance(0.7) ? 1 : rng.range(2, 4);
     let fixSize = rng.chance(0.85);
     for (let j = 0; j < k; j++) {
-      const op = rng.weighted([10, 8, 8, 5, 5, 10, 5, 10, 4, 3, 3, 3]);
+      const op = rng.weighted([10, 8, 8, 5, 5, 10, 5, 10, 4, 3, 3, 3, 4]);
       switch (op) {
         case 0: { // bit flip
           const at = rng.int(a.length);
@@ -2178,6 +2450,19 @@ class Fuzzer {
           what.push('cc=' + v.toString(16));
           break;
         }
+        case 12: { // a password session's password: almost right (or right with trailing zeros)
+          const pws = b.sessSpans.filter(([x]) => get32(b.bytes, x) === RS_PW && get16(b.bytes, x + 4) === 0);
+          if (pws.length === 0) break;
+          const [x, y] = rng.pick(pws);
+          if (y > a.length) break;
+          const cur = b.bytes.slice(x + 9, y);
+          const pw = rng.chance(0.8) ? wrongPassword(rng, trim(cur)) : cat(cur, new Uint8Array(rng.range(1, 4)));
+          if (pw.length > 32) break;
+          a.splice(x + 7, y - x - 7, (pw.length >>> 8) & 0xff, pw.length & 0xff, ...pw);
+          put32(a, b.authSizeAt, get32(Uint8Array.from(a), b.authSizeAt) + pw.length - cur.length);
+          what.push('password');
+          break;
+        }
         default: { // session attributes
           if (b.sessSpans.length === 0) break;
           const span = rng.pick(b.sessSpans);
@@ -2239,6 +2524,18 @@ class Fuzzer {
     for (const at of w.handles) for (const v of types) edit(`handle@${at}=${h8(v)}`, (a) => put32(a, at, v));
     for (const v of [get16(base, 0) === ST_NO ? ST_SES : ST_NO, 0x00c1, 0x8000]) edit('tag=' + v.toString(16), (a) => put16(a, 0, v));
     const pw = Uint8Array.of(0x40, 0, 0, 9, 0, 0, 1, 0, 0);
+    for (const [x, y] of b.sessSpans) {
+      if (get32(base, x) !== RS_PW || get16(base, x + 4) !== 0) continue;
+      const cur = trim(base.slice(x + 9, y));
+      const wrongs = cur.length === 0 ? [Uint8Array.of(1), Uint8Array.of(0x80, 0)]
+        : [(() => { const c = cur.slice(); c[c.length - 1] ^= 1; return c; })(), (() => { const c = cur.slice(); c[0] ^= 0x80; return c; })(),
+          cur.slice(0, cur.length - 1), cur.length < 32 ? cat(cur, Uint8Array.of(1)) : cur.slice(1)];
+      for (const wpw of wrongs) {
+        const a = cat(base.subarray(0, x + 7), be16(wpw.length), wpw, base.subarray(y));
+        put32(a, b.authSizeAt, get32(base, b.authSizeAt) + wpw.length - (y - x - 9));
+        out.push({ bytes: a, what: 'password ' + hex(wpw), fix: true });
+      }
+    }
     if (b.authSizeAt >= 0) {
       const end = b.sessSpans[b.sessSpans.length - 1][1];
       const entries = [...b.sessSpans.map(([x, y]) => base.slice(x, y)), pw];
