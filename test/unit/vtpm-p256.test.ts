@@ -341,11 +341,13 @@ describe('vtpm P-256 scalar multiplication edge cases', () => {
       ks.push(v, v >> 4n, v >> 128n);
     }
     ks.push(R - 1n, R - 2n, 1n << 255n, (1n << 255n) - 1n, (1n << 256n) - (1n << 224n), N - (1n << 128n));
+    // The comb's equal-operand case: odd k' = 2^256 - n (k = k', or k = n - k' made odd).
+    ks.push(R - N, N - (R - N), R - N + 2n, R - N - 2n);
     for (let j = 0n; j < 64n; j += 9n) for (const e of [1n, 7n, 8n, 9n, 15n]) ks.push(e << (4n * j));
     return ks;
   }
 
-  it('k·G (fixed-base comb) matches Node for edge scalars, including k >= n and k = 0 mod n', () => {
+  it('k·G (fixed-base comb) matches Node for edge scalars, including k >= n, k = 0 mod n and 2^256 - n (equal operands)', () => {
     for (const k of edgeScalars()) {
       const got = baseMul(x, y, toLimbs(k));
       expect(got).to.equal(k % N !== 0n, `k = ${k.toString(16)}`);

@@ -8,9 +8,10 @@
  * 8 x 32-bit little-endian limbs.
  *
  * Formulas (a = -3), from the Explicit-Formulas Database:
- *   doubling      dbl-2001-b      (3M + 5S; here Z3 = 2 Y1 Z1, 4M + 4S)
- *   mixed add     madd-2007-bl    (7M + 4S; here Z3 = 2 Z1 H, 8M + 3S), second operand affine
- *   full add      add-2007-bl     (11M + 5S; here Z3 = 2 Z1 Z2 H, 12M + 4S)
+ *   doubling      dbl-2001-b        (3M + 5S; here Z3 = 2 Y1 Z1, 4M + 4S)
+ *   mixed add     madd-2004-hmv     (8M + 3S), second operand affine
+ *   full add      add-1998-cmo-2    (12M + 4S)
+ * (the variants with fewest additions and subtractions; fused helpers compute a - kb and k (a - b)).
  * The *Core versions are straight-line (no branch, no exceptional cases); pointAdd and
  * pointAddMixed add branches for infinity and equal or opposite operands, for public data.
  *
@@ -37,7 +38,7 @@
 import { pool } from "tsnc";
 import {
   cmov256, cmp256, feAdd, feAlloc, feCanon, feCmov, feCopy, feEqMask, feFromMont, feFromU32, feFromWords, feInv, feIsZeroMask,
-  feMul, feMulSmall, feNeg, feSetSmall, feSqr, feSub, feToU32, FE_ONE, FH, fromBytes256, P256_N,
+  feMul, feMulSmall, feNeg, feSetSmall, scCanon, feSqr, feSub, feSubK, feSubMul, feToU32, feToWords, FE_ONE, FH, fromBytes256, P256_N,
   P256_P, sub256, toBytes256,
 } from "./p256field";
 
@@ -120,91 +121,84 @@ export function cmovPoint(out: JPoint, p: JPoint, mask: number): void {
   feCmov(out.z, p.z, mask);
 }
 
-/** out = 2p (out may be p); straight-line, and Z = 0 stays Z = 0. dbl-2001-b for a = -3. */
+/**
+ * out = 2p (out may be p); straight-line, and Z = 0 stays Z = 0. dbl-2001-b for a = -3:
+ * alpha = 3 (X - delta)(X + delta), X3 = alpha^2 - 8 beta, Y3 = alpha (4 beta - X3) - 8 gamma^2.
+ */
 export function pointDouble(out: JPoint, p: JPoint): void {
   feSqr(A, p.z); // delta
   feSqr(Bt, p.y); // gamma
   feMul(C, p.x, Bt); // beta
-  feSub(D, p.x, A);
+  feSubMul(D, p.x, A, 3);
   feAdd(E, p.x, A);
-  feMul(D, D, E);
-  feMulSmall(D, D, 3); // alpha = 3 (X - delta)(X + delta)
+  feMul(D, D, E); // alpha
   feMul(Z3, p.y, p.z);
   feAdd(out.z, Z3, Z3); // Z3 = 2 Y Z
   feMulSmall(E, C, 4); // 4 beta
   feSqr(X3, D);
-  feSub(X3, X3, E);
-  feSub(out.x, X3, E); // X3 = alpha^2 - 8 beta
+  feSubK(out.x, X3, E, 2); // X3 = alpha^2 - 8 beta
   feSub(E, E, out.x);
-  feMul(E, D, E); // alpha (4 beta - X3)
+  feMul(E, D, E);
   feSqr(Bt, Bt);
-  feMulSmall(Bt, Bt, 8); // 8 gamma^2
-  feSub(out.y, E, Bt);
+  feSubK(out.y, E, Bt, 8); // Y3 = alpha (4 beta - X3) - 8 gamma^2
 }
 
 /**
- * out = p + (x2, y2), (x2, y2) affine in Montgomery form (out may be p); straight-line madd-2007-bl.
- * Leaves H = x2 Z1^2 - X1 in the temporaries. Wrong for p at infinity and for p = ±(x2, y2)
- * (H = 0; the result has Z = 0).
+ * out = p + (x2, y2), (x2, y2) affine in Montgomery form (out may be p); straight-line Jacobian
+ * plus affine addition (madd-2004-hmv, 8M + 3S): H = x2 Z1^2 - X1, r = y2 Z1^3 - Y1,
+ * X3 = r^2 - H^3 - 2 X1 H^2, Y3 = r (X1 H^2 - X3) - Y1 H^3, Z3 = Z1 H. Leaves H and r in the
+ * temporaries H, R. Wrong for p at infinity and for p = ±(x2, y2) (H = 0; the result has Z = 0).
  */
 export function pointAddMixedCore(out: JPoint, p: JPoint, x2: number, y2: number): void {
-  feSqr(A, p.z); // Z1Z1
+  feSqr(A, p.z); // Z1^2
   feMul(Bt, x2, A); // U2
   feMul(C, p.z, A);
   feMul(C, y2, C); // S2
-  feSub(H, Bt, p.x); // H = U2 - X1
-  feSub(R, C, p.y);
-  feAdd(R, R, R); // r = 2 (S2 - Y1)
-  feAdd(I, H, H);
-  feSqr(I, I); // I = 4 H^2
-  feMul(J, H, I); // J = H I
-  feMul(V, p.x, I); // V = X1 I
-  feMul(G, p.y, J);
-  feAdd(G, G, G); // 2 Y1 J
-  feMul(Z3, p.z, H);
-  feAdd(out.z, Z3, Z3); // Z3 = 2 Z1 H
+  feSub(H, Bt, p.x); // H
+  feSub(R, C, p.y); // r
+  feSqr(I, H); // H^2
+  feMul(J, H, I); // H^3
+  feMul(V, p.x, I); // V = X1 H^2
+  feMul(G, p.y, J); // Y1 H^3
+  feMul(out.z, p.z, H); // Z3
   feSqr(X3, R);
   feSub(X3, X3, J);
-  feSub(X3, X3, V);
-  feSub(out.x, X3, V); // X3 = r^2 - J - 2V
+  feSubK(out.x, X3, V, 2); // X3 = r^2 - H^3 - 2V
   feSub(E, V, out.x);
   feMul(E, R, E);
-  feSub(out.y, E, G); // Y3 = r (V - X3) - 2 Y1 J
+  feSub(out.y, E, G); // Y3 = r (V - X3) - Y1 H^3
 }
 
 /**
- * out = p + q, all Jacobian (out may be p or q); straight-line add-2007-bl. Leaves H = U2 - U1 and
- * R = 2 (S2 - S1) in the temporaries (both zero when p = q). Wrong when p or q is at infinity or
- * p = q (then the result has Z = 0); right for p = -q (Z = 0, infinity).
+ * out = p + q, all Jacobian (out may be p or q); straight-line Jacobian addition (add-1998-cmo-2,
+ * 12M + 4S): U1 = X1 Z2^2, U2 = X2 Z1^2, S1 = Y1 Z2^3, S2 = Y2 Z1^3, H = U2 - U1, r = S2 - S1,
+ * X3 = r^2 - H^3 - 2 U1 H^2, Y3 = r (U1 H^2 - X3) - S1 H^3, Z3 = Z1 Z2 H. Leaves H and r in the
+ * temporaries H, R (both zero when p = q). Wrong when p or q is at infinity or p = q (then the
+ * result has Z = 0); right for p = -q (Z = 0, infinity).
  */
 export function pointAddCore(out: JPoint, p: JPoint, q: JPoint): void {
-  feSqr(A, p.z); // Z1Z1
-  feSqr(Bt, q.z); // Z2Z2
+  feSqr(A, p.z); // Z1^2
+  feSqr(Bt, q.z); // Z2^2
   feMul(C, p.x, Bt); // U1
   feMul(D, q.x, A); // U2
   feMul(E, q.z, Bt);
-  feMul(E, p.y, E); // S1 = Y1 Z2 Z2Z2
+  feMul(E, p.y, E); // S1
   feMul(G, p.z, A);
-  feMul(G, q.y, G); // S2 = Y2 Z1 Z1Z1
-  feSub(H, D, C); // H = U2 - U1
-  feSub(R, G, E);
-  feAdd(R, R, R); // r = 2 (S2 - S1)
+  feMul(G, q.y, G); // S2
+  feSub(H, D, C); // H
+  feSub(R, G, E); // r
   feMul(Z3, p.z, q.z);
-  feMul(Z3, Z3, H);
-  feAdd(I, H, H);
-  feSqr(I, I); // I = (2H)^2
-  feMul(J, H, I); // J = H I
-  feMul(V, C, I); // V = U1 I
-  feMul(G, E, J);
-  feAdd(G, G, G); // 2 S1 J
-  feAdd(out.z, Z3, Z3); // Z3 = 2 Z1 Z2 H
+  feSqr(I, H); // H^2
+  feMul(J, H, I); // H^3
+  feMul(V, C, I); // V = U1 H^2
+  feMul(G, E, J); // S1 H^3
+  feMul(out.z, Z3, H); // Z3
   feSqr(X3, R);
   feSub(X3, X3, J);
-  feSub(X3, X3, V);
-  feSub(out.x, X3, V); // X3 = r^2 - J - 2V
+  feSubK(out.x, X3, V, 2); // X3 = r^2 - H^3 - 2V
   feSub(D, V, out.x);
   feMul(D, R, D);
-  feSub(out.y, D, G); // Y3 = r (V - X3) - 2 S1 J
+  feSub(out.y, D, G); // Y3 = r (V - X3) - S1 H^3
 }
 
 const TMPP = new JPoint(0);
@@ -269,8 +263,40 @@ function recode(k: number): void {
 
 // ---- fixed-base comb for k·G ----
 
-/** Affine Montgomery (x, y) of d · 16^j · G at GTAB[(8 j + d - 1) * 22], x then y; 2^256 G last. */
-const GTAB = new Int32Array(11286);
+/** Signed odd 5-bit digits c_0..c_51 of the current comb scalar (see recodeOdd). */
+const DIG5 = new Int32Array(52);
+const KO = feAlloc();
+const KN = feAlloc();
+/** n in 24-bit limbs. */
+const N24 = new Int32Array([
+  0x632551, 0xcac2fc, 0x84f3b9, 0xa7179e, 0xe6faad, 0xffffbc, 0xffffff, 0xffffff, 0x0, 0xffff00, 0xffff,
+]);
+
+/**
+ * DIG5 = the regular signed-odd digits of the odd element FH[k] (normalised limbs, below 2^256):
+ * k = sum c_j 32^j with c_j odd in [-31, 31] for j < 51 and c_51 = 1. With k_0 = k,
+ * c_j = (k_j mod 64) - 32 and k_{j+1} = (k_j - c_j) / 32 = (k_j >> 5) | 1, so c_j is the 6 bits of k
+ * from bit 5j, with the lowest set, minus 32; branch-free. (k_51 is odd and below 3.)
+ */
+function recodeOdd(k: number): void {
+  for (let j = 0; j < 51; j++) {
+    const bit = 5 * j;
+    const l = (bit / 24) | 0;
+    const s = bit - 24 * l;
+    let w = FH[k + l] >>> s;
+    if (s > 18) {
+      w = w | (FH[k + l + 1] << (24 - s));
+    }
+    DIG5[j] = ((w & 63) | 1) - 32;
+  }
+  DIG5[51] = 1;
+}
+
+/**
+ * Affine Montgomery (x, y) of (2e + 1) · 32^j · G, canonical, each packed into 8 x 32-bit words, at
+ * GTAB[(16 j + e) * 16], x then y, for j < 51 and e = 0..15, and 2^255 G for j = 51, e = 0.
+ */
+const GTAB = new Int32Array(13072);
 const SX = feAlloc();
 const SY = feAlloc();
 const NY = feAlloc();
@@ -278,17 +304,15 @@ const ACC1 = new JPoint(0);
 const ACC2 = new JPoint(0);
 
 /**
- * FH[SX], FH[SY] = the comb table entry |d| at position j (entries 1 .. count), all entries read
- * and masked; zero for d = 0.
+ * FH[SX], FH[SY] = the comb entry e of position j (entries 0 .. 15: (2e + 1) 32^j G), every
+ * entry read and masked, then unpacked from 8 x 32-bit words into 24-bit limbs.
  */
-function combSelect(j: number, a: number, count: number): void {
-  let x0 = 0, x1 = 0, x2 = 0, x3 = 0, x4 = 0, x5 = 0;
-  let x6 = 0, x7 = 0, x8 = 0, x9 = 0, x10 = 0;
-  let y0 = 0, y1 = 0, y2 = 0, y3 = 0, y4 = 0, y5 = 0;
-  let y6 = 0, y7 = 0, y8 = 0, y9 = 0, y10 = 0;
-  for (let e = 1; e <= count; e++) {
-    const m = ((e ^ a) - 1) >> 31; // -1 when e = a
-    const b = (8 * j + e - 1) * 22;
+function combSelect(j: number, e: number): void {
+  let x0 = 0, x1 = 0, x2 = 0, x3 = 0, x4 = 0, x5 = 0, x6 = 0, x7 = 0;
+  let y0 = 0, y1 = 0, y2 = 0, y3 = 0, y4 = 0, y5 = 0, y6 = 0, y7 = 0;
+  for (let i = 0; i < 16; i++) {
+    const m = ((i ^ e) - 1) >> 31; // -1 when i = e
+    const b = (16 * j + i) * 16;
     x0 = x0 | (GTAB[b] & m);
     x1 = x1 | (GTAB[b + 1] & m);
     x2 = x2 | (GTAB[b + 2] & m);
@@ -297,92 +321,111 @@ function combSelect(j: number, a: number, count: number): void {
     x5 = x5 | (GTAB[b + 5] & m);
     x6 = x6 | (GTAB[b + 6] & m);
     x7 = x7 | (GTAB[b + 7] & m);
-    x8 = x8 | (GTAB[b + 8] & m);
-    x9 = x9 | (GTAB[b + 9] & m);
-    x10 = x10 | (GTAB[b + 10] & m);
-    y0 = y0 | (GTAB[b + 11] & m);
-    y1 = y1 | (GTAB[b + 12] & m);
-    y2 = y2 | (GTAB[b + 13] & m);
-    y3 = y3 | (GTAB[b + 14] & m);
-    y4 = y4 | (GTAB[b + 15] & m);
-    y5 = y5 | (GTAB[b + 16] & m);
-    y6 = y6 | (GTAB[b + 17] & m);
-    y7 = y7 | (GTAB[b + 18] & m);
-    y8 = y8 | (GTAB[b + 19] & m);
-    y9 = y9 | (GTAB[b + 20] & m);
-    y10 = y10 | (GTAB[b + 21] & m);
+    y0 = y0 | (GTAB[b + 8] & m);
+    y1 = y1 | (GTAB[b + 9] & m);
+    y2 = y2 | (GTAB[b + 10] & m);
+    y3 = y3 | (GTAB[b + 11] & m);
+    y4 = y4 | (GTAB[b + 12] & m);
+    y5 = y5 | (GTAB[b + 13] & m);
+    y6 = y6 | (GTAB[b + 14] & m);
+    y7 = y7 | (GTAB[b + 15] & m);
   }
-  FH[SX] = x0;
-  FH[SX + 1] = x1;
-  FH[SX + 2] = x2;
-  FH[SX + 3] = x3;
-  FH[SX + 4] = x4;
-  FH[SX + 5] = x5;
-  FH[SX + 6] = x6;
-  FH[SX + 7] = x7;
-  FH[SX + 8] = x8;
-  FH[SX + 9] = x9;
-  FH[SX + 10] = x10;
-  FH[SY] = y0;
-  FH[SY + 1] = y1;
-  FH[SY + 2] = y2;
-  FH[SY + 3] = y3;
-  FH[SY + 4] = y4;
-  FH[SY + 5] = y5;
-  FH[SY + 6] = y6;
-  FH[SY + 7] = y7;
-  FH[SY + 8] = y8;
-  FH[SY + 9] = y9;
-  FH[SY + 10] = y10;
+  FH[SX] = x0 & 0xffffff;
+  FH[SX + 1] = ((x0 >>> 24) | (x1 << 8)) & 0xffffff;
+  FH[SX + 2] = ((x1 >>> 16) | (x2 << 16)) & 0xffffff;
+  FH[SX + 3] = x2 >>> 8;
+  FH[SX + 4] = x3 & 0xffffff;
+  FH[SX + 5] = ((x3 >>> 24) | (x4 << 8)) & 0xffffff;
+  FH[SX + 6] = ((x4 >>> 16) | (x5 << 16)) & 0xffffff;
+  FH[SX + 7] = x5 >>> 8;
+  FH[SX + 8] = x6 & 0xffffff;
+  FH[SX + 9] = ((x6 >>> 24) | (x7 << 8)) & 0xffffff;
+  FH[SX + 10] = x7 >>> 16;
+  FH[SY] = y0 & 0xffffff;
+  FH[SY + 1] = ((y0 >>> 24) | (y1 << 8)) & 0xffffff;
+  FH[SY + 2] = ((y1 >>> 16) | (y2 << 16)) & 0xffffff;
+  FH[SY + 3] = y2 >>> 8;
+  FH[SY + 4] = y3 & 0xffffff;
+  FH[SY + 5] = ((y3 >>> 24) | (y4 << 8)) & 0xffffff;
+  FH[SY + 6] = ((y4 >>> 16) | (y5 << 16)) & 0xffffff;
+  FH[SY + 7] = y5 >>> 8;
+  FH[SY + 8] = y6 & 0xffffff;
+  FH[SY + 9] = ((y6 >>> 24) | (y7 << 8)) & 0xffffff;
+  FH[SY + 10] = y7 >>> 16;
 }
 
-/** out = k · G for the element FH[k] (normalised limbs, below 2^256); constant time in structure. */
+/**
+ * out = k · G for the element FH[k] (normalised limbs, below 2^256); constant time in structure.
+ * k is reduced mod n, made odd (k' = k, or n - k with the result negated: a masked selection), and
+ * recoded into odd digits, so every step is a mixed addition of a masked table entry, with no
+ * zero digit and no point at infinity to handle (see the header for the bounds); the last step
+ * also computes the doubling for its one equal-operand case.
+ */
 export function combMul(out: JPoint, k: number): void {
-  recode(k);
-  let acc = ACC1;
-  let t = ACC2;
-  setInfinity(acc);
-  let inf = -1; // -1 while the accumulator is at infinity
-  for (let j = 0; j < 65; j++) {
-    const d = DIG[j];
+  // k mod n (k < 2^256 < 2n), then k' = k if odd, else n - k.
+  scCanon(KO, k);
+  let c = 0;
+  for (let i = 0; i < 11; i++) {
+    c = c + N24[i] - FH[KO + i];
+    FH[KN + i] = c & 0xffffff;
+    c = c >> 24;
+  }
+  const even = (FH[KO] & 1) - 1; // -1 when k is even
+  feCmov(KO, KN, even);
+  recodeOdd(KO);
+  const acc = ACC1;
+  for (let j = 0; j < 51; j++) {
+    const d = DIG5[j];
     const s = d >> 31;
-    const a = (d ^ s) - s; // |d|
-    combSelect(j, a, j < 64 ? 8 : 1);
+    combSelect(j, ((d ^ s) - s) >> 1);
     feNeg(NY, SY);
     feCmov(SY, NY, s);
-    pointAddMixedCore(t, acc, SX, SY);
-    const nz = (a | -a) >> 31; // -1 when d != 0
-    const first = inf & nz;
-    const keep = ~nz;
-    for (let i = 0; i < 11; i++) {
-      let x = FH[t.x + i];
-      x = x ^ ((x ^ FH[acc.x + i]) & keep);
-      FH[t.x + i] = x ^ ((x ^ FH[SX + i]) & first);
-      let y = FH[t.y + i];
-      y = y ^ ((y ^ FH[acc.y + i]) & keep);
-      FH[t.y + i] = y ^ ((y ^ FH[SY + i]) & first);
-      let z = FH[t.z + i];
-      z = z ^ ((z ^ FH[acc.z + i]) & keep);
-      FH[t.z + i] = z ^ ((z ^ FH[FE_ONE + i]) & first);
+    if (j === 0) {
+      feCopy(acc.x, SX);
+      feCopy(acc.y, SY);
+      feCopy(acc.z, FE_ONE);
+    } else {
+      pointAddMixedCore(acc, acc, SX, SY);
     }
-    inf = inf & keep;
-    const swap = acc;
-    acc = t;
-    t = swap;
   }
-  feCmov(acc.z, FE_ZERO, inf);
+  // c_51 = 1: + 2^255 G. Equal operands exactly for k' = 2^256 - n: then the doubling is selected.
+  // (k = 0 gives k' = n and opposite operands here: Z = 0, infinity, as it should.)
+  unpackEntry(SX, SY, 51 * 16 * 16);
+  pointAddMixedCore(ACC2, acc, SX, SY);
+  const same = feIsZeroMask(H) & feIsZeroMask(R);
+  pointDouble(acc, acc);
+  cmovPoint(acc, ACC2, ~same);
+  feNeg(NY, acc.y);
+  feCmov(acc.y, NY, even);
   copyPoint(out, acc);
+}
+
+/** FH[x], FH[y] = the packed affine entry at GTAB[at] (public). */
+function unpackEntry(x: number, y: number, at: number): void {
+  for (let l = 0; l < 8; l++) {
+    WORDS[l] = GTAB[at + l] >>> 0;
+  }
+  feFromWords(x, WORDS);
+  for (let l = 0; l < 8; l++) {
+    WORDS[l] = GTAB[at + 8 + l] >>> 0;
+  }
+  feFromWords(y, WORDS);
 }
 
 // Table construction at module initialisation (public data, variable time).
 const BATCH = pool(64, JPoint);
 const PREFIX = pool(64, Elem);
 const BASEP = new JPoint(0);
+const TWOP = new JPoint(0);
 const ZI = feAlloc();
 const ZI2 = feAlloc();
 
-/** Store the first `count` points of BATCH (none at infinity) as affine entries from GTAB[at]. */
-function storeAffineBatch(count: number, at: number): void {
+/**
+ * Store the first `count` points of BATCH (none at infinity) as affine (x, y) into tab from at:
+ * packed (canonical, 8 words per coordinate, 16 per point) or as loosely reduced 24-bit limbs
+ * (22 per point).
+ */
+function storeAffineBatch(count: number, tab: Int32Array, at: number, packed: boolean): void {
   // Montgomery's trick, one inversion for the batch: PREFIX[i] = Z_0 ... Z_i.
   feCopy(PREFIX[0].v, BATCH[0].z);
   for (let i = 1; i < count; i++) {
@@ -401,39 +444,127 @@ function storeAffineBatch(count: number, at: number): void {
     feMul(Bt, ZI2, A);
     feMul(C, p.x, A);
     feMul(D, p.y, Bt);
-    feCanon(C, C);
-    feCanon(D, D);
-    const o = at + 22 * i;
-    for (let l = 0; l < 11; l++) {
-      GTAB[o + l] = FH[C + l];
-      GTAB[o + 11 + l] = FH[D + l];
+    if (packed) {
+      feCanon(C, C);
+      feCanon(D, D);
+      feToWords(WORDS, C);
+      for (let l = 0; l < 8; l++) {
+        tab[at + 16 * i + l] = WORDS[l];
+      }
+      feToWords(WORDS, D);
+      for (let l = 0; l < 8; l++) {
+        tab[at + 16 * i + 8 + l] = WORDS[l];
+      }
+    } else {
+      for (let l = 0; l < 11; l++) {
+        tab[at + 22 * i + l] = FH[C + l];
+        tab[at + 22 * i + 11 + l] = FH[D + l];
+      }
     }
   }
 }
+const WORDS = new Uint32Array(8);
 
+/**
+ * d = 2p, and bp = p in co-Z form with d (bp.z = d.z): dbl-2001-b gives Z3 = 2 Y Z, and p scaled
+ * by 2Y is (4 beta, 8 gamma^2, Z3), both computed on the way. d and bp must not be p.
+ */
+function doubleCoZ(d: JPoint, bp: JPoint, p: JPoint): void {
+  feSqr(A, p.z); // delta
+  feSqr(Bt, p.y); // gamma
+  feMul(C, p.x, Bt); // beta
+  feSubMul(D, p.x, A, 3);
+  feAdd(E, p.x, A);
+  feMul(D, D, E); // alpha
+  feMul(Z3, p.y, p.z);
+  feAdd(d.z, Z3, Z3);
+  feCopy(bp.z, d.z);
+  feMulSmall(bp.x, C, 4); // 4 beta
+  feSqr(X3, D);
+  feSubK(d.x, X3, bp.x, 2);
+  feSub(E, bp.x, d.x);
+  feMul(E, D, E);
+  feSqr(Bt, Bt);
+  feMulSmall(bp.y, Bt, 8); // 8 gamma^2
+  feSub(d.y, E, bp.y);
+}
+
+/**
+ * Co-Z addition with update (Meloni): for p, q with the same Z, sum = p + q, and p is replaced by
+ * itself scaled to sum's Z (5M + 2S): C = (X1 - X2)^2, W1 = X1 C, W2 = X2 C, A1 = Y1 (W1 - W2),
+ * X3 = (Y1 - Y2)^2 - W1 - W2, Y3 = (Y1 - Y2)(W1 - X3) - A1, Z3 = Z (X1 - X2); p = (W1, A1, Z3).
+ * Requires p != ±q; sum must not be p or q.
+ */
+function zaddu(sum: JPoint, p: JPoint, q: JPoint): void {
+  feSub(A, p.x, q.x);
+  feMul(sum.z, p.z, A); // Z3
+  feSqr(Bt, A); // C
+  feMul(C, p.x, Bt); // W1
+  feMul(D, q.x, Bt); // W2
+  feSub(E, p.y, q.y);
+  feSub(G, C, D);
+  feMul(I, p.y, G); // A1
+  feSqr(J, E);
+  feSub(X3, J, C);
+  feSub(sum.x, X3, D); // X3
+  feSub(V, C, sum.x);
+  feMul(V, E, V);
+  feSub(sum.y, V, I); // Y3
+  feCopy(p.x, C);
+  feCopy(p.y, I);
+  feCopy(p.z, sum.z);
+}
+
+/**
+ * BATCH[at .. at + count) = the odd multiples 1, 3, ..., 2 count - 1 of b (Jacobian, b not at
+ * infinity, of order n), by a co-Z doubling and count - 1 co-Z additions; TWOP = 2b afterwards.
+ */
+function oddMultiples(at: number, count: number, b: JPoint): void {
+  doubleCoZ(TWOP, BATCH[at], b);
+  for (let i = 1; i < count; i++) {
+    zaddu(BATCH[at + i], TWOP, BATCH[at + i - 1]);
+  }
+}
+
+/** GTAB, position by position: the odd multiples of B = 32^j G; batches of 64 points. */
 function buildCombTable(): void {
   feCopy(BASEP.x, GX_M);
   feCopy(BASEP.y, GY_M);
   feCopy(BASEP.z, FE_ONE);
-  for (let g = 0; g < 8; g++) {
-    for (let jj = 0; jj < 8; jj++) {
-      const e = 8 * jj;
-      copyPoint(BATCH[e], BASEP);
-      pointDouble(BATCH[e + 1], BATCH[e]);
-      pointAdd(BATCH[e + 2], BATCH[e + 1], BATCH[e]);
-      pointDouble(BATCH[e + 3], BATCH[e + 1]);
-      pointAdd(BATCH[e + 4], BATCH[e + 3], BATCH[e]);
-      pointDouble(BATCH[e + 5], BATCH[e + 2]);
-      pointAdd(BATCH[e + 6], BATCH[e + 5], BATCH[e]);
-      pointDouble(BATCH[e + 7], BATCH[e + 3]);
-      pointDouble(BASEP, BATCH[e + 7]); // 16 · base
+  let at = 0;
+  let nb = 0;
+  for (let j = 0; j < 52; j++) {
+    if (j < 51) {
+      oddMultiples(nb, 16, BASEP);
+      pointDouble(BASEP, TWOP);
+      pointDouble(BASEP, BASEP);
+      pointDouble(BASEP, BASEP);
+      pointDouble(BASEP, BASEP); // 32 B
+      nb += 16;
+    } else {
+      copyPoint(BATCH[nb], BASEP); // 2^255 G
+      nb += 1;
     }
-    storeAffineBatch(64, g * 64 * 22);
+    if (nb === 64 || j === 51) {
+      storeAffineBatch(nb, GTAB, at, true);
+      at += 16 * nb;
+      nb = 0;
+    }
   }
-  copyPoint(BATCH[0], BASEP); // 16^64 G = 2^256 G
-  storeAffineBatch(1, 512 * 22);
 }
 buildCombTable();
+
+/** Affine Montgomery (x, y) of the odd multiples (2i + 1) G, i < 32, at GODD[22 i] (for verification). */
+const GODD = new Int32Array(704);
+
+function buildOddTable(): void {
+  feCopy(BASEP.x, GX_M);
+  feCopy(BASEP.y, GY_M);
+  feCopy(BASEP.z, FE_ONE);
+  oddMultiples(0, 32, BASEP);
+  storeAffineBatch(32, GODD, 0, false);
+}
+buildOddTable();
 
 // ---- variable-base scalar multiplication, constant time in structure ----
 
@@ -507,20 +638,24 @@ export function scalarMulJ(out: JPoint, k: Uint32Array, x: number, y: number): v
   copyPoint(out, acc);
 }
 
-// ---- variable-time u·Q for verification (public scalar and point) ----
+// ---- variable-time u1·G + u2·Q for verification (public scalars and point) ----
 
-/** Odd multiples 1, 3, ..., 15 of Q (Jacobian). */
-const WT = pool(8, JPoint);
-const NAF = new Int32Array(257);
-const WNEG = new JPoint(0);
+/** Affine odd multiples 1, 3, ..., 15 of Q at QODD[22 i] (as GODD). */
+const QODD = new Int32Array(176);
+const NAF1 = new Int32Array(257);
+const NAF2 = new Int32Array(257);
 const NAFK = new Int32Array(11);
+const GX2 = feAlloc();
+const GY2 = feAlloc();
 
 /**
- * out = u · (x, y) for a public u (element FH[u], normalised limbs, below 2^256) and a public affine
- * Montgomery (x, y): width-5 NAF (odd digits in [-15, 15], at most one non-zero in five), one
- * doubling per bit and one addition per non-zero digit; variable time.
+ * naf = the width-w NAF of the element FH[u] (normalised limbs, below 2^256): digits odd in
+ * (-2^(w-1), 2^(w-1)) or 0, at most one non-zero in any w consecutive; returns the index of the
+ * top non-zero digit (-1 for u = 0). Variable time (public scalars only).
  */
-export function mulPublic(out: JPoint, u: number, x: number, y: number): void {
+function wnaf(naf: Int32Array, u: number, w: number): number {
+  const full = 1 << w;
+  const half = full >> 1;
   for (let l = 0; l < 11; l++) {
     NAFK[l] = FH[u + l];
   }
@@ -528,14 +663,14 @@ export function mulPublic(out: JPoint, u: number, x: number, y: number): void {
   for (let i = 0; i < 257; i++) {
     let d = 0;
     if ((NAFK[0] & 1) !== 0) {
-      d = NAFK[0] & 31;
-      if (d > 16) {
-        d = d - 32;
+      d = NAFK[0] & (full - 1);
+      if (d > half) {
+        d = d - full;
       }
       NAFK[0] = NAFK[0] - d; // limb 0 may exceed 2^24 a little; the halving below carries it
       top = i;
     }
-    NAF[i] = d;
+    naf[i] = d;
     let c = 0; // NAFK = NAFK / 2, from the top limb down
     for (let l = 10; l >= 0; l--) {
       const v = NAFK[l] + c * 0x1000000;
@@ -543,25 +678,55 @@ export function mulPublic(out: JPoint, u: number, x: number, y: number): void {
       NAFK[l] = Math.floor(v / 2);
     }
   }
-  feCopy(WT[0].x, x);
-  feCopy(WT[0].y, y);
-  feCopy(WT[0].z, FE_ONE);
-  pointDouble(DBL, WT[0]);
-  for (let i = 1; i < 8; i++) {
-    pointAdd(WT[i], WT[i - 1], DBL);
+  return top;
+}
+
+/**
+ * out = u1 · G + u2 · (x, y) for public u1, u2 (elements, normalised limbs, below 2^256) and a
+ * public affine Montgomery (x, y): Straus' method with shared doublings, width-7 NAF of u1 over the
+ * affine odd multiples of G (GODD) and width-5 NAF of u2 over 1, 3, ..., 15 · Q (co-Z, then made
+ * affine with one inversion), all additions mixed. Variable time.
+ */
+export function mulPublicJoint(out: JPoint, u1: number, u2: number, x: number, y: number): void {
+  const top1 = wnaf(NAF1, u1, 7);
+  const top2 = wnaf(NAF2, u2, 5);
+  if (top2 >= 0) {
+    feCopy(SEL.x, x);
+    feCopy(SEL.y, y);
+    feCopy(SEL.z, FE_ONE);
+    oddMultiples(0, 8, SEL);
+    storeAffineBatch(8, QODD, 0, false);
   }
   setInfinity(out);
-  for (let i = top; i >= 0; i--) {
+  for (let i = top1 > top2 ? top1 : top2; i >= 0; i--) {
     pointDouble(out, out);
-    const d = NAF[i];
-    if (d > 0) {
-      pointAdd(out, out, WT[(d - 1) >> 1]);
-    } else if (d < 0) {
-      copyPoint(WNEG, WT[(-d - 1) >> 1]);
-      feNeg(WNEG.y, WNEG.y);
-      pointAdd(out, out, WNEG);
+    const d2 = NAF2[i];
+    if (d2 !== 0) {
+      addOdd(out, QODD, d2);
+    }
+    const d1 = NAF1[i];
+    if (d1 !== 0) {
+      addOdd(out, GODD, d1);
     }
   }
+}
+
+/** out += d · P for odd d, with the affine odd multiples (2i + 1) P at tab[22 i] (variable time). */
+function addOdd(out: JPoint, tab: Int32Array, d: number): void {
+  const o = 11 * ((d > 0 ? d : -d) - 1); // 22 * (|d| - 1) / 2
+  for (let l = 0; l < 11; l++) {
+    FH[GX2 + l] = tab[o + l];
+    FH[GY2 + l] = tab[o + 11 + l];
+  }
+  if (d < 0) {
+    feNeg(GY2, GY2);
+  }
+  pointAddMixed(out, out, GX2, GY2);
+}
+
+/** out = u · (x, y) for a public u and public affine Montgomery (x, y); variable time. */
+export function mulPublic(out: JPoint, u: number, x: number, y: number): void {
+  mulPublicJoint(out, FE_ZERO, u, x, y);
 }
 
 // ---- affine conversion and the plain-coordinate interface ----

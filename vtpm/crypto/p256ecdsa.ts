@@ -9,15 +9,15 @@
  * k·G and d·G use the fixed-base comb of p256.ts (constant time in structure). A signature then
  * needs one inversion mod p (the affine x) and one mod n (k^-1), both constant-time safegcd, and
  * a few multiplications mod n (24-bit Montgomery form of p256field.ts). Verification computes
- * u1·G with the comb and u2·Q with a variable-time width-5 NAF (both scalars and Q are public),
- * adds them, and checks x(R) = r mod n projectively: X = r Z^2 or, when r + n < p,
+ * u1·G + u2·Q in one variable-time pass with shared doublings (both scalars and Q are public; see
+ * mulPublicJoint) and checks x(R) = r mod n projectively: X = r Z^2 or, when r + n < p,
  * X = (r + n) Z^2, without an inversion mod p.
  */
 import {
   add256, cmp256, feAlloc, feEqMask, feFromWords, feIsZeroMask, feMul, feSqr, feToBytes, feToMont, fromBytes256,
   isZero256, P256_N, P256_P, scAdd, scCanon, scInv, scIsZeroMask, scMul, scToMont,
 } from "./p256field";
-import { JPoint, combMul, isOnCurveM, mulPublic, pointAdd, toAffineFe } from "./p256";
+import { JPoint, combMul, isOnCurveM, mulPublicJoint, toAffineFe } from "./p256";
 
 const Z32 = new Uint32Array(8);
 const D32 = new Uint32Array(8);
@@ -39,7 +39,6 @@ const QY = feAlloc();
 const Z2 = feAlloc();
 const FX = feAlloc();
 const P1 = new JPoint(0);
-const P2 = new JPoint(0);
 
 /** FH[out] = bits2int(hash[off .. off+len)) mod n, canonical. */
 function digestToScalar(out: number, hash: Uint8Array, off: number, len: number): void {
@@ -143,9 +142,7 @@ export function ecdsaVerify(sig: Uint8Array, hash: Uint8Array, hashOff: number, 
   scCanon(U1, U1);
   scMul(U2, RL, W); // u2 = r w (plain)
   scCanon(U2, U2);
-  combMul(P1, U1);
-  mulPublic(P2, U2, QX, QY);
-  pointAdd(P1, P1, P2);
+  mulPublicJoint(P1, U1, U2, QX, QY);
   if (feIsZeroMask(P1.z) !== 0) {
     return false;
   }

@@ -671,6 +671,80 @@ export function feNeg(o: number, a: number): void {
   FH[o + 10] = (c >> 24) + (t10 & 0xffff);
 }
 
+/** FH[o] = a - k b (mod p) for 1 <= k <= 8, loosely reduced (a + 4kp - k b). */
+export function feSubK(o: number, a: number, b: number, k: number): void {
+  o = o & HM;
+  a = a & HM;
+  b = b & HM;
+  const t0 = FH[a] - FH[b] * k + 0x1fffffc * k, t1 = FH[a + 1] - FH[b + 1] * k + 0x1fffffe * k;
+  const t2 = FH[a + 2] - FH[b + 2] * k + 0x1fffffe * k;
+  const t3 = FH[a + 3] - FH[b + 3] * k + 0x1fffffe * k;
+  const t4 = FH[a + 4] - FH[b + 4] * k + 0x1000002 * k;
+  const t5 = FH[a + 5] - FH[b + 5] * k + 0xffffff * k;
+  const t6 = FH[a + 6] - FH[b + 6] * k + 0xffffff * k;
+  const t7 = FH[a + 7] - FH[b + 7] * k + 0xffffff * k;
+  const t8 = FH[a + 8] - FH[b + 8] * k + 0x1000003 * k;
+  const t9 = FH[a + 9] - FH[b + 9] * k + 0x1fffbff * k;
+  const t10 = FH[a + 10] - FH[b + 10] * k + 0x3fffe * k;
+  const q = t10 >> 16;
+  let c = t0 + q;
+  FH[o] = c & 0xffffff;
+  c = (c >> 24) + t1;
+  FH[o + 1] = c & 0xffffff;
+  c = (c >> 24) + t2;
+  FH[o + 2] = c & 0xffffff;
+  c = (c >> 24) + t3;
+  FH[o + 3] = c & 0xffffff;
+  c = (c >> 24) + t4 - q;
+  FH[o + 4] = c & 0xffffff;
+  c = (c >> 24) + t5;
+  FH[o + 5] = c & 0xffffff;
+  c = (c >> 24) + t6;
+  FH[o + 6] = c & 0xffffff;
+  c = (c >> 24) + t7;
+  FH[o + 7] = c & 0xffffff;
+  c = (c >> 24) + t8 - q;
+  FH[o + 8] = c & 0xffffff;
+  c = (c >> 24) + t9 + (q << 8);
+  FH[o + 9] = c & 0xffffff;
+  FH[o + 10] = (c >> 24) + (t10 & 0xffff);
+}
+
+/** FH[o] = k (a - b) (mod p) for 1 <= k <= 8, loosely reduced. */
+export function feSubMul(o: number, a: number, b: number, k: number): void {
+  o = o & HM;
+  a = a & HM;
+  b = b & HM;
+  const t0 = (FH[a] - FH[b] + 0x1fffffc) * k, t1 = (FH[a + 1] - FH[b + 1] + 0x1fffffe) * k;
+  const t2 = (FH[a + 2] - FH[b + 2] + 0x1fffffe) * k, t3 = (FH[a + 3] - FH[b + 3] + 0x1fffffe) * k;
+  const t4 = (FH[a + 4] - FH[b + 4] + 0x1000002) * k, t5 = (FH[a + 5] - FH[b + 5] + 0xffffff) * k;
+  const t6 = (FH[a + 6] - FH[b + 6] + 0xffffff) * k, t7 = (FH[a + 7] - FH[b + 7] + 0xffffff) * k;
+  const t8 = (FH[a + 8] - FH[b + 8] + 0x1000003) * k, t9 = (FH[a + 9] - FH[b + 9] + 0x1fffbff) * k;
+  const t10 = (FH[a + 10] - FH[b + 10] + 0x3fffe) * k;
+  const q = t10 >> 16;
+  let c = t0 + q;
+  FH[o] = c & 0xffffff;
+  c = (c >> 24) + t1;
+  FH[o + 1] = c & 0xffffff;
+  c = (c >> 24) + t2;
+  FH[o + 2] = c & 0xffffff;
+  c = (c >> 24) + t3;
+  FH[o + 3] = c & 0xffffff;
+  c = (c >> 24) + t4 - q;
+  FH[o + 4] = c & 0xffffff;
+  c = (c >> 24) + t5;
+  FH[o + 5] = c & 0xffffff;
+  c = (c >> 24) + t6;
+  FH[o + 6] = c & 0xffffff;
+  c = (c >> 24) + t7;
+  FH[o + 7] = c & 0xffffff;
+  c = (c >> 24) + t8 - q;
+  FH[o + 8] = c & 0xffffff;
+  c = (c >> 24) + t9 + (q << 8);
+  FH[o + 9] = c & 0xffffff;
+  FH[o + 10] = (c >> 24) + (t10 & 0xffff);
+}
+
 /** FH[o] = k a (mod p) for 0 <= k <= 16, loosely reduced. */
 export function feMulSmall(o: number, a: number, k: number): void {
   o = o & HM;
@@ -1106,26 +1180,20 @@ function sgInv(o: number, x: number, m: Int32Array, minv: number): void {
     let q = 0;
     let r = 1;
     for (let i = 0; i < 24; i++) {
-      // Swap (with negation) when delta > 0 and g is odd: (f, g) = (g, -f), rows likewise.
-      const sw = -(g & 1) & (-delta >> 31);
-      delta = delta ^ ((delta ^ -delta) & sw);
-      let t = f ^ ((f ^ g) & sw);
-      g = g ^ ((g ^ -f) & sw);
-      f = t;
-      t = u ^ ((u ^ q) & sw);
-      q = q ^ ((q ^ -u) & sw);
-      u = t;
-      t = v ^ ((v ^ r) & sw);
-      r = r ^ ((r ^ -v) & sw);
-      v = t;
-      // g odd: g += f. Then g /= 2, and the f row doubles (the scale 2^i of the matrix).
+      // sw = -1 when delta > 0 and g is odd: (f, g) = (g, (g - f) / 2), rows (2 (q, r), (q, r) - (u, v));
+      // otherwise (f, g) = (f, (g + (g mod 2) f) / 2), rows (2 (u, v), (q, r) + (g mod 2) (u, v)).
       const odd = -(g & 1);
-      g = (g + (f & odd)) >> 1;
-      q = q + (u & odd);
-      r = r + (v & odd);
-      u = u * 2;
-      v = v * 2;
-      delta = delta + 1;
+      const sw = odd & (-delta >> 31);
+      const xf = (f ^ sw) - sw;
+      const xu = (u ^ sw) - sw;
+      const xv = (v ^ sw) - sw;
+      f = f ^ ((f ^ g) & sw);
+      u = (u ^ ((u ^ q) & sw)) * 2;
+      v = (v ^ ((v ^ r) & sw)) * 2;
+      g = (g + (xf & odd)) >> 1;
+      q = q + (xu & odd);
+      r = r + (xv & odd);
+      delta = 1 + ((delta ^ sw) - sw);
     }
     // (f, g) = [u v; q r] (f, g) / 2^24.
     let cf = u * SG_F[0] + v * SG_G[0];

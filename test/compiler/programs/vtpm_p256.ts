@@ -1,9 +1,10 @@
 // P-256 from vtpm/crypto, folded with mix into one checksum: k·G (fixed-base comb) and k·P
-// (constant-time window) for edge and full-width scalars (k near n, k = n - 2, k >= n, k = 0),
-// then 24 rounds of ECDSA with changing keys, nonces and digests: public key, signature, verification
-// of it and of a tampered copy, and verification of a signature under the wrong key. Exercises the
-// 24-bit-limb field heap (Montgomery mod p and mod n, folding additions), the Jacobian formulas,
-// the signed-digit recoding, safegcd inversion and the variable-time NAF of the verifier.
+// (constant-time window) for edge and full-width scalars (k near n, k = n - 2, 2^256 - n,
+// k >= n, k = 0), then 24 rounds of ECDSA with changing keys, nonces and digests: public key,
+// signature, verification of it and of a tampered copy, and verification under the wrong key.
+// Exercises the 24-bit-limb field heap (Montgomery mod p and mod n, folding additions), the
+// Jacobian and co-Z formulas, the signed-digit recodings, safegcd inversion and the verifier's
+// variable-time NAF.
 import type { u64 } from "tsnc";
 import { opq } from "./lib_opaque";
 import { baseMul, pointMul } from "../../../vtpm/crypto/p256";
@@ -49,11 +50,18 @@ function nearN(delta: number): void {
 
 export function main(): u64 {
   let acc: u64 = 0xcbf29ce484222325n;
-  // k·G for k = 1, 2, a full-width scalar, and k = n - 2 .. n + 2.
-  for (let t = 0; t < 8; t++) {
+  // k·G for k = 1, 2, a full-width scalar, 2^256 - n (the comb's equal-operand case) and
+  // k = n - 2 .. n + 2.
+  for (let t = 0; t < 9; t++) {
     K.fill(0);
     if (t < 2) {
       K[0] = opq(t + 1);
+    } else if (t === 8) {
+      nearN(0);
+      for (let i = 0; i < 8; i++) {
+        K[i] = ~K[i] >>> 0; // 2^256 - 1 - n
+      }
+      K[0] = K[0] + opq(1);
     } else if (t === 2) {
       for (let i = 0; i < 8; i++) {
         K[i] = (Math.imul(opq(0x9e3779b9), i + 1) ^ 0x5bd1e995) >>> 0;
@@ -67,8 +75,9 @@ export function main(): u64 {
     acc = fold(acc, X);
     acc = fold(acc, Y);
   }
-  // k·P for P = (n + 2)·G = 2G (K is n + 2 after the loop above) and edge k.
-  baseMul(X, Y, K);
+  // k·P for P = 2G and edge k.
+  nearN(opq(2));
+  baseMul(X, Y, K); // (n + 2)·G = 2G
   for (let t = 0; t < 7; t++) {
     if (t === 0) {
       for (let i = 0; i < 8; i++) {
