@@ -16,30 +16,37 @@
  * pointAddMixed add branches for infinity and equal or opposite operands, for public data.
  *
  * Scalar multiplication with a possibly secret scalar is constant time in structure: the sequence
- * of field operations and memory accesses does not depend on the scalar; table entries are chosen
- * by reading all entries under masks; negation and the special cases (accumulator at infinity,
- * zero digit) are masked selections. Scalars are recoded branch-free into signed 4-bit digits
- * d_0..d_63 in [-8, 7] and a final carry d_64 in {0, 1} (k = sum d_j 16^j).
+ * of field operations and memory accesses does not depend on the scalar (no branch on it, no table
+ * index computed from it: entries are chosen by reading every entry under masks), negations and
+ * special cases are masked selections, recodings are branch-free.
  *
- * - k·G (combMul, baseMulJ, baseMul): fixed-base comb. A table built at module initialisation
- *   holds the affine 1..8 · 16^j · G for j = 0..63, and 2^256 · G; k·G = sum_j d_j 16^j G takes 65
- *   mixed additions and no doubling. The partial sums S_j = sum_{i<j} d_i 16^i have |S_j| < 16^j,
- *   below |d_j| 16^j <= 8 · 16^j, and |S_j +- d_j 16^j| < 9 · 16^j < n for j < 64, so no addition
- *   meets equal or opposite points; for j = 64 (d_64 = 1, S_64 = k - 2^256 in (-2^255, 0)) the only
- *   case is k = n, opposite points, whose result Z = 0 is correct. The accumulator is at infinity
- *   exactly while all digits so far are zero, which a mask tracks. Valid for every 256-bit k.
- * - k·P (scalarMulJ, pointMulJ, pointMul): k is reduced mod n (a masked subtraction); a table of
- *   the Jacobian 1..8 · P; then from d_64 down, four doublings and a full addition of ±|d_j| P.
- *   Before step j the accumulator is 16 T P with |16 T| < n/2 for j >= 1, which excludes equal and
- *   opposite operands; in the last step k = n - 2 (d_0 = -1, accumulator -P) gives equal operands,
- *   so that step also computes the doubling and selects it by mask.
- * - u·Q in verification (mulPublic): public scalar and point, variable time: width-5 NAF.
+ * - k·G (combMul, baseMulJ, baseMul): fixed-base comb with a table built at module initialisation:
+ *   the affine odd multiples (2e + 1) · 32^j · G, e < 16, for j = 0..50, and 2^255 · G. k is reduced
+ *   mod n and made odd (k' = k, or n - k with the result negated), then recoded into regular odd
+ *   digits k' = sum_{j<52} c_j 32^j, c_j odd in [-31, 31], c_51 = 1: 51 mixed additions, no
+ *   doubling, no zero digit. The partial sums S_j = sum_{i<j} c_i 32^i are non-zero with
+ *   |S_j| < 32^j <= |c_j 32^j|, and |S_j +- c_j 32^j| < 32^(j+1) <= 2^255 < n for j <= 50, so those
+ *   additions never meet infinity or equal or opposite points. The last one adds 2^255 G to
+ *   (k' - 2^255) G: equal points exactly for k' = 2^256 - n, whose doubling the step computes and
+ *   selects by mask; opposite points exactly for k' = n (k = 0), giving Z = 0, infinity, correctly.
+ * - k·P (scalarMulJ, pointMulJ, pointMul): k reduced mod n, recoded into signed 4-bit digits
+ *   d_0..d_63 in [-8, 7] and d_64 in {0, 1}; a table of the Jacobian 1..8 · P; from d_64 down, four
+ *   doublings and a full addition of ±|d_j| P, with the accumulator at infinity (all digits so far
+ *   zero) and zero digits handled by masks. Before step j the accumulator is 16 T P with
+ *   |16 T| < n/2 for j >= 1, which excludes equal and opposite operands; in the last step k = n - 2
+ *   (d_0 = -1, accumulator -P) gives equal operands, so that step also computes the doubling and
+ *   selects it by mask.
+ * - u1·G + u2·Q in verification (mulPublicJoint): public scalars and point, variable time: Straus
+ *   with shared doublings over width-7 and width-5 NAFs, with branches.
+ *
+ * Tables of odd multiples are built with co-Z additions (Meloni's ZADDU) and made affine with one
+ * inversion per batch (Montgomery's trick).
  */
 import { pool } from "tsnc";
 import {
-  cmov256, cmp256, feAdd, feAlloc, feCanon, feCmov, feCopy, feEqMask, feFromMont, feFromU32, feFromWords, feInv, feIsZeroMask,
-  feMul, feMulSmall, feNeg, feSetSmall, scCanon, feSqr, feSub, feSubK, feSubMul, feToU32, feToWords, FE_ONE, FH, fromBytes256, P256_N,
-  P256_P, sub256, toBytes256,
+  cmov256, cmp256, feAdd, feAlloc, feCanon, feCmov, feCopy, feEqMask, feFromMont, feFromU32, feFromWords,
+  feInv, feIsZeroMask, feMul, feMulSmall, feNeg, feSetSmall, feSqr, feSub, feSubK, feSubMul, feToU32,
+  feToWords, FE_ONE, FH, fromBytes256, P256_N, P256_P, scCanon, sub256, toBytes256,
 } from "./p256field";
 
 /** A field element of the heap, for pools. */

@@ -324,11 +324,12 @@ export const fieldN = new Modulus(P256_N);
 // Reduction mod n: generic Montgomery (R = 2^264, -n^-1 mod 2^24 = 0xbc4f), 11 digit steps
 // m = t_i 0xbc4f mod 2^24, t += m n 2^(24 i), also interleaved with the columns.
 //
-// Addition, subtraction and small multiples fold the bits from 2^256 up back with
-// 2^256 = 2^224 - 2^192 - 2^96 + 1 (mod p), resp. 2^256 = (2^256 - n) (mod n), estimated from the
-// top limb alone (an underestimate as the carries from below are non-negative, so the result stays
-// non-negative), then propagate carries once: the result is below 2^256 + 2^242 + q 2^224.
-// Subtraction adds 4m in limbs pre-borrowed so that every limb difference is non-negative.
+// Addition, subtraction, small multiples and the fused a - k b and k (a - b) fold the bits from
+// 2^256 up back with 2^256 = 2^224 - 2^192 - 2^96 + 1 (mod p), resp. 2^256 = (2^256 - n) (mod n),
+// q = the top limb >> 16 copies (an underestimate, as the carries from below are non-negative, so
+// the result stays non-negative), then propagate carries once: the result is below
+// 2^256 + 2^242 + q 2^224. Subtraction adds 4m (4km for a - k b) in limbs pre-borrowed so that
+// every limb difference is non-negative.
 //
 // Inversion (feInv, scInv): Bernstein-Yang safegcd divsteps, 31 batches of 24 (744 >= 741, the
 // bound for 256-bit inputs), each batch on the low limbs with a 2x2 transition matrix applied to
@@ -338,9 +339,10 @@ export const fieldN = new Modulus(P256_N);
 // structure); only the callers' decisions on feCanon/scCanon results and on the masks do.
 
 /**
- * The element heap: 744 elements of 11 limbs. Functions mask offsets with HM (offsets are below
- * 2^13 anyway), and the array is 16 limbs longer, so the compiler can see that every index
- * o + i (i < 11) is in range and drops the bounds checks.
+ * The element heap: room for 744 elements of 11 limbs (the curve code reserves about 360). The
+ * straight-line arithmetic functions mask their offsets with HM (offsets are below 2^13 anyway),
+ * and the array is 16 limbs longer, so the compiler can see that every index o + i (i < 11) is in
+ * range and drops the bounds checks.
  */
 export const FH = new Int32Array(8208);
 const HM = 0x1fff;
