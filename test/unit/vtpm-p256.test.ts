@@ -9,9 +9,10 @@ import { expect } from 'chai';
 import * as crypto from 'crypto';
 import {
   Modulus, add256, cmp256, fieldN, fieldP, fromBytes256, mul512, sub256, toBytes256,
-  FE_ONE, FE_R2, SC_ONE, SC_R2, feAdd, feAlloc, feCanon, feEqMask, feFromMont, feFromU32, feFromWords,
-  feGetLimbs, feInv, feIsZeroMask, feMul, feMulSmall, feNeg, feSetLimbs, feSqr, feSub, feToBytes, feToMont,
-  feToU32, feToWords, scAdd, scCanon, scFromMont, scInv, scIsZeroMask, scMul, scSqr, scSub, scToMont,
+  FE_ONE, FE_R2, SC_ONE, SC_R2, feAdd, feAlloc, feCanon, feCondNeg, feEqMask, feFromMont, feFromU32,
+  feFromWords, feGetLimbs, feInv, feIsZeroMask, feMul, feMulSmall, feNeg, feSetLimbs, feSqr, feSub, feSubK,
+  feSubMul, feToBytes, feToMont, feToU32, feToWords, scAdd, scCanon, scFromMont, scInv, scIsZeroMask, scMul,
+  scSqr, scSub, scToMont,
 } from '../../vtpm/crypto/p256field';
 import {
   JPoint, baseMul, isOnCurve, mulPublic, pointFromBytes, pointMul, toAffine,
@@ -234,17 +235,27 @@ describe('vtpm P-256 24-bit element heap', () => {
     });
   }
 
-  it('mod p: neg, small multiples and equality match BigInt', () => {
+  it('mod p: neg, conditional neg, small multiples, a - kb, k (a - b) and equality match BigInt', () => {
     for (const a of [...looseEdges(P), ...Array.from({ length: 1000 }, rand257)]) {
       put(EA, a);
       feNeg(EO, EA);
       expect(get(EO) % P).to.equal(mod(-a, P));
+      feCondNeg(EO, EA, -1);
+      expect(get(EO) % P).to.equal(mod(-a, P));
+      feCondNeg(EO, EA, 0);
+      expect(get(EO) % P).to.equal(a % P);
       for (let k = 0; k <= 16; k++) {
         feMulSmall(EO, EA, k);
         expect(get(EO) % P).to.equal(a * BigInt(k) % P);
       }
       const b = a % 3n === 0n ? a % P + P : rand257();
       put(EB, b);
+      for (let k = 1; k <= 8; k++) {
+        feSubK(EO, EA, EB, k);
+        expect(get(EO) % P).to.equal(mod(a - BigInt(k) * b, P));
+        feSubMul(EO, EA, EB, k);
+        expect(get(EO) % P).to.equal(mod(BigInt(k) * (a - b), P));
+      }
       expect(feEqMask(EA, EB)).to.equal(a % P === b % P ? -1 : 0);
     }
   });

@@ -44,7 +44,7 @@
  */
 import { pool } from "tsnc";
 import {
-  cmov256, cmp256, feAdd, feAlloc, feCanon, feCmov, feCopy, feEqMask, feFromMont, feFromU32, feFromWords,
+  cmov256, cmp256, feAdd, feAlloc, feCanon, feCmov, feCondNeg, feCopy, feEqMask, feFromMont, feFromU32, feFromWords,
   feInv, feIsZeroMask, feMul, feMulSmall, feNeg, feSetSmall, feSqr, feSub, feSubK, feSubMul, feToU32,
   feToWords, FE_ONE, FH, fromBytes256, P256_N, P256_P, scCanon, sub256, toBytes256,
 } from "./p256field";
@@ -306,7 +306,6 @@ function recodeOdd(k: number): void {
 const GTAB = new Int32Array(13072);
 const SX = feAlloc();
 const SY = feAlloc();
-const NY = feAlloc();
 const ACC1 = new JPoint(0);
 const ACC2 = new JPoint(0);
 
@@ -385,8 +384,7 @@ export function combMul(out: JPoint, k: number): void {
     const d = DIG5[j];
     const s = d >> 31;
     combSelect(j, ((d ^ s) - s) >> 1);
-    feNeg(NY, SY);
-    feCmov(SY, NY, s);
+    feCondNeg(SY, SY, s);
     if (j === 0) {
       feCopy(acc.x, SX);
       feCopy(acc.y, SY);
@@ -402,8 +400,7 @@ export function combMul(out: JPoint, k: number): void {
   const same = feIsZeroMask(H) & feIsZeroMask(R);
   pointDouble(acc, acc);
   cmovPoint(acc, ACC2, ~same);
-  feNeg(NY, acc.y);
-  feCmov(acc.y, NY, even);
+  feCondNeg(acc.y, acc.y, even);
   copyPoint(out, acc);
 }
 
@@ -624,8 +621,7 @@ export function scalarMulJ(out: JPoint, k: Uint32Array, x: number, y: number): v
         FH[SEL.z + i] = FH[SEL.z + i] | (FH[q.z + i] & m);
       }
     }
-    feNeg(NY, SEL.y);
-    feCmov(SEL.y, NY, s);
+    feCondNeg(SEL.y, SEL.y, s);
     pointAddCore(t, acc, SEL);
     if (j === 0) {
       // The only possible equal-operand case (k = n - 2, see the header).

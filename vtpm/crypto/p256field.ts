@@ -747,6 +747,45 @@ export function feSubMul(o: number, a: number, b: number, k: number): void {
   FH[o + 10] = (c >> 24) + (t10 & 0xffff);
 }
 
+/** FH[o] = -a (mod p) if mask is -1, a if mask is 0 (no data-dependent branch), loosely reduced. */
+export function feCondNeg(o: number, a: number, mask: number): void {
+  o = o & HM;
+  a = a & HM;
+  const t0 = FH[a] ^ ((FH[a] ^ (0x1fffffc - FH[a])) & mask);
+  const t1 = FH[a + 1] ^ ((FH[a + 1] ^ (0x1fffffe - FH[a + 1])) & mask);
+  const t2 = FH[a + 2] ^ ((FH[a + 2] ^ (0x1fffffe - FH[a + 2])) & mask);
+  const t3 = FH[a + 3] ^ ((FH[a + 3] ^ (0x1fffffe - FH[a + 3])) & mask);
+  const t4 = FH[a + 4] ^ ((FH[a + 4] ^ (0x1000002 - FH[a + 4])) & mask);
+  const t5 = FH[a + 5] ^ ((FH[a + 5] ^ (0xffffff - FH[a + 5])) & mask);
+  const t6 = FH[a + 6] ^ ((FH[a + 6] ^ (0xffffff - FH[a + 6])) & mask);
+  const t7 = FH[a + 7] ^ ((FH[a + 7] ^ (0xffffff - FH[a + 7])) & mask);
+  const t8 = FH[a + 8] ^ ((FH[a + 8] ^ (0x1000003 - FH[a + 8])) & mask);
+  const t9 = FH[a + 9] ^ ((FH[a + 9] ^ (0x1fffbff - FH[a + 9])) & mask);
+  const t10 = FH[a + 10] ^ ((FH[a + 10] ^ (0x3fffe - FH[a + 10])) & mask);
+  const q = t10 >> 16;
+  let c = t0 + q;
+  FH[o] = c & 0xffffff;
+  c = (c >> 24) + t1;
+  FH[o + 1] = c & 0xffffff;
+  c = (c >> 24) + t2;
+  FH[o + 2] = c & 0xffffff;
+  c = (c >> 24) + t3;
+  FH[o + 3] = c & 0xffffff;
+  c = (c >> 24) + t4 - q;
+  FH[o + 4] = c & 0xffffff;
+  c = (c >> 24) + t5;
+  FH[o + 5] = c & 0xffffff;
+  c = (c >> 24) + t6;
+  FH[o + 6] = c & 0xffffff;
+  c = (c >> 24) + t7;
+  FH[o + 7] = c & 0xffffff;
+  c = (c >> 24) + t8 - q;
+  FH[o + 8] = c & 0xffffff;
+  c = (c >> 24) + t9 + (q << 8);
+  FH[o + 9] = c & 0xffffff;
+  FH[o + 10] = (c >> 24) + (t10 & 0xffff);
+}
+
 /** FH[o] = k a (mod p) for 0 <= k <= 16, loosely reduced. */
 export function feMulSmall(o: number, a: number, k: number): void {
   o = o & HM;
