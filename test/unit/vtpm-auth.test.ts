@@ -125,21 +125,21 @@ describe('vtpm authorisation: HMAC sessions', () => {
     s.verify(CC.CreatePrimary, r, Buffer.alloc(0));
   });
 
-  it('PCR_Extend: a wrong HMAC is TPM_RC_AUTH_FAIL + S1; nothing changes and nonceTPM does not roll', () => {
+  it('PCR_Extend: a wrong HMAC is TPM_RC_BAD_AUTH + S1; nothing changes and nonceTPM does not roll', () => {
     const t = new Tpm();
     const s = startHmacSession(t);
     const params = extendParams(D);
     const good = s.authorize(CC.PCR_Extend, [u32b(16)], params, Buffer.alloc(0));
     const bad: AuthCommand = { ...good, hmac: Buffer.from(good.hmac) };
     bad.hmac[0] ^= 1;
-    expectRefused(t, rcS(RC.AUTH_FAIL, 1), () => t.cmd(CC.PCR_Extend, [16], params, { sessions: [bad] }));
+    expectRefused(t, rcS(RC.BAD_AUTH, 1), () => t.cmd(CC.PCR_Extend, [16], params, { sessions: [bad] }));
     // HMAC over other parameters, or with an authValue the PCR does not have
     const other = s.authorize(CC.PCR_Extend, [u32b(16)], extendParams(Buffer.alloc(32)), Buffer.alloc(0));
-    expectRefused(t, rcS(RC.AUTH_FAIL, 1), () => t.cmd(CC.PCR_Extend, [16], params, { sessions: [{ ...other, nonce: other.nonce }] }));
+    expectRefused(t, rcS(RC.BAD_AUTH, 1), () => t.cmd(CC.PCR_Extend, [16], params, { sessions: [{ ...other, nonce: other.nonce }] }));
     const withAuth = s.authorize(CC.PCR_Extend, [u32b(16)], params, Buffer.from('x'));
-    expectRefused(t, rcS(RC.AUTH_FAIL, 1), () => t.cmd(CC.PCR_Extend, [16], params, { sessions: [withAuth] }));
+    expectRefused(t, rcS(RC.BAD_AUTH, 1), () => t.cmd(CC.PCR_Extend, [16], params, { sessions: [withAuth] }));
     const noMac: AuthCommand = { ...good, hmac: Buffer.alloc(0) };
-    expectRefused(t, rcS(RC.AUTH_FAIL, 1), () => t.cmd(CC.PCR_Extend, [16], params, { sessions: [noMac] }));
+    expectRefused(t, rcS(RC.BAD_AUTH, 1), () => t.cmd(CC.PCR_Extend, [16], params, { sessions: [noMac] }));
     // the original nonceTPM still works: it did not roll
     const r = withHmac(t, s, CC.PCR_Extend, [16], [u32b(16)], params, Buffer.alloc(0));
     expect(r.rc).to.equal(0);
@@ -151,9 +151,9 @@ describe('vtpm authorisation: HMAC sessions', () => {
     const s = startHmacSession(t);
     const params = extendParams(D);
     const wrongCc = s.authorize(CC.PCR_Reset, [u32b(16)], params, Buffer.alloc(0));
-    expectRefused(t, rcS(RC.AUTH_FAIL, 1), () => t.cmd(CC.PCR_Extend, [16], params, { sessions: [wrongCc] }));
+    expectRefused(t, rcS(RC.BAD_AUTH, 1), () => t.cmd(CC.PCR_Extend, [16], params, { sessions: [wrongCc] }));
     const wrongName = s.authorize(CC.PCR_Extend, [u32b(23)], params, Buffer.alloc(0));
-    expectRefused(t, rcS(RC.AUTH_FAIL, 1), () => t.cmd(CC.PCR_Extend, [16], params, { sessions: [wrongName] }));
+    expectRefused(t, rcS(RC.BAD_AUTH, 1), () => t.cmd(CC.PCR_Extend, [16], params, { sessions: [wrongName] }));
   });
 
   it('PCR_Extend: continueSession = 0 closes the session after the command; a closed session is TPM_RC_REFERENCE_S0', () => {
@@ -206,7 +206,7 @@ describe('vtpm authorisation: HMAC sessions', () => {
     s.verify(CC.PCR_Extend, r2, Buffer.alloc(0));
     // an unbound key (no sessionKey) does not verify
     const unbound = new HmacSession(s.handle, s.nonceTpm, Buffer.alloc(0), Buffer.alloc(16));
-    expectRefused(t, rcS(RC.AUTH_FAIL, 1), () => withHmac(t, unbound, CC.PCR_Extend, [16], [u32b(16)], extendParams(D), Buffer.alloc(0)));
+    expectRefused(t, rcS(RC.BAD_AUTH, 1), () => withHmac(t, unbound, CC.PCR_Extend, [16], [u32b(16)], extendParams(D), Buffer.alloc(0)));
   });
 
   it('StartAuthSession: a session bound to an object with an authValue: the authValue is left out for the object and added for others', () => {
@@ -219,7 +219,7 @@ describe('vtpm authorisation: HMAC sessions', () => {
     // Create under the bind entity: HMAC key = sessionKey only
     const createParams = new W().bytes(sensitiveCreate()).b2(signingTemplate()).b2(Buffer.alloc(0)).bytes(pcrSelection(null)).done();
     const withAuthIncluded = s.authorize(CC.Create, [parent.name], createParams, parentAuth);
-    expectRefused(t, rcS(RC.AUTH_FAIL, 1), () => t.cmd(CC.Create, [parent.handle], createParams, { sessions: [withAuthIncluded] }));
+    expectRefused(t, rcS(RC.BAD_AUTH, 1), () => t.cmd(CC.Create, [parent.handle], createParams, { sessions: [withAuthIncluded] }));
     const r = withHmac(t, s, CC.Create, [parent.handle], [parent.name], createParams, Buffer.alloc(0));
     expect(r.rc).to.equal(0);
     s.verify(CC.Create, r, Buffer.alloc(0));
@@ -228,7 +228,7 @@ describe('vtpm authorisation: HMAC sessions', () => {
     const signer = t.primary(RH.OWNER, signingTemplate(), keyAuth);
     const quoteParams = new W().b2(Buffer.from('nonce')).u16(ALG.NULL).bytes(pcrSelection([0])).done();
     const bare = s.authorize(CC.Quote, [signer.name], quoteParams, Buffer.alloc(0));
-    expectRefused(t, rcS(RC.AUTH_FAIL, 1), () => t.cmd(CC.Quote, [signer.handle], quoteParams, { sessions: [bare] }));
+    expectRefused(t, rcS(RC.BAD_AUTH, 1), () => t.cmd(CC.Quote, [signer.handle], quoteParams, { sessions: [bare] }));
     const q = withHmac(t, s, CC.Quote, [signer.handle], [signer.name], quoteParams, keyAuth);
     expect(q.rc).to.equal(0);
     s.verify(CC.Quote, q, keyAuth);
@@ -246,7 +246,7 @@ describe('vtpm authorisation: HMAC sessions', () => {
     // and by password, with or without the trailing zeros
     expect(t.quote(signer.handle, Buffer.from('n'), [0], { auth: keyAuth }).rc).to.equal(0);
     expect(t.quote(signer.handle, Buffer.from('n'), [0], { auth: Buffer.from([1, 2, 3]) }).rc).to.equal(0);
-    expectRefused(t, rcS(RC.AUTH_FAIL, 1), () => t.quote(signer.handle, Buffer.from('n'), [0], { auth: Buffer.from([1, 2]) }));
+    expectRefused(t, rcS(RC.BAD_AUTH, 1), () => t.quote(signer.handle, Buffer.from('n'), [0], { auth: Buffer.from([1, 2]) }));
   });
 
   it('Startup: sessions do not survive a TPM Reset', () => {

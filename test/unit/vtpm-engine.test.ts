@@ -754,10 +754,10 @@ describe('vtpm engine: PCR_Extend, PCR_Read, PCR_Reset', () => {
     expectRefused(t, rcP(RC.INSUFFICIENT, 1), () => t.cmd(CC.PCR_Extend, [0], new W().u32(1).u16(ALG.SHA256).bytes(Buffer.alloc(31)).done(), { sessions: [pw()] }));
   });
 
-  it('PCR_Extend: a wrong password is TPM_RC_AUTH_FAIL for session 1 (0x98e)', () => {
+  it('PCR_Extend: a wrong password is TPM_RC_BAD_AUTH for session 1 (0x9a2)', () => {
     const t = new Tpm();
-    expectRefused(t, 0x98e, () => t.pcrExtend(0, digestOf('x'), { sessions: [pw('wrong')] }));
-    expect(rcS(RC.AUTH_FAIL, 1)).to.equal(0x98e);
+    expectRefused(t, 0x9a2, () => t.pcrExtend(0, digestOf('x'), { sessions: [pw('wrong')] }));
+    expect(rcS(RC.BAD_AUTH, 1)).to.equal(0x9a2);
     // trailing zeros of a password do not count
     t.ok(CC.PCR_Extend, [0], new W().u32(1).u16(ALG.SHA256).bytes(digestOf('x')).done(), { sessions: [pw(Buffer.alloc(3))] });
   });

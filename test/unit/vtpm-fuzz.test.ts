@@ -1797,7 +1797,7 @@ class Fuzzer {
     if (exp !== null && auths !== null && auths.some((_, i) => this.entityAuth(handles[i]) === null && this.entityAuthValue(handles[i]) !== null)) {
       exp = 0x12f;
     } else if (exp !== null && auths !== null && auths.some((a) => a.kind === 'pw' && a.wrong === true)) {
-      exp = -1; // a wrong password must be refused (TPM_RC_AUTH_FAIL, unless an earlier check refuses first)
+      exp = -1; // a wrong password must be refused (TPM_RC_BAD_AUTH, unless an earlier check refuses first)
       label += ' with a wrong password';
     }
     return { cc, bytes: w.bytes(), w, sessSpans: spans, authSizeAt, expect: exp, label };

@@ -108,8 +108,8 @@ describe('vtpm NV storage', () => {
     const t = new Tpm();
     const secret = Buffer.from('nv secret');
     t.nvDefine(RH.OWNER, { index: IDX, attrs: RW_AUTH, size: 16 }, secret);
-    expectRefused(t, rcS(RC.AUTH_FAIL, 1), () => t.nvWrite(IDX, IDX, Buffer.from('x'), 0, [pw('nv secreT')]));
-    expectRefused(t, rcS(RC.AUTH_FAIL, 1), () => t.nvWrite(IDX, IDX, Buffer.from('x'), 0, [pw()]));
+    expectRefused(t, rcS(RC.BAD_AUTH, 1), () => t.nvWrite(IDX, IDX, Buffer.from('x'), 0, [pw('nv secreT')]));
+    expectRefused(t, rcS(RC.BAD_AUTH, 1), () => t.nvWrite(IDX, IDX, Buffer.from('x'), 0, [pw()]));
     expect(t.nvWrite(IDX, IDX, Buffer.from('data'), 0, [pw(secret)]).rc).to.equal(0);
     expect(t.nvRead(IDX, IDX, 4, 0, [pw(Buffer.concat([secret, Buffer.alloc(2)]))]).r.b2().toString()).to.equal('data');
     // the owner's authorisation does not replace the index's attributes
@@ -134,7 +134,7 @@ describe('vtpm NV storage', () => {
     const written = { ...pub, attrs: (pub.attrs | NVA.WRITTEN) >>> 0 };
     const rparams = new W().u16(3).u16(0).done();
     // the Name before the write no longer matches
-    expectRefused(t, rcS(RC.AUTH_FAIL, 1), () => run(CC.NV_Read, rparams, nvName(pub)));
+    expectRefused(t, rcS(RC.BAD_AUTH, 1), () => run(CC.NV_Read, rparams, nvName(pub)));
     const r2 = run(CC.NV_Read, rparams, nvName(written));
     expect(r2.rc).to.equal(0);
     s.verify(CC.NV_Read, r2, secret);
@@ -200,7 +200,7 @@ describe('vtpm NV storage', () => {
     const tooLong = new W().b2(EMPTY).b2(Buffer.concat([nvPublicBytes({ index: IDX, attrs: RW_OWNER, size: 8 }), Buffer.from([0])])).done();
     expectRefused(t, rcP(RC.SIZE, 2), () => t.cmd(CC.NV_DefineSpace, [RH.OWNER], tooLong, { sessions: [pw()] }));
     expectRefused(t, rcH(RC.VALUE, 1), () => t.nvDefine(RH.ENDORSEMENT, { index: IDX, attrs: RW_OWNER, size: 8 }));
-    expectRefused(t, rcS(RC.AUTH_FAIL, 1), () => t.nvDefine(RH.OWNER, { index: IDX, attrs: RW_OWNER, size: 8 }, EMPTY, [pw('wrong')]));
+    expectRefused(t, rcS(RC.BAD_AUTH, 1), () => t.nvDefine(RH.OWNER, { index: IDX, attrs: RW_OWNER, size: 8 }, EMPTY, [pw('wrong')]));
   });
 
   it('NV_DefineSpace/NV_UndefineSpace: TPMA_NV_PLATFORMCREATE rules', () => {

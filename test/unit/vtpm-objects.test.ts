@@ -222,8 +222,8 @@ describe('vtpm objects: CreatePrimary, Create, Load, ReadPublic', () => {
       expectRefused(t, rcP(RC.SIZE, 3), () => t.createPrimary(RH.OWNER, signingTemplate(), { outside: Buffer.alloc(35) }));
     });
 
-    it('CreatePrimary: a wrong hierarchy password is TPM_RC_AUTH_FAIL + S1', () => {
-      expectRefused(t, rcS(RC.AUTH_FAIL, 1), () => t.createPrimary(RH.OWNER, signingTemplate(), { sessions: [pw('x')] }));
+    it('CreatePrimary: a wrong hierarchy password is TPM_RC_BAD_AUTH + S1', () => {
+      expectRefused(t, rcS(RC.BAD_AUTH, 1), () => t.createPrimary(RH.OWNER, signingTemplate(), { sessions: [pw('x')] }));
     });
   });
 
@@ -253,10 +253,10 @@ describe('vtpm objects: CreatePrimary, Create, Load, ReadPublic', () => {
     expectRefused(t, rcP(RC.SIZE, 1), () => t.create(parent.handle, signingTemplate(), { auth: Buffer.alloc(33, 1) }));
   });
 
-  it('Create: a wrong parent password is TPM_RC_AUTH_FAIL + S1', () => {
+  it('Create: a wrong parent password is TPM_RC_BAD_AUTH + S1', () => {
     const t = new Tpm();
     const parent = t.primary(RH.OWNER, storageTemplate(), Buffer.from('pp'));
-    expectRefused(t, rcS(RC.AUTH_FAIL, 1), () => t.create(parent.handle, signingTemplate(), { parentAuth: Buffer.from('p') }));
+    expectRefused(t, rcS(RC.BAD_AUTH, 1), () => t.create(parent.handle, signingTemplate(), { parentAuth: Buffer.from('p') }));
     expect(t.create(parent.handle, signingTemplate(), { parentAuth: Buffer.from('pp') }).rc).to.equal(0);
   });
 
@@ -559,10 +559,10 @@ describe('vtpm objects: Quote', () => {
       new W().b2(EMPTY).u16(ALG.NULL).bytes(pcrSelection([0], ALG.SHA1)).done(), { sessions: [pw()] }));
   });
 
-  it('Quote: a wrong key password is TPM_RC_AUTH_FAIL + S1', () => {
+  it('Quote: a wrong key password is TPM_RC_BAD_AUTH + S1', () => {
     const t = new Tpm();
     const k = t.primary(RH.OWNER, signingTemplate(), Buffer.from('k'));
-    expectRefused(t, rcS(RC.AUTH_FAIL, 1), () => t.quote(k.handle, EMPTY, [0]));
+    expectRefused(t, rcS(RC.BAD_AUTH, 1), () => t.quote(k.handle, EMPTY, [0]));
   });
 
   it('Quote: signatures differ each time (fresh nonce k) and all verify', () => {

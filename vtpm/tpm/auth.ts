@@ -9,6 +9,10 @@
  * when the session is bound to the very entity it authorises (its authValue is in the
  * sessionKey already). authValues are compared and used without trailing zero bytes.
  *
+ * A wrong password or HMAC is TPM_RC_BAD_AUTH, "authorization failure without DA implications":
+ * this engine keeps no dictionary-attack counter, so no failure has DA implications (it would be
+ * TPM_RC_AUTH_FAIL with a counter; see docs/vtpm.md).
+ *
  * Sessions serve authorisation only: audit, parameter encryption and policy sessions are not
  * implemented, and a session asking for them is refused with TPM_RC_ATTRIBUTES.
  */
@@ -101,7 +105,7 @@ function checkPassword(s: SessionIn, i: number, authLen: number): number {
   if (s.nonceLen !== 0) return rcSession(Rc.NONCE, i);
   if ((s.attrs & ~SessA.CONTINUE) !== 0) return rcSession(Rc.ATTRIBUTES, i);
   const given = trimZeros(s.hmac, 0, s.hmacLen);
-  if (given !== authLen || !equalBytes(s.hmac, 0, AUTHV, 0, authLen)) return rcSession(Rc.AUTH_FAIL, i);
+  if (given !== authLen || !equalBytes(s.hmac, 0, AUTHV, 0, authLen)) return rcSession(Rc.BAD_AUTH, i);
   s.keyLen = 0;
   return 0;
 }
@@ -135,7 +139,7 @@ function checkHmac(tpm: TpmInstance, s: SessionIn, i: number, h: number, authLen
   m.update(sess.nonceTpm, 0, DIGEST_SIZE);
   m.updateByte(s.attrs);
   m.final(EXPECT, 0);
-  if (s.hmacLen !== DIGEST_SIZE || !equalBytes(EXPECT, 0, s.hmac, 0, DIGEST_SIZE)) return rcSession(Rc.AUTH_FAIL, i);
+  if (s.hmacLen !== DIGEST_SIZE || !equalBytes(EXPECT, 0, s.hmac, 0, DIGEST_SIZE)) return rcSession(Rc.BAD_AUTH, i);
   return 0;
 }
 
