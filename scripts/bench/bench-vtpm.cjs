@@ -291,6 +291,39 @@ function table(ours, theirs) {
   console.log(`  time: tshype ${to.seconds.toFixed(2)} s, swtpm ${tt.seconds.toFixed(2)} s`);
 }
 
+/**
+ * The engine alone, in this process, without the protocol and the loopback round trip: the same
+ * command bytes through execute(), so the table above can be read as server cost vs TPM cost.
+ */
+function engineAlone() {
+  require(path.join(ROOT, 'scripts/tsnc/register.cjs'));
+  const { TpmInstance } = require(path.join(ROOT, 'vtpm/tpm/instance.ts'));
+  const { execute } = require(path.join(ROOT, 'vtpm/tpm/engine.ts'));
+  const { addEntropy, powerOn } = require(path.join(ROOT, 'vtpm/tpm/platform.ts'));
+  const tpm = new TpmInstance(0);
+  addEntropy(tpm, crypto.randomBytes(48), 0, 48);
+  powerOn(tpm);
+  const rsp = new Uint8Array(4096);
+  const run = (name, cmd) => {
+    const n = execute(tpm, 0, cmd, cmd.length, rsp);
+    const rc = Buffer.from(rsp.buffer, 0, n).readUInt32BE(6);
+    if (rc !== 0) throw new Error(`engine alone: ${name} answered 0x${rc.toString(16)}`);
+    return Buffer.from(rsp.subarray(0, n));
+  };
+  run('Startup(CLEAR)', STARTUP_CLEAR);
+  const handle = parseCreatePrimary(run('CreatePrimary', CREATE_PRIMARY)).handle;
+  const rows = [];
+  for (const [name, cmd, runs] of [['PCR_Extend', PCR_EXTEND_16, 20000], ['PCR_Read', PCR_READ_16, 20000],
+    ['GetRandom(32)', GET_RANDOM_32, 20000], ['Quote', quote(handle), 2000]]) {
+    for (let i = 0; i < runs; i++) run(name, cmd);
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < runs; i++) run(name, cmd);
+    const us = Number(process.hrtime.bigint() - t0) / 1e3 / runs;
+    rows.push(`${name} ${us.toFixed(1)} us`);
+  }
+  console.log(`  the engine alone (execute() in this process, no protocol): ${rows.join(', ')}`);
+}
+
 async function main() {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tshype-bench-swtpm-'));
   try {
@@ -308,6 +341,7 @@ async function main() {
     await finish(a);
     await finish(b);
     table(median(ra), median(rb));
+    engineAlone();
   } finally {
     killAll();
     fs.rmSync(stateDir, { recursive: true, force: true });

@@ -49,8 +49,6 @@ export const SERVER_FLAGS = 0x01 | 0x04;
 export const FRAME_TIMEOUT_MS = 30_000;
 /** At most this many connections per port; more are closed at once. */
 export const MAX_CONNECTIONS = 32;
-/** Reading stops (TCP pushes back) while this much input waits to be parsed. */
-const HIGH_WATER = 64 * 1024;
 
 /** Signals that are acknowledged and have no effect here, and why. */
 const NO_EFFECT: ReadonlyMap<number, string> = new Map([
@@ -64,63 +62,20 @@ const NO_EFFECT: ReadonlyMap<number, string> = new Map([
 /** The peer broke the framing; the connection is closed with this message. */
 export class FrameError extends Error {}
 
-/** Reads exact byte counts from a socket, in order. */
-export class SocketReader {
-  private chunks: Buffer[] = [];
-  private have = 0;
-  private closed = false;
-  private wake: (() => void) | undefined;
+/**
+ * A frame parser: given the bytes received and not yet consumed (at least one), it handles the
+ * first frame if it is complete and returns how many bytes it took; 0 when the frame is not
+ * complete yet; CLOSE when the frame ends the connection. Bad framing throws FrameError.
+ * Parsing is synchronous, so one frame's TPM operation runs to completion before any other.
+ */
+type FrameParser = (sock: net.Socket, buf: Buffer) => number;
+const CLOSE = -1;
+const EMPTY: Buffer = Buffer.alloc(0);
+/** Reading pauses while this much of our output waits to be sent (a client that does not read). */
+const HIGH_WATER = 1024 * 1024;
 
-  constructor(private readonly sock: net.Socket) {
-    sock.on('data', (d: Buffer) => {
-      this.chunks.push(d);
-      this.have += d.length;
-      if (this.have > HIGH_WATER) sock.pause();
-      this.notify();
-    });
-    for (const ev of ['end', 'close', 'error']) sock.on(ev, () => { this.closed = true; this.notify(); });
-  }
-
-  /** `n` bytes, or undefined when the peer closed before sending them all. */
-  async read(n: number): Promise<Buffer | undefined> {
-    while (this.have < n) {
-      if (this.closed) return undefined;
-      if (this.sock.isPaused()) this.sock.resume();
-      await new Promise<void>(resolve => { this.wake = resolve; });
-    }
-    return this.take(n);
-  }
-
-  /** The next u32 of a frame that has begun: a closed peer is a framing error. */
-  async u32(what: string): Promise<number> {
-    const b = await this.read(4);
-    if (b === undefined) throw new FrameError(`peer closed in the middle of a frame (expected ${what})`);
-    return b.readUInt32BE(0);
-  }
-
-  /** The first word of the next frame, or undefined when the peer closed between frames. */
-  async word(): Promise<number | undefined> {
-    const b = await this.read(4);
-    if (b === undefined && this.have > 0) throw new FrameError(`peer closed with ${this.have} byte(s) of an incomplete word`);
-    return b?.readUInt32BE(0);
-  }
-
-  private take(n: number): Buffer {
-    const all = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
-    const out = all.subarray(0, n);
-    const rest = all.subarray(n);
-    this.chunks = rest.length > 0 ? [rest] : [];
-    this.have = rest.length;
-    if (this.have <= HIGH_WATER && this.sock.isPaused()) this.sock.resume();
-    return out;
-  }
-
-  private notify(): void {
-    const w = this.wake;
-    this.wake = undefined;
-    if (w !== undefined) w();
-  }
-}
+/** The description of what an incomplete frame was still waiting for, for the log. */
+type Pending = (buf: Buffer) => string;
 
 /** The TPM shared by every connection, and what happens around each use of it. */
 export interface MssimContext {
@@ -142,69 +97,94 @@ export class MssimService {
 
   /** Serve one command-port connection until it closes. Never rejects. */
   serveCommand(sock: net.Socket): Promise<void> {
-    return this.serve(sock, 'command', r => this.commandFrame(sock, r));
+    return this.serve(sock, 'command', (so, b) => this.commandFrame(so, b), commandPending);
   }
 
   /** Serve one platform-port connection until it closes. Never rejects. */
   servePlatform(sock: net.Socket): Promise<void> {
-    return this.serve(sock, 'platform', r => this.platformFrame(sock, r));
+    return this.serve(sock, 'platform', (so, b) => this.platformFrame(so, b), b => `peer closed with ${b.length} byte(s) of an incomplete word`);
   }
 
-  private async serve(sock: net.Socket, port: string, frame: (r: SocketReader) => Promise<boolean>): Promise<void> {
+  /**
+   * Feed the connection's bytes to `parse` frame by frame until it closes. Resolves when the
+   * connection is closed (by the peer, a closing frame, bad framing or a stalled frame).
+   */
+  private serve(sock: net.Socket, port: string, parse: FrameParser, pending: Pending): Promise<void> {
     const name = `${port} connection ${this.nextId++}`;
-    const reader = new SocketReader(sock);
-    sock.setNoDelay(true);
-    sock.on('timeout', () => {
-      this.ctx.log(`tshype vtpm: ${name}: frame not completed within ${FRAME_TIMEOUT_MS} ms; closing`);
-      sock.destroy();
+    return new Promise<void>(resolve => {
+      let buf: Buffer = EMPTY;
+      let timing = false;
+      let done = false;
+      const finish = (why: string | undefined): void => {
+        if (done) return;
+        done = true;
+        if (why !== undefined) this.ctx.log(`tshype vtpm: ${name}: ${why}; closing`);
+        sock.destroy();
+        resolve();
+      };
+      sock.setNoDelay(true);
+      sock.on('timeout', () => finish(`frame not completed within ${FRAME_TIMEOUT_MS} ms`));
+      sock.on('drain', () => sock.resume());
+      sock.on('data', (d: Buffer) => {
+        buf = buf.length === 0 ? d : Buffer.concat([buf, d]);
+        try {
+          while (buf.length > 0 && !done) {
+            const n = parse(sock, buf);
+            if (n === CLOSE) return finish(undefined);
+            if (n === 0) break;
+            buf = buf.subarray(n);
+          }
+        } catch (e) {
+          return finish(e instanceof FrameError ? e.message : `internal error: ${(e as Error).stack ?? String(e)}`);
+        }
+        if (buf.length === 0) buf = EMPTY;
+        // a frame that has begun must be finished in time
+        if ((buf.length > 0) !== timing) {
+          timing = buf.length > 0;
+          sock.setTimeout(timing ? FRAME_TIMEOUT_MS : 0);
+        }
+        if (sock.writableLength > HIGH_WATER) sock.pause();
+      });
+      sock.on('error', () => undefined);
+      sock.on('close', () => finish(buf.length > 0 ? pending(buf) : undefined));
     });
-    try {
-      while (await frame(reader)) { /* next frame */ }
-    } catch (e) {
-      const why = e instanceof FrameError ? e.message : `internal error: ${(e as Error).stack ?? String(e)}`;
-      this.ctx.log(`tshype vtpm: ${name}: ${why}; closing`);
-    }
-    sock.destroy();
   }
 
-  /** One command-port frame; false when the connection is to be closed. */
-  private async commandFrame(sock: net.Socket, r: SocketReader): Promise<boolean> {
-    const word = await r.word();
-    if (word === undefined) return false;
-    sock.setTimeout(FRAME_TIMEOUT_MS);
+  /** One command-port frame (see FrameParser). */
+  private commandFrame(sock: net.Socket, buf: Buffer): number {
+    if (buf.length < 4) return 0;
+    const word = buf.readUInt32BE(0);
     switch (word) {
       case TPM_SEND_COMMAND: {
-        const head = await r.read(5);
-        if (head === undefined) throw new FrameError('peer closed in the middle of a frame (expected locality and size)');
-        const locality = head[0];
-        const size = head.readUInt32BE(1);
+        if (buf.length < 9) return 0;
+        const locality = buf[4];
+        const size = buf.readUInt32BE(5);
         if (size > this.ctx.maxCommandSize) throw new FrameError(`command of ${size} bytes is larger than ${this.ctx.maxCommandSize}`);
-        const body = await r.read(size);
-        if (body === undefined) throw new FrameError(`peer closed in the middle of a ${size}-byte command`);
-        sock.setTimeout(0);
-        // execute and afterChange are synchronous: no other connection's operation can run in between
-        const rsp = this.ctx.tpm.execute(locality, new Uint8Array(body.buffer, body.byteOffset, body.length));
+        if (buf.length < 9 + size) return 0;
+        const rsp = this.ctx.tpm.execute(locality, new Uint8Array(buf.buffer, buf.byteOffset + 9, size));
         this.ctx.afterChange();
-        sock.write(Buffer.concat([u32(rsp.length), Buffer.from(rsp.buffer, rsp.byteOffset, rsp.length), u32(0)]));
-        return true;
+        const out = Buffer.allocUnsafe(rsp.length + 8);
+        out.writeUInt32BE(rsp.length, 0);
+        out.set(rsp, 4);
+        out.writeUInt32BE(0, rsp.length + 4);
+        sock.write(out);
+        return 9 + size;
       }
       case TPM_REMOTE_HANDSHAKE: {
-        const version = await r.u32('client version');
-        if (version === 0) throw new FrameError('handshake with client version 0');
-        sock.setTimeout(0);
+        if (buf.length < 8) return 0;
+        if (buf.readUInt32BE(4) === 0) throw new FrameError('handshake with client version 0');
         sock.write(Buffer.concat([u32(SERVER_VERSION), u32(SERVER_FLAGS), u32(0)]));
-        return true;
+        return 8;
       }
       case TPM_SET_ALTERNATIVE_RESULT:
-        await r.u32('alternative result');
-        sock.setTimeout(0);
+        if (buf.length < 8) return 0;
         sock.write(u32(0));
-        return true;
+        return 8;
       case TPM_SESSION_END:
-        return false;
+        return CLOSE;
       case TPM_STOP:
         this.ctx.log('tshype vtpm: a client asked the simulator to stop; the server stops only on SIGTERM/SIGINT');
-        return false;
+        return CLOSE;
       case TPM_SIGNAL_HASH_START: case TPM_SIGNAL_HASH_DATA: case TPM_SIGNAL_HASH_END:
         throw new FrameError(`locality-4 hash signal ${word} is not supported`);
       default:
@@ -212,13 +192,14 @@ export class MssimService {
     }
   }
 
-  /** One platform-port signal; false when the connection is to be closed. */
-  private async platformFrame(sock: net.Socket, r: SocketReader): Promise<boolean> {
-    const word = await r.word();
-    if (word === undefined || word === TPM_SESSION_END) return false;
+  /** One platform-port signal (see FrameParser). */
+  private platformFrame(sock: net.Socket, buf: Buffer): number {
+    if (buf.length < 4) return 0;
+    const word = buf.readUInt32BE(0);
+    if (word === TPM_SESSION_END) return CLOSE;
     if (word === TPM_STOP) {
       this.ctx.log('tshype vtpm: a client asked the simulator to stop; the server stops only on SIGTERM/SIGINT');
-      return false;
+      return CLOSE;
     }
     const power = this.powerAction(word);
     if (power === undefined && !NO_EFFECT.has(word)) {
@@ -230,7 +211,7 @@ export class MssimService {
       this.ctx.afterChange();
     }
     sock.write(u32(0));
-    return true;
+    return 4;
   }
 
   /** What a power signal does to the TPM, or undefined when `word` is not one. */
@@ -244,6 +225,14 @@ export class MssimService {
       default: return undefined;
     }
   }
+}
+
+/** What an incomplete command-port frame was waiting for. */
+function commandPending(buf: Buffer): string {
+  if (buf.length < 4) return `peer closed with ${buf.length} byte(s) of an incomplete word`;
+  if (buf.readUInt32BE(0) !== TPM_SEND_COMMAND) return 'peer closed in the middle of a frame';
+  if (buf.length < 9) return 'peer closed in the middle of a frame (expected locality and size)';
+  return `peer closed in the middle of a ${buf.readUInt32BE(5)}-byte command`;
 }
 
 /** A big-endian u32. */
