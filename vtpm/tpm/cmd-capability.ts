@@ -131,83 +131,92 @@ function propertyValue(tpm: TpmInstance, pt: number): number {
 /** TPML_TAGGED_TPM_PROPERTY from `first`. */
 function writeProperties(tpm: TpmInstance, w: Writer, first: number, count: number): void {
   let pt = first < PT_FIXED ? PT_FIXED : first;
-  const moreAt = w.pos;
-  w.u8(0);
-  w.u32(Cap.TPM_PROPERTIES);
-  const countAt = w.pos;
-  w.u32(0);
-  let n = 0;
+  const list = LIST;
+  list.begin(w, Cap.TPM_PROPERTIES, count);
   for (; pt <= PT_VAR_LAST; pt++) {
     const v = propertyValue(tpm, pt);
     if (v < 0) continue;
-    if (n === count) {
-      w.buf[moreAt] = 1;
-      break;
-    }
+    if (!list.take()) break;
     w.u32(pt);
     w.u32(v >>> 0);
-    n++;
   }
-  patchCount(w, countAt, n);
+  list.end();
 }
 
-function patchCount(w: Writer, at: number, n: number): void {
-  if (w.overflow) return;
-  w.buf[at] = n >>> 24;
-  w.buf[at + 1] = n >>> 16;
-  w.buf[at + 2] = n >>> 8;
-  w.buf[at + 3] = n;
+/**
+ * A capability list being written: moreData, the capability, a count patched at the end, then at
+ * most `max` entries; take() before each entry says whether it fits (else moreData is set).
+ */
+class CapList {
+  w: Writer = PLACEHOLDER_W;
+  moreAt: number = 0;
+  countAt: number = 0;
+  n: number = 0;
+  max: number = 0;
+
+  begin(w: Writer, cap: number, max: number): void {
+    this.w = w;
+    this.moreAt = w.pos;
+    w.u8(0);
+    w.u32(cap);
+    this.countAt = w.pos;
+    w.u32(0);
+    this.n = 0;
+    this.max = max;
+  }
+
+  take(): boolean {
+    if (this.n === this.max) {
+      if (!this.w.overflow) this.w.buf[this.moreAt] = 1;
+      return false;
+    }
+    this.n++;
+    return true;
+  }
+
+  end(): void {
+    const w = this.w;
+    if (w.overflow) return;
+    const at = this.countAt;
+    const n = this.n;
+    w.buf[at] = n >>> 24;
+    w.buf[at + 1] = n >>> 16;
+    w.buf[at + 2] = n >>> 8;
+    w.buf[at + 3] = n;
+  }
 }
+const PLACEHOLDER_W = new Writer(new Uint8Array(1));
+const LIST = new CapList();
 
 function writeAlgs(w: Writer, first: number, count: number): void {
-  const moreAt = w.pos;
-  w.u8(0);
-  w.u32(Cap.ALGS);
-  const countAt = w.pos;
-  w.u32(0);
-  let n = 0;
+  const list = LIST;
+  list.begin(w, Cap.ALGS, count);
   for (let i = 0; i < ALGS.length; i += 2) {
     if (ALGS[i] < first) continue;
-    if (n === count) {
-      w.buf[moreAt] = 1;
-      break;
-    }
+    if (!list.take()) break;
     w.u16(ALGS[i]);
     w.u32(ALGS[i + 1]);
-    n++;
   }
-  patchCount(w, countAt, n);
+  list.end();
 }
 
 /** The implemented command codes in ascending order: the i-th smallest >= first, via the table. */
 function writeCommands(w: Writer, first: number, count: number): void {
-  const moreAt = w.pos;
-  w.u8(0);
-  w.u32(Cap.COMMANDS);
-  const countAt = w.pos;
-  w.u32(0);
-  let n = 0;
+  const list = LIST;
+  list.begin(w, Cap.COMMANDS, count);
   for (let cc = first < 0x11f ? 0x11f : first; cc <= 0x19f; cc++) {
     const row = findCommand(cc);
     if (row < 0) continue;
-    if (n === count) {
-      w.buf[moreAt] = 1;
-      break;
-    }
+    if (!list.take()) break;
     w.u32(rowAttributes(row));
-    n++;
   }
-  patchCount(w, countAt, n);
+  list.end();
 }
 
 /** Handles of one type in ascending order from `first`. */
 function writeHandles(tpm: TpmInstance, w: Writer, first: number, count: number): void {
-  const moreAt = w.pos;
-  w.u8(0);
-  w.u32(Cap.HANDLES);
-  const countAt = w.pos;
-  w.u32(0);
-  let n = 0;
+  const list = LIST;
+  list.begin(w, Cap.HANDLES, count);
   const t = handleType(first);
   const HANDLES = HANDLE_SCRATCH;
   let m = 0;
@@ -229,14 +238,10 @@ function writeHandles(tpm: TpmInstance, w: Writer, first: number, count: number)
   }
   for (let i = 0; i < m; i++) {
     if (HANDLES[i] < first) continue;
-    if (n === count) {
-      w.buf[moreAt] = 1;
-      break;
-    }
+    if (!list.take()) break;
     w.u32(HANDLES[i]);
-    n++;
   }
-  patchCount(w, countAt, n);
+  list.end();
 }
 const HANDLE_SCRATCH = new Uint32Array(PCR_COUNT + MAX_NV_INDICES);
 
@@ -270,17 +275,10 @@ function writePcrs(w: Writer): void {
 // TPM_PT_PCR tags: 0x00 TPM_PT_PCR_SAVE, then TPM_PT_PCR_EXTEND_Ln = 1 + 2n and
 // TPM_PT_PCR_RESET_Ln = 2 + 2n for localities n = 0..4
 function writePcrProperties(w: Writer, first: number, count: number): void {
-  const moreAt = w.pos;
-  w.u8(0);
-  w.u32(Cap.PCR_PROPERTIES);
-  const countAt = w.pos;
-  w.u32(0);
-  let n = 0;
+  const list = LIST;
+  list.begin(w, Cap.PCR_PROPERTIES, count);
   for (let tag = first; tag <= 0x0a; tag++) {
-    if (n === count) {
-      w.buf[moreAt] = 1;
-      break;
-    }
+    if (!list.take()) break;
     let mask = 0;
     if (tag === 0) {
       mask = (1 << PCR_SAVED) - 1;
@@ -297,9 +295,8 @@ function writePcrProperties(w: Writer, first: number, count: number): void {
     w.u8(mask & 0xff);
     w.u8((mask >>> 8) & 0xff);
     w.u8((mask >>> 16) & 0xff);
-    n++;
   }
-  patchCount(w, countAt, n);
+  list.end();
 }
 
 function writeEmptyCommandList(w: Writer, cap: number): void {
