@@ -26,6 +26,7 @@ export const CC = {
   ContextSave: 0x162, FlushContext: 0x165, NV_ReadPublic: 0x169, ReadPublic: 0x173,
   StartAuthSession: 0x176, GetCapability: 0x17a, GetRandom: 0x17b, GetTestResult: 0x17c,
   Hash: 0x17d, PCR_Read: 0x17e, PCR_Extend: 0x182,
+  DictionaryAttackLockReset: 0x139, DictionaryAttackParameters: 0x13a,
   // not implemented by the engine
   Clear: 0x126, HierarchyChangeAuth: 0x129, EvictControl: 0x120, PolicyPCR: 0x17f,
 };
@@ -44,7 +45,7 @@ export const RC = {
   NONCE: 0x08f, SCHEME: 0x092, SIZE: 0x095, SYMMETRIC: 0x096, TAG: 0x097,
   INSUFFICIENT: 0x09a, KEY: 0x09c, INTEGRITY: 0x09f, RESERVED_BITS: 0x0a1, BAD_AUTH: 0x0a2,
   BINDING: 0x0a5, CURVE: 0x0a6, ECC_POINT: 0x0a7,
-  OBJECT_MEMORY: 0x902, SESSION_MEMORY: 0x903, LOCALITY: 0x907, REFERENCE_H0: 0x910, REFERENCE_S0: 0x918,
+  OBJECT_MEMORY: 0x902, SESSION_MEMORY: 0x903, LOCALITY: 0x907, REFERENCE_H0: 0x910, REFERENCE_S0: 0x918, LOCKOUT: 0x921,
 };
 /** format-one code numbered as parameter n */
 export const rcP = (rc: number, n: number): number => rc | 0x040 | (n << 8);
@@ -400,6 +401,36 @@ export function expectRefused(tpm: Tpm, rc: number, run: () => Rsp | Buffer): vo
   expect(raw.readUInt32BE(2)).to.equal(10);
   expect(hex(raw.readUInt16BE(0)), 'tag').to.equal(hex(rc === RC.BAD_TAG ? ST.RSP_COMMAND : ST.NO_SESSIONS));
   expect(tpm.image().equals(before), 'state unchanged by a refused command').to.equal(true);
+}
+
+/** TPM_PT_LOCKOUT_COUNTER, MAX_AUTH_FAIL, LOCKOUT_INTERVAL, LOCKOUT_RECOVERY and TPMA_PERMANENT.inLockout. */
+export function daState(tpm: Tpm): { failedTries: number; maxTries: number; recoveryTime: number; lockoutRecovery: number; inLockout: boolean } {
+  const { r } = tpm.getCap(6, 0x200, 1);
+  expect(r.u32()).to.equal(1);
+  expect(r.u32()).to.equal(0x200);
+  const perm = r.u32();
+  const q = tpm.getCap(6, 0x20e, 4).r;
+  expect(q.u32()).to.equal(4);
+  const v: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    expect(q.u32()).to.equal(0x20e + i);
+    v.push(q.u32());
+  }
+  return { failedTries: v[0], maxTries: v[1], recoveryTime: v[2], lockoutRecovery: v[3], inLockout: (perm & (1 << 9)) !== 0 };
+}
+
+/**
+ * Expect a failed authorisation of a DA-protected entity in session `session`: a header-only
+ * TPM_RC_AUTH_FAIL + session, and the lockout counter one higher (the one change a refused
+ * command makes).
+ */
+export function expectAuthFail(tpm: Tpm, session: number, run: () => Rsp | Buffer): void {
+  const before = daState(tpm).failedTries;
+  const out = run();
+  const raw = Buffer.isBuffer(out) ? out : out.raw;
+  expect(raw.length, 'header-only response').to.equal(10);
+  expect(hex(raw.readUInt32BE(6))).to.equal(hex(rcS(RC.AUTH_FAIL, session)));
+  expect(daState(tpm).failedTries, 'lockout counter').to.equal(before + 1);
 }
 
 // ---- structures ----

@@ -9,9 +9,11 @@
  * when the session is bound to the very entity it authorises (its authValue is in the
  * sessionKey already). authValues are compared and used without trailing zero bytes.
  *
- * A wrong password or HMAC is TPM_RC_BAD_AUTH, "authorization failure without DA implications":
- * this engine keeps no dictionary-attack counter, so no failure has DA implications (it would be
- * TPM_RC_AUTH_FAIL with a counter; see docs/vtpm.md).
+ * Dictionary-attack protection (cmd-da.ts): an authorisation of a DA-protected entity while the
+ * TPM is in lockout (or of the lockout hierarchy while lockoutAuth is locked) is TPM_RC_LOCKOUT,
+ * before the password or HMAC is checked. A wrong password or HMAC for a DA-protected entity
+ * (or the lockout hierarchy) is recorded and answered TPM_RC_AUTH_FAIL; for any other entity it
+ * is TPM_RC_BAD_AUTH, "authorization failure without DA implications", and changes nothing.
  *
  * Sessions serve authorisation only: audit, parameter encryption and policy sessions are not
  * implemented, and a session asking for them is refused with TPM_RC_ATTRIBUTES.
@@ -20,6 +22,7 @@ import { pool } from "tsnc";
 import { HmacSha256 } from "../crypto/hmac";
 import { Sha256 } from "../crypto/sha256";
 import { Cmd } from "./cmd";
+import { daFailure, daLocked } from "./cmd-da";
 import { entityAuth, entityName, handleType, sessionSlot } from "./entity";
 import { Reader, Writer, copyBytes, equalBytes, putU32, trimZeros } from "./marshal";
 import { TpmInstance, randomBytes } from "./instance";
@@ -100,12 +103,18 @@ function computeCpHash(tpm: TpmInstance, c: Cmd, cmd: Uint8Array, pStart: number
   h.final(CP_HASH);
 }
 
+/** A wrong password or HMAC for entity h in session i: TPM_RC_AUTH_FAIL (failure recorded) or TPM_RC_BAD_AUTH. */
+function authFailure(tpm: TpmInstance, h: number, i: number): number {
+  return rcSession(daFailure(tpm, h) ? Rc.AUTH_FAIL : Rc.BAD_AUTH, i);
+}
+
 /** Check a password session for entity handle h. */
-function checkPassword(s: SessionIn, i: number, authLen: number): number {
+function checkPassword(tpm: TpmInstance, s: SessionIn, i: number, h: number, authLen: number): number {
   if (s.nonceLen !== 0) return rcSession(Rc.NONCE, i);
   if ((s.attrs & ~SessA.CONTINUE) !== 0) return rcSession(Rc.ATTRIBUTES, i);
+  if (daLocked(tpm, h)) return Rc.LOCKOUT;
   const given = trimZeros(s.hmac, 0, s.hmacLen);
-  if (given !== authLen || !equalBytes(s.hmac, 0, AUTHV, 0, authLen)) return rcSession(Rc.BAD_AUTH, i);
+  if (given !== authLen || !equalBytes(s.hmac, 0, AUTHV, 0, authLen)) return authFailure(tpm, h, i);
   s.keyLen = 0;
   return 0;
 }
@@ -118,6 +127,7 @@ function checkHmac(tpm: TpmInstance, s: SessionIn, i: number, h: number, authLen
     return rcSession(Rc.ATTRIBUTES, i);
   }
   if (s.nonceLen < MIN_NONCE) return rcSession(Rc.SIZE, i);
+  if (daLocked(tpm, h)) return Rc.LOCKOUT;
   const sess = tpm.sessions[slot];
   copyBytes(s.key, 0, sess.sessionKey, 0, sess.keyLen);
   let keyLen = sess.keyLen;
@@ -139,13 +149,14 @@ function checkHmac(tpm: TpmInstance, s: SessionIn, i: number, h: number, authLen
   m.update(sess.nonceTpm, 0, DIGEST_SIZE);
   m.updateByte(s.attrs);
   m.final(EXPECT, 0);
-  if (s.hmacLen !== DIGEST_SIZE || !equalBytes(EXPECT, 0, s.hmac, 0, DIGEST_SIZE)) return rcSession(Rc.BAD_AUTH, i);
+  if (s.hmacLen !== DIGEST_SIZE || !equalBytes(EXPECT, 0, s.hmac, 0, DIGEST_SIZE)) return authFailure(tpm, h, i);
   return 0;
 }
 
 /**
  * Check every session against the command's first nAuth handles. Returns 0 when all are
- * authorised; changes nothing in the instance either way.
+ * authorised; changes nothing in the instance, except that a failed authorisation of a
+ * DA-protected entity or the lockout hierarchy is recorded (TPM_RC_AUTH_FAIL, cmd-da.ts).
  */
 export function checkAuthorizations(tpm: TpmInstance, c: Cmd, nAuth: number, cmd: Uint8Array, pStart: number, pEnd: number): number {
   const a = AUTH;
@@ -163,7 +174,7 @@ export function checkAuthorizations(tpm: TpmInstance, c: Cmd, nAuth: number, cmd
     const authLen = trimZeros(AUTHV, 0, authLen0);
     let rc = 0;
     if (s.handle === Rh.PW) {
-      rc = checkPassword(s, i, authLen);
+      rc = checkPassword(tpm, s, i, h, authLen);
     } else {
       if (!cpDone) {
         computeCpHash(tpm, c, cmd, pStart, pEnd);

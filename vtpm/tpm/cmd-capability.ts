@@ -6,6 +6,7 @@
 import { Cmd, endOfParams, rcParam } from "./cmd";
 import { COMMAND_COUNT, findCommand, rowAttributes } from "./commands";
 import { MAX_CONTEXT_BLOB } from "./cmd-context";
+import { inLockout } from "./cmd-da";
 import { PCR_SAVED } from "./cmd-startup";
 import { handleType } from "./entity";
 import { MAX_NV_INDICES, MAX_OBJECTS, MAX_SESSIONS, TpmInstance } from "./instance";
@@ -99,7 +100,7 @@ function countUsed(tpm: TpmInstance, which: number): number {
 /** The value of a variable property (TPM_PT 0x200..0x214), or -1. */
 function variableProperty(tpm: TpmInstance, pt: number): number {
   switch (pt) {
-    case 0x200: return 0;                                  // permanent: no auth set, no lockout
+    case 0x200: return inLockout(tpm) ? 1 << 9 : 0;      // permanent: no auth set; inLockout
     case 0x201: return ((0x7 | (1 << 3)) | (tpm.lastShutdown === 1 ? 1 << 31 : 0)) >>> 0; // ph, sh, eh, phNV enabled
     case 0x202: return countUsed(tpm, 2);                  // NV indices defined
     case 0x203: return countUsed(tpm, 1);                  // loaded sessions
@@ -113,10 +114,10 @@ function variableProperty(tpm: TpmInstance, pt: number): number {
     case 0x20b: return 0;
     case 0x20c: return 0;                                  // algorithm set
     case 0x20d: return 1;                                  // loaded curves
-    case 0x20e: return 0;                                  // lockout counter
-    case 0x20f: return 0;                                  // max auth fail: no DA lockout
-    case 0x210: return 0;
-    case 0x211: return 0;
+    case 0x20e: return tpm.failedTries;                    // lockout counter
+    case 0x20f: return tpm.maxTries;                       // max auth fail
+    case 0x210: return tpm.recoveryTime;                   // lockout interval (s)
+    case 0x211: return tpm.lockoutRecovery;                // lockout recovery (s)
     case 0x212: return 0;
     case 0x213: return 0;
     case 0x214: return 0;

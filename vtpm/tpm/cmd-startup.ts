@@ -7,6 +7,7 @@
  * the snapshot. In every case PCRs not restored start at zero, the launch log is extended into
  * PCR 17 (measured launch, see platform.ts), and transient objects and sessions are flushed.
  */
+import { daStartup } from "./cmd-da";
 import { AesKey } from "../crypto/aes";
 import { ecdsaPublicKey, ecdsaSign, ecdsaVerify } from "../crypto/p256ecdsa";
 import { sha256 } from "../crypto/sha256";
@@ -66,6 +67,7 @@ export function cmdStartup(tpm: TpmInstance, c: Cmd): number {
   tpm.hasSavedPcrs = false;
   tpm.savedPcrs.fill(0);
   tpm.lastShutdown = -1;
+  daStartup(tpm);
   tpm.started = true;
   return 0;
 }

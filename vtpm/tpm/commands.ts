@@ -32,6 +32,8 @@ export const enum Hk {
   CONTEXT = 10,
   /** a hash sequence object */
   SEQUENCE = 11,
+  /** TPM_RH_LOCKOUT */
+  LOCKOUT = 12,
 }
 
 /** Row flags. */
@@ -59,6 +61,8 @@ const TABLE = new Uint32Array([
   Cc.NV_DefineSpace, 1, 1, 0, CmdF.NV, Hk.PROVISION, 0, 0,
   Cc.CreatePrimary, 1, 1, 1, 0, Hk.HIERARCHY, 0, 0,
   Cc.NV_Write, 2, 1, 0, CmdF.NV, Hk.NV_AUTH, Hk.NV_INDEX, 0,
+  Cc.DictionaryAttackLockReset, 1, 1, 0, CmdF.NV, Hk.LOCKOUT, 0, 0,
+  Cc.DictionaryAttackParameters, 1, 1, 0, CmdF.NV, Hk.LOCKOUT, 0, 0,
   Cc.PCR_Reset, 1, 1, 0, 0, Hk.PCR, 0, 0,
   Cc.SelfTest, 0, 0, 0, 0, 0, 0, 0,
   Cc.Startup, 0, 0, 0, CmdF.NV, 0, 0, 0,

@@ -5,6 +5,8 @@
  * header (size, tag, command code), TPM state (initialised, failure mode), locality, handles
  * (kind and existence, numbered TPM_RC_HANDLE/VALUE), authorisation area (size, sessions),
  * authorisations (passwords, HMACs), then the handler, which checks its parameters before it acts.
+ * The one exception to "nothing changed": a failed authorisation of a DA-protected entity is
+ * counted (TPM_RC_AUTH_FAIL, cmd-da.ts).
  * A failed command's response is the 10-byte header with the code; a successful one carries the
  * response handle, parameters and the response authorisation area.
  */
@@ -16,6 +18,7 @@ import { Reader, getU32, putU16, putU32 } from "./marshal";
 import { TpmInstance } from "./instance";
 import { Cc, Ht, MAX_COMMAND_SIZE, MAX_RESPONSE_SIZE, Rc, Rh, St } from "./tpm";
 import { cmdGetCapability } from "./cmd-capability";
+import { cmdDictionaryAttackLockReset, cmdDictionaryAttackParameters } from "./cmd-da";
 import { cmdContextLoad, cmdContextSave, cmdFlushContext } from "./cmd-context";
 import { cmdNvDefineSpace, cmdNvRead, cmdNvReadPublic, cmdNvUndefineSpace, cmdNvWrite } from "./cmd-nv";
 import { cmdCreate, cmdCreatePrimary, cmdLoad, cmdReadPublic } from "./cmd-object";
@@ -64,6 +67,8 @@ function checkHandle(tpm: TpmInstance, kind: number, h: number, i: number): numb
       return rcHandle(Rc.VALUE, n);
     case Hk.HIERARCHY:
       return h === Rh.OWNER || h === Rh.ENDORSEMENT || h === Rh.PLATFORM || h === Rh.NULL ? 0 : rcHandle(Rc.VALUE, n);
+    case Hk.LOCKOUT:
+      return h === Rh.LOCKOUT ? 0 : rcHandle(Rc.VALUE, n);
     case Hk.PROVISION:
       return h === Rh.OWNER || h === Rh.PLATFORM ? 0 : rcHandle(Rc.VALUE, n);
     case Hk.NV_AUTH:
@@ -123,6 +128,8 @@ function dispatch(tpm: TpmInstance, c: Cmd): number {
     case Cc.HashSequenceStart: return cmdHashSequenceStart(tpm, c);
     case Cc.SequenceUpdate: return cmdSequenceUpdate(tpm, c);
     case Cc.SequenceComplete: return cmdSequenceComplete(tpm, c);
+    case Cc.DictionaryAttackLockReset: return cmdDictionaryAttackLockReset(tpm, c);
+    case Cc.DictionaryAttackParameters: return cmdDictionaryAttackParameters(tpm, c);
     default: return Rc.COMMAND_CODE;
   }
 }

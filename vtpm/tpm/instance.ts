@@ -21,6 +21,10 @@ export const MAX_NV_INDICES = 8;
 export const MAX_LAUNCH = 8;
 /** largest canonical TPMT_PUBLIC this engine produces (ECC key with a 32-byte policy) */
 export const MAX_PUBLIC = 160;
+/** Dictionary-attack defaults: maxTries, recoveryTime (s), lockoutRecovery (s). */
+export const DA_MAX_TRIES = 32;
+export const DA_RECOVERY_TIME = 600;
+export const DA_LOCKOUT_RECOVERY = 86400;
 
 /** Hierarchy slots for seeds, proofs and authValues. */
 export const enum Hier {
@@ -194,6 +198,23 @@ export class TpmInstance {
   /** image digests the hypervisor measured; extended into PCR 17 at every Startup(CLEAR) */
   readonly launchLog: Uint8Array = new Uint8Array(MAX_LAUNCH * DIGEST_SIZE);
   launchCount: number = 0;
+  /**
+   * Dictionary-attack protection (TPM 2.0 Part 1, "Dictionary Attack Protection"; see auth.ts):
+   * authorisation failures of DA-protected entities counted, the lockout threshold, the seconds
+   * of clock after which one failure is forgiven (0: DA protection disabled) and the seconds
+   * after a lockoutAuth failure before lockoutAuth may be used again (0: only after the next
+   * Startup). Times are tpm.clockMs values.
+   */
+  failedTries: number = 0;
+  maxTries: number = DA_MAX_TRIES;
+  recoveryTime: number = DA_RECOVERY_TIME;
+  lockoutRecovery: number = DA_LOCKOUT_RECOVERY;
+  /** the clock from which the next recoveryTime interval counts (the last failure, or the last forgiven one) */
+  selfHealMs: number = 0;
+  /** lockoutAuth may be used (false after a failed lockoutAuth authorisation) */
+  lockoutAuthEnabled: boolean = true;
+  /** the clock at the last failed lockoutAuth authorisation */
+  lockoutFailedMs: number = 0;
 
   constructor(id: number) {
     this.id = id;

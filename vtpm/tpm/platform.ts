@@ -6,12 +6,14 @@
  *                        (the mssim TCTI signals power-on before every client); after a power
  *                        loss, loaded objects, sessions and PCRs are gone and TPM2_Startup is due
  *   addEntropy           seeds (first call, at least 32 bytes) or reseeds the instance's DRBG
- *   advanceClock         the TPM clock, in milliseconds of powered time
+ *   advanceClock         the TPM clock, in milliseconds of powered time; dictionary-attack
+ *                        recovery (cmd-da.ts) is measured on it
  *   measureLaunch        measured launch: the hypervisor records the SHA-256 of a partition image
  *                        before the partition's first instruction; every Startup(CLEAR) extends
  *                        the recorded digests into PCR 17, which no client locality can extend or
  *                        reset (pcr.ts), so a quote over PCR 17 attests what the hypervisor launched
  */
+import { daSelfHeal } from "./cmd-da";
 import { flushVolatile, LAUNCH_PCR } from "./cmd-startup";
 import { MAX_LAUNCH, TpmInstance } from "./instance";
 import { copyBytes } from "./marshal";
@@ -61,6 +63,7 @@ export function advanceClock(tpm: TpmInstance, ms: number): void {
   if (ms <= 0) return;
   const t = tpm.clockMs + ms;
   tpm.clockMs = t > MAX_CLOCK ? MAX_CLOCK : t;
+  daSelfHeal(tpm);
 }
 
 /** Forget the recorded launch measurements (a new partition image is about to be measured). */

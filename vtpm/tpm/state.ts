@@ -1,7 +1,8 @@
 /**
  * Instance state images: everything an instance holds, serialised so that the vTPM partition can
  * save an instance and restore it with nothing lost (seeds, proofs, DRBG, counters, clock, PCRs,
- * the Shutdown(STATE) snapshot, NV indices, loaded objects, sessions, the launch log).
+ * the Shutdown(STATE) snapshot, NV indices, loaded objects, sessions, the launch log, the
+ * dictionary-attack counter, parameters and timers).
  *
  * Image: "TSVT" u32 magic, u16 version, the fields below in order, then SHA-256 of all preceding
  * bytes. The image is integrity-checked but not encrypted: it holds the instance's secrets, so
@@ -18,7 +19,7 @@ import { Reader, Writer, equalBytes } from "./marshal";
 import { DIGEST_SIZE, MAX_AUTH, NAME_SIZE, NV_INDEX_MAX, PCR_COUNT, Rc } from "./tpm";
 
 export const STATE_MAGIC = 0x54535654; // "TSVT"
-export const STATE_VERSION = 1;
+export const STATE_VERSION = 2;
 /** Upper bound of an image's size. */
 export const STATE_MAX = 16384;
 
@@ -66,6 +67,13 @@ export function saveState(tpm: TpmInstance, out: Uint8Array): number {
   w.bytes(tpm.savedPcrs, 0, tpm.savedPcrs.length);
   w.u8(tpm.launchCount);
   w.bytes(tpm.launchLog, 0, tpm.launchCount * DIGEST_SIZE);
+  w.u32(tpm.failedTries);
+  w.u32(tpm.maxTries);
+  w.u32(tpm.recoveryTime);
+  w.u32(tpm.lockoutRecovery);
+  writeNumber64(w, tpm.selfHealMs);
+  writeFlag(w, tpm.lockoutAuthEnabled);
+  writeNumber64(w, tpm.lockoutFailedMs);
   for (let i = 0; i < tpm.objects.length; i++) {
     const o = tpm.objects[i];
     writeFlag(w, o.used);
@@ -145,6 +153,14 @@ function readState(r: Reader, t: TpmInstance): void {
   t.launchLog.fill(0);
   t.launchCount = r.err === 0 ? lc : 0;
   r.bytes(t.launchLog, 0, t.launchCount * DIGEST_SIZE);
+  t.failedTries = r.u32();
+  t.maxTries = r.u32();
+  t.recoveryTime = r.u32();
+  t.lockoutRecovery = r.u32();
+  t.selfHealMs = readNumber64(r);
+  t.lockoutAuthEnabled = readFlag(r);
+  t.lockoutFailedMs = readNumber64(r);
+  if (t.selfHealMs > t.clockMs || t.lockoutFailedMs > t.clockMs) r.fail(Rc.VALUE);
   for (let i = 0; i < t.objects.length; i++) {
     const o = t.objects[i];
     o.clear();

@@ -34,6 +34,8 @@ export const enum Cc {
   HashSequenceStart = 0x186,
   SequenceUpdate = 0x15c,
   SequenceComplete = 0x13e,
+  DictionaryAttackLockReset = 0x139,
+  DictionaryAttackParameters = 0x13a,
 }
 
 /** Response codes (TPM_RC). Format-one codes get a handle, parameter or session number added (see rc.ts). */
@@ -95,6 +97,8 @@ export const enum Rc {
   /** the first session of the authorisation area is not loaded (+1 for the second, …) */
   REFERENCE_S0 = 0x918,
   LOCALITY = 0x907,
+  /** dictionary-attack lockout: failedTries >= maxTries, or lockoutAuth locked after a failure */
+  LOCKOUT = 0x921,
 }
 
 /** Format-one modifiers: parameter, session, and the shift of the number. */
