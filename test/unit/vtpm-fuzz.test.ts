@@ -42,7 +42,7 @@
  *     nonces and keys, saved contexts, the context counter, the Shutdown state, reset/restart counts,
  *     variable TPM properties; quotes are verified with Node's crypto, ticket HMACs under the proofs);
  *   - state: a snapshot of every instance field, split in components; a refused command changed no
- *     component, a successful one only the components its command may change (the DRBG and the
+ *     component (but the dictionary-attack one, and only when answered TPM_RC_AUTH_FAIL), a successful one only the components its command may change (the DRBG and the
  *     sessions for HMAC-session commands); every modelled component equals the model; the slot
  *     invariants hold (a used object has a public area whose hash is its Name and whose point is
  *     its x, y; free slots are all zero; NV sizes within bounds, unique indices); for 1 in 20 refused
@@ -55,6 +55,14 @@
  *     NV_ReadPublic/NV_Read of every index, GetCapability(HANDLES) against the model, and a
  *     saveState/restoreState round trip into a second instance that answers the probe the same and
  *     draws the same random bytes.
+ *
+ * Dictionary-attack protection: setup sets DictionaryAttackParameters to DA_OFF (maxTries 2^32-1,
+ * recoveryTime 0: failures of DA-protected entities are TPM_RC_AUTH_FAIL but not counted, so the
+ * TPM never locks out; lockoutRecovery 0: a failed lockoutAuth locks lockoutAuth until the next
+ * Startup, which the model follows). A (mutated) DictionaryAttackParameters that succeeds with
+ * other values is followed at once by one restoring DA_OFF. Every TPM_RC_AUTH_FAIL must name a
+ * DA-protected entity or the lockout hierarchy, every TPM_RC_BAD_AUTH an exempt one, and
+ * TPM_RC_LOCKOUT only comes for lockoutAuth while the model has it locked.
  *
  * Reproducible: the seed is printed (VTPM_FUZZ_SEED=... reruns it, VTPM_FUZZ_COMMANDS=... changes
  * the count); a failure reports the seed, the command number, its source and hex, the response and
@@ -81,6 +89,7 @@ const CC = {
   NV_ReadPublic: 0x169, ReadPublic: 0x173, StartAuthSession: 0x176, GetCapability: 0x17a,
   GetRandom: 0x17b, GetTestResult: 0x17c, Hash: 0x17d, PCR_Read: 0x17e, PCR_Extend: 0x182,
   HashSequenceStart: 0x186, SequenceUpdate: 0x15c, SequenceComplete: 0x13e,
+  DictionaryAttackLockReset: 0x139, DictionaryAttackParameters: 0x13a,
 } as const;
 
 /** Part 3 per command: handles, of which need authorisation, response handle, number of parameters. */
@@ -117,6 +126,8 @@ spec('PCR_Extend', 1, 1, false, 1);
 spec('HashSequenceStart', 0, 0, true, 2);
 spec('SequenceUpdate', 1, 1, false, 1);
 spec('SequenceComplete', 1, 1, false, 2);
+spec('DictionaryAttackLockReset', 1, 1, false, 0);
+spec('DictionaryAttackParameters', 1, 1, false, 3);
 const ALL_CC: number[] = [...SPEC.keys()];
 
 const RH_OWNER = 0x40000001;
@@ -161,8 +172,20 @@ const SA_CONTINUE = 0x01;
 const RC = {
   BAD_TAG: 0x01e, INITIALIZE: 0x100, COMMAND_SIZE: 0x142, COMMAND_CODE: 0x143, NV_RANGE: 0x146,
   NV_AUTHORIZATION: 0x149, NV_UNINITIALIZED: 0x14a, NV_SPACE: 0x14b, NV_DEFINED: 0x14c,
-  OBJECT_MEMORY: 0x902, SESSION_MEMORY: 0x903, LOCALITY: 0x907, VALUE: 0x084,
+  OBJECT_MEMORY: 0x902, SESSION_MEMORY: 0x903, LOCALITY: 0x907, VALUE: 0x084, LOCKOUT: 0x921,
+  /** format-one error numbers (session-numbered here): with / without dictionary-attack implications */
+  AUTH_FAIL: 0x08e, BAD_AUTH: 0x0a2,
 } as const;
+
+/**
+ * The dictionary-attack parameters this test sets at the start of the run (and restores after a
+ * mutated DictionaryAttackParameters that succeeds with others): maxTries, recoveryTime,
+ * lockoutRecovery. recoveryTime 0 disables DA protection: failures of DA-protected entities are
+ * still TPM_RC_AUTH_FAIL but not counted, so the TPM never enters lockout. lockoutRecovery 0 does
+ * not disable the lockoutAuth lock: one failed lockoutAuth authorisation locks lockoutAuth
+ * (TPM_RC_LOCKOUT) until the next Startup; the model follows that (Model.lockoutEnabled).
+ */
+const DA_OFF: readonly [number, number, number] = [0xffffffff, 0, 0];
 
 /** Format-zero (TPM 2.0, bit 8 set) error numbers of Part 2 table 16. */
 const FMT0_ERRORS = new Set([0x00, 0x01, 0x03, 0x0b, 0x19, 0x20, 0x21, 0x24, 0x25, 0x26, 0x27, 0x28, 0x2d,
@@ -545,6 +568,10 @@ class Model {
   started = true;
   resetCount = 0;
   restartCount = 0;
+  /** dictionary attack: maxTries, recoveryTime, lockoutRecovery (DA_OFF but right after a mutated DictionaryAttackParameters) */
+  daParams: [number, number, number] = [DA_OFF[0], DA_OFF[1], DA_OFF[2]];
+  /** lockoutAuth may be used (false from a failed lockoutAuth authorisation to the next Startup) */
+  lockoutEnabled = true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -558,9 +585,10 @@ const C_PCR = 4;
 const C_OBJ = 5; // .. 7
 const C_SESS = 8; // .. 10
 const C_NV = 11; // .. 18
-const N_COMP = 19;
+const C_DA = 19;
+const N_COMP = 20;
 const COMP_NAMES = ['drbg', 'permanent', 'shutdown', 'contextSeq', 'pcrs', 'object0', 'object1', 'object2',
-  'session0', 'session1', 'session2', 'nv0', 'nv1', 'nv2', 'nv3', 'nv4', 'nv5', 'nv6', 'nv7'];
+  'session0', 'session1', 'session2', 'nv0', 'nv1', 'nv2', 'nv3', 'nv4', 'nv5', 'nv6', 'nv7', 'dictionaryAttack'];
 
 const nums = (...v: number[]): Buffer => {
   const b = Buffer.alloc(8 * v.length);
@@ -611,17 +639,21 @@ function snapshot(t: TpmInstance): Buffer[] {
   for (let i = 0; i < MAX_OBJECTS; i++) s[C_OBJ + i] = objBytes(t.objects[i]);
   for (let i = 0; i < MAX_SESSIONS; i++) s[C_SESS + i] = sessBytes(t.sessions[i]);
   for (let i = 0; i < MAX_NV; i++) s[C_NV + i] = nvBytes(t.nv[i]);
+  s[C_DA] = nums(t.failedTries, t.maxTries, t.recoveryTime, t.lockoutRecovery, t.selfHealMs, flag(t.lockoutAuthEnabled), t.lockoutFailedMs);
   return s;
 }
 
-/** Components a successful command may change (besides DRBG and sessions for HMAC sessions). */
+/**
+ * Components a successful command may change (besides DRBG and sessions for HMAC sessions). A
+ * refused command may change only C_DA, and only when it is answered TPM_RC_AUTH_FAIL.
+ */
 function mayChange(cc: number): number[] {
   const objs = [C_OBJ, C_OBJ + 1, C_OBJ + 2];
   const sess = [C_SESS, C_SESS + 1, C_SESS + 2];
   const nv = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => C_NV + i);
   switch (cc) {
     case CC.Shutdown: return [C_SHUT];
-    case CC.Startup: return [C_DRBG, C_PERM, C_SHUT, C_PCR, ...objs, ...sess];
+    case CC.Startup: return [C_DRBG, C_PERM, C_SHUT, C_PCR, ...objs, ...sess, C_DA];
     case CC.GetRandom: case CC.StirRandom: case CC.Create: case CC.Quote: return [C_DRBG];
     case CC.PCR_Extend: return [C_PCR, C_SHUT];
     case CC.PCR_Reset: return [C_PCR];
@@ -631,6 +663,7 @@ function mayChange(cc: number): number[] {
     case CC.StartAuthSession: return [C_DRBG, ...sess];
     case CC.NV_DefineSpace: case CC.NV_UndefineSpace: case CC.NV_Write: return nv;
     case CC.HashSequenceStart: case CC.SequenceUpdate: case CC.SequenceComplete: return objs;
+    case CC.DictionaryAttackLockReset: case CC.DictionaryAttackParameters: return [C_DA];
     default: return [];
   }
 }
@@ -702,7 +735,8 @@ function parseParams(cc: number, cmd: Uint8Array, pStart: number, pEnd: number):
     case CC.Startup: case CC.Shutdown: f.su = r.u16(); break;
     case CC.SelfTest: f.full = r.u8(); break;
     case CC.GetTestResult: case CC.PCR_Reset: case CC.ReadPublic: case CC.ContextSave:
-    case CC.NV_ReadPublic: case CC.NV_UndefineSpace: break;
+    case CC.NV_ReadPublic: case CC.NV_UndefineSpace: case CC.DictionaryAttackLockReset: break;
+    case CC.DictionaryAttackParameters: f.maxTries = r.u32(); f.recoveryTime = r.u32(); f.lockoutRecovery = r.u32(); break;
     case CC.GetCapability: f.cap = r.u32(); f.property = r.u32(); f.count = r.u32(); break;
     case CC.GetRandom: f.n = r.u16(); break;
     case CC.StirRandom: f.data = r.b2(128); break;
@@ -848,6 +882,11 @@ class Fuzzer {
     const su = new W().u16(ST_NO).u32(12).u32(CC.Startup).u16(0).bytes();
     const n = execute(t, 0, su, su.length, this.rsp);
     expect(hex(this.rsp.subarray(0, n))).to.equal('80010000000a00000000');
+    // DA protection off for the run (DA_OFF): failures are not counted, the TPM never locks out
+    const da = this.daParamsCmd().bytes;
+    const dn = execute(t, 0, da, da.length, this.rsp);
+    expect(hex(this.rsp.subarray(0, dn))).to.equal('800200000013' + '00000000' + '00000000' + '0000' + '00' + '0000');
+    expect([t.failedTries, t.maxTries, t.recoveryTime, t.lockoutRecovery]).to.deep.equal([0, ...DA_OFF]);
     // the model of a fresh instance after Startup(CLEAR)
     this.model.pcrs.set(this.pcr17, LAUNCH_PCR * 32);
     this.model.ctxSeq = t.contextSeq;
@@ -894,6 +933,75 @@ class Fuzzer {
   }
 
   // ---- sending and checking ----
+
+  /** DictionaryAttackParameters(TPM_RH_LOCKOUT, DA_OFF) with an empty password. */
+  daParamsCmd(): Built {
+    const p = new W().u32(DA_OFF[0]).u32(DA_OFF[1]).u32(DA_OFF[2]);
+    return this.assemble(CC.DictionaryAttackParameters, [RH_LOCKOUT], [{ kind: 'pw', attrs: 0, pw: new Uint8Array(0) }], p, 0,
+      'DictionaryAttackParameters(DA_OFF)');
+  }
+
+  /** DA-protected entity (Part 1; cmd-da.ts): a failed authorisation of it is TPM_RC_AUTH_FAIL, else TPM_RC_BAD_AUTH. */
+  daProtected(h: number): boolean {
+    const t = h >>> 24;
+    if (t === 0x80) {
+      const s = h - TRANSIENT;
+      const o = s >= 0 && s < MAX_OBJECTS ? this.model.obj[s] : null;
+      return o !== null && o.seq === null && (this.tpm.objects[s].attrs & OA_NO_DA) === 0;
+    }
+    if (t === 0x01) {
+      const nv = this.model.nv.get(h);
+      return nv !== undefined && (nv.pub.attrs & NV_NO_DA) === 0;
+    }
+    return h === RH_OWNER || h === RH_ENDORSEMENT;
+  }
+
+  /**
+   * A refusal with dictionary-attack meaning, against the model: TPM_RC_AUTH_FAIL only for a
+   * DA-protected entity or the lockout hierarchy (a failed lockoutAuth locks lockoutAuth in the
+   * model), TPM_RC_BAD_AUTH only for an exempt one, neither for a correct password, and
+   * TPM_RC_LOCKOUT only for lockoutAuth while it is locked (with DA_OFF the TPM is never in
+   * lockout). Returns '' or what is wrong; adds C_DA to allowed when the refusal may change it.
+   */
+  checkDaRefusal(rc: number, pc: PCmd, allowed: Set<number>): string {
+    const m = this.model;
+    const s = pc.spec;
+    if (rc === RC.LOCKOUT) {
+      if (s === undefined || !pc.ok) return 'TPM_RC_LOCKOUT for a command whose authorisations this test cannot parse';
+      const n = Math.min(s.auth, pc.sessions.length, pc.handles.length);
+      if (!pc.handles.slice(0, n).includes(RH_LOCKOUT)) return 'TPM_RC_LOCKOUT without a lockoutAuth authorisation (DA protection is off)';
+      if (m.lockoutEnabled) return 'TPM_RC_LOCKOUT while lockoutAuth is not locked';
+      this.note('TPM_RC_LOCKOUT (lockoutAuth locked)');
+      return '';
+    }
+    if ((rc & 0x80) === 0 || (rc & 0x40) !== 0 || (rc & 0x800) === 0) return '';
+    const e = rc & 0xbf;
+    if (e !== RC.AUTH_FAIL && e !== RC.BAD_AUTH) return '';
+    const k = ((rc >>> 8) & 7) - 1;
+    if (s === undefined || !pc.ok || k < 0 || k >= Math.min(s.auth, pc.sessions.length, pc.handles.length)) {
+      return `${h8(rc)} for session ${k + 1}, which authorises no handle`;
+    }
+    const h = pc.handles[k];
+    const si = pc.sessions[k];
+    const auth = this.entityAuth(h);
+    if (si.handle === RS_PW && auth !== null && eq(trim(si.hmac), auth)) return `${h8(rc)} for the right password of ${h8(h)}`;
+    const prot = h === RH_LOCKOUT || this.daProtected(h);
+    if (e === RC.AUTH_FAIL) {
+      if (!prot) return `TPM_RC_AUTH_FAIL for ${h8(h)}, which is not DA-protected`;
+      if (h === RH_LOCKOUT) {
+        if (!m.lockoutEnabled) return 'TPM_RC_AUTH_FAIL for lockoutAuth while it is locked (TPM_RC_LOCKOUT expected)';
+        m.lockoutEnabled = false;
+        this.note('lockoutAuth locked by a failure');
+      } else {
+        this.note('TPM_RC_AUTH_FAIL (DA-protected)');
+      }
+      allowed.add(C_DA);
+    } else {
+      if (prot) return `TPM_RC_BAD_AUTH for ${h8(h)}, which is DA-protected`;
+      this.note('TPM_RC_BAD_AUTH (exempt)');
+    }
+    return '';
+  }
 
   /**
    * Execute one command and check everything; returns the response. Probe commands (the harness's
@@ -946,6 +1054,8 @@ class Fuzzer {
       if (n !== 10 || (rtag !== ST_NO && !rspCommandTag)) this.fail(`error response ${h8(rc)} is ${n} bytes with tag ${rtag.toString(16)}`, cmd, len, loc, n);
       const why = this.implausible(rc, pc, loc);
       if (why !== '') this.fail(`response code ${h8(rc)}: ${why}`, cmd, len, loc, n);
+      const daWhy = this.checkDaRefusal(rc, pc, allowed);
+      if (daWhy !== '') this.fail(`response code ${h8(rc)}: ${daWhy}`, cmd, len, loc, n);
     } else {
       if (src !== 'probe') this.okBySource.set(src, (this.okBySource.get(src) ?? 0) + 1);
       this.okByCc.set(pc.cc, (this.okByCc.get(pc.cc) ?? 0) + 1);
@@ -974,7 +1084,8 @@ class Fuzzer {
       }
     }
     this.snap = after;
-    if (sampleImage && rc !== 0) {
+    // a counted failure (C_DA) is the one change a refused command makes, and the image holds it
+    if (sampleImage && rc !== 0 && !changed.has(C_DA)) {
       const img1Len = saveState(t, this.image1);
       this.imagesCompared++;
       if (img1Len !== img0Len || !eq(this.image0.subarray(0, img0Len), this.image1.subarray(0, img1Len))) {
@@ -991,6 +1102,13 @@ class Fuzzer {
     const want = this.model.started ? this.baseline : NOT_STARTED;
     if (pn !== want.length || !eq(rsp.subarray(0, pn), want)) {
       this.fail(`probe GetCapability answers ${hex(rsp.subarray(0, pn))}, expected ${hex(want)}`, cmd, len, loc);
+    }
+    // a (mutated) DictionaryAttackParameters set other values: DA_OFF again at once
+    const dp = this.model.daParams;
+    if (dp[0] !== DA_OFF[0] || dp[1] !== DA_OFF[1] || dp[2] !== DA_OFF[2]) {
+      this.note('DA parameters restored');
+      const da = this.daParamsCmd();
+      this.send('probe', da.bytes, da.bytes.length, 0, da);
     }
     return out;
   }
@@ -1242,6 +1360,8 @@ class Fuzzer {
         m.obj = [null, null, null];
         m.sess = [null, null, null];
         m.started = true;
+        // lockoutRecovery 0: lockoutAuth is usable again after every Startup
+        if (m.daParams[2] === 0) m.lockoutEnabled = true;
         break;
       }
       case CC.Shutdown:
@@ -1540,6 +1660,12 @@ class Fuzzer {
         m.obj[slot] = null;
         break;
       }
+      case CC.DictionaryAttackLockReset: case CC.DictionaryAttackParameters:
+        if (h[0] !== RH_LOCKOUT) throw new Malformed(`${(pc.spec as CmdSpec).name} with ${h8(h[0])}`);
+        if (!m.lockoutEnabled) throw new Malformed('lockoutAuth accepted while locked');
+        // failedTries stays 0 (DA_OFF): LockReset changes nothing the model holds
+        if (pc.cc === CC.DictionaryAttackParameters) m.daParams = [f.maxTries, f.recoveryTime, f.lockoutRecovery];
+        break;
       default:
         throw new Malformed('no response check for ' + h8(pc.cc));
     }
@@ -1578,6 +1704,11 @@ class Fuzzer {
       case 0x205: return [sess, 0xffffffff]; // TPM_PT_HR_ACTIVE (no saved sessions)
       case 0x206: return [MAX_SESSIONS - sess, 0xffffffff]; // TPM_PT_HR_ACTIVE_AVAIL
       case 0x207: return [m.obj.filter((x) => x === null).length, 0xffffffff]; // TPM_PT_HR_TRANSIENT_AVAIL
+      case 0x200: return [0, 1 << 9]; // TPMA_PERMANENT.inLockout: never with DA protection off
+      case 0x20e: return [0, 0xffffffff]; // TPM_PT_LOCKOUT_COUNTER
+      case 0x20f: return [m.daParams[0], 0xffffffff]; // TPM_PT_MAX_AUTH_FAIL
+      case 0x210: return [m.daParams[1], 0xffffffff]; // TPM_PT_LOCKOUT_INTERVAL
+      case 0x211: return [m.daParams[2], 0xffffffff]; // TPM_PT_LOCKOUT_RECOVERY
       default: return null;
     }
   }
@@ -1600,7 +1731,7 @@ class Fuzzer {
           const v = r.u32();
           list.push(pt);
           const want = this.variableProperty(pt);
-          if (want !== null && (v & want[1]) !== want[0]) throw new Malformed(`property ${h8(pt)} = ${h8(v)}, model ${h8(want[0])}`);
+          if (want !== null && ((v & want[1]) >>> 0) !== want[0]) throw new Malformed(`property ${h8(pt)} = ${h8(v)}, model ${h8(want[0])}`);
         }
         break;
       case 7: for (let i = 0; i < count; i++) { list.push(r.u32()); r.take(r.u8()); } break;
@@ -1687,6 +1818,13 @@ class Fuzzer {
       if (t.lastShutdown !== m.lastShutdown || t.hasSavedPcrs !== m.hasSaved || !eq(t.savedPcrs, m.savedPcrs)) return 'Shutdown state differs from the model';
     }
     if (changed.has(C_CTX) && t.contextSeq !== m.ctxSeq) return `contextSeq ${t.contextSeq}, model ${m.ctxSeq}`;
+    if (changed.has(C_DA)) {
+      const d = [t.maxTries, t.recoveryTime, t.lockoutRecovery];
+      if (d.some((x, i) => x !== m.daParams[i])) return `DA parameters ${d.join('/')}, model ${m.daParams.join('/')}`;
+      if (t.failedTries !== 0) return `failedTries ${t.failedTries} with DA protection off`;
+      if (t.lockoutAuthEnabled !== m.lockoutEnabled) return `lockoutAuthEnabled ${t.lockoutAuthEnabled}, model ${m.lockoutEnabled}`;
+      if (t.selfHealMs > t.clockMs || t.lockoutFailedMs > t.clockMs) return 'DA times after the clock';
+    }
     for (let i = 0; i < MAX_OBJECTS; i++) {
       if (!changed.has(C_OBJ + i)) continue;
       const o = t.objects[i];
@@ -1797,7 +1935,9 @@ class Fuzzer {
     if (exp !== null && auths !== null && auths.some((_, i) => this.entityAuth(handles[i]) === null && this.entityAuthValue(handles[i]) !== null)) {
       exp = 0x12f;
     } else if (exp !== null && auths !== null && auths.some((a) => a.kind === 'pw' && a.wrong === true)) {
-      exp = -1; // a wrong password must be refused (TPM_RC_BAD_AUTH, unless an earlier check refuses first)
+      // a wrong password must be refused: TPM_RC_AUTH_FAIL for a DA-protected entity or the lockout hierarchy (which it
+      // then locks), TPM_RC_BAD_AUTH for an exempt one (checkDaRefusal checks which), unless an earlier check refuses first
+      exp = -1;
       label += ' with a wrong password';
     }
     return { cc, bytes: w.bytes(), w, sessSpans: spans, authSizeAt, expect: exp, label };
@@ -1816,7 +1956,8 @@ class Fuzzer {
         out.push({ kind: 'hmac', slot, attrs: this.rng.chance(0.88) ? SA_CONTINUE : 0 });
       } else {
         let pw = this.entityAuth(handles[i]) ?? new Uint8Array(0);
-        const wrong = this.rng.chance(0.05);
+        // rarer for lockoutAuth: one failure locks it until the next Startup
+        const wrong = this.rng.chance(handles[i] === RH_LOCKOUT ? 0.01 : 0.05);
         if (wrong) pw = wrongPassword(this.rng, pw);
         else if (pw.length < 32 && this.rng.chance(0.1)) pw = cat(pw, new Uint8Array(this.rng.range(1, 32 - pw.length)));
         out.push({ kind: 'pw', attrs: this.rng.chance(0.5) ? SA_CONTINUE : 0, pw, wrong });
@@ -2057,6 +2198,10 @@ class Fuzzer {
         return seqs.length > 0 ? bad([TRANSIENT + rng.pick(seqs)], new W(), 'a sequence') : null;
       }
       case CC.GetCapability: return bad([], new W().u32(rng.pick([9, 0x100, 0xffffffff])).u32(0).u32(1), 'capability');
+      case CC.DictionaryAttackLockReset: case CC.DictionaryAttackParameters: {
+        const p = cc === CC.DictionaryAttackParameters ? new W().u32(DA_OFF[0]).u32(DA_OFF[1]).u32(DA_OFF[2]) : new W();
+        return bad([rng.pick([RH_OWNER, RH_ENDORSEMENT, RH_PLATFORM, RH_NULL])], p, 'not the lockout hierarchy');
+      }
       default: return null;
     }
   }
@@ -2275,6 +2420,12 @@ class Fuzzer {
         }
         return mk([auth, index], p, exp);
       }
+      case CC.DictionaryAttackLockReset: return mk([RH_LOCKOUT], new W(), m.lockoutEnabled ? 0 : RC.LOCKOUT);
+      case CC.DictionaryAttackParameters: {
+        // mostly DA_OFF; other values are restored at once (send)
+        const v = rng.chance(0.8) ? [...DA_OFF] : [rng.pick([0, 1, 32, rng.u32()]), rng.pick([0, 1, 600, rng.u32()]), rng.pick([0, 1, 86400, rng.u32()])];
+        return mk([RH_LOCKOUT], new W().u32(v[0]).u32(v[1]).u32(v[2]), m.lockoutEnabled ? 0 : RC.LOCKOUT);
+      }
       default: return null;
     }
   }
@@ -2322,6 +2473,8 @@ class Fuzzer {
         case CC.HashSequenceStart: return nObj < 3 ? 1.5 : 0.3;
         case CC.SequenceUpdate: return 3;
         case CC.SequenceComplete: return 1.5;
+        case CC.DictionaryAttackLockReset: return 0.7;
+        case CC.DictionaryAttackParameters: return 0.7;
         default: return 1;
       }
     });
