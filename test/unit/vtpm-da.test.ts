@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { advanceClock } from '../../vtpm/tpm/platform';
 import {
   CC, NVA, OA, RC, RH, SIGNING_ATTRS, SU_CLEAR, Tpm, W, daState, expectAuthFail, expectRefused, hex, pw, rcH, rcS,
-  signingTemplate, startHmacSession, u32b,
+  signingTemplate, startHmacSession,
 } from './vtpm-client';
 
 const IDX = 0x01000010;
@@ -17,21 +17,29 @@ const daParams = (maxTries: number, recovery: number, lockoutRecovery: number): 
 const setParams = (t: Tpm, maxTries: number, recovery: number, lockoutRecovery: number, auth = pw()) =>
   t.cmd(CC.DictionaryAttackParameters, [RH.LOCKOUT], daParams(maxTries, recovery, lockoutRecovery), { sessions: [auth] });
 const lockReset = (t: Tpm, auth = pw()) => t.cmd(CC.DictionaryAttackLockReset, [RH.LOCKOUT], Buffer.alloc(0), { sessions: [auth] });
-const ownerFail = (t: Tpm) => t.nvDefine(RH.OWNER, { index: IDX + 5, attrs: NV_RW, size: 8 }, Buffer.alloc(0), [pw('wrong')]);
+/** A DA-protected NV index (no TPMA_NV_NO_DA) with password 's'; the hierarchies themselves are exempt. */
+const DA_IDX = IDX + 5;
+const protectedIndex = (t: Tpm): Tpm => {
+  expect(t.nvDefine(RH.OWNER, { index: DA_IDX, attrs: NV_RW, size: 8 }, Buffer.from('s')).rc).to.equal(0);
+  return t;
+};
+const daFail = (t: Tpm) => t.nvWrite(DA_IDX, DA_IDX, Buffer.from('x'), 0, [pw('wrong')]);
+const daGood = (t: Tpm) => t.nvWrite(DA_IDX, DA_IDX, Buffer.from('x'), 0, [pw('s')]);
 
 describe('vtpm dictionary-attack protection', () => {
   it('defaults: maxTries 32, recoveryTime 600 s, lockoutRecovery 86400 s, no failures, not in lockout', () => {
     expect(daState(new Tpm())).to.deep.equal({ failedTries: 0, maxTries: 32, recoveryTime: 600, lockoutRecovery: 86400, inLockout: false });
   });
 
-  it('a wrong owner password is TPM_RC_AUTH_FAIL + S1 (0x98e) and counted; a wrong platform password or PCR auth is TPM_RC_BAD_AUTH (0x9a2) and changes nothing', () => {
-    const t = new Tpm();
+  it('a wrong password of a DA-protected index is TPM_RC_AUTH_FAIL + S1 (0x98e) and counted; a wrong owner, endorsement or platform password or PCR auth is TPM_RC_BAD_AUTH (0x9a2) and changes nothing', () => {
+    const t = protectedIndex(new Tpm());
     expect(rcS(RC.AUTH_FAIL, 1)).to.equal(0x98e);
-    expectAuthFail(t, 1, () => ownerFail(t));
-    expectAuthFail(t, 1, () => t.createPrimary(RH.ENDORSEMENT, signingTemplate(), { sessions: [pw('x')] }));
+    expectAuthFail(t, 1, () => daFail(t));
+    expectRefused(t, rcS(RC.BAD_AUTH, 1), () => t.createPrimary(RH.ENDORSEMENT, signingTemplate(), { sessions: [pw('x')] }));
+    expectRefused(t, rcS(RC.BAD_AUTH, 1), () => t.createPrimary(RH.OWNER, signingTemplate(), { sessions: [pw('x')] }));
     expectRefused(t, rcS(RC.BAD_AUTH, 1), () => t.createPrimary(RH.PLATFORM, signingTemplate(), { sessions: [pw('x')] }));
     expectRefused(t, rcS(RC.BAD_AUTH, 1), () => t.pcrExtend(16, Buffer.alloc(32), { sessions: [pw('x')] }));
-    expect(daState(t).failedTries).to.equal(2);
+    expect(daState(t).failedTries).to.equal(1);
   });
 
   it('objects: without noDA a wrong password counts; with noDA it is TPM_RC_BAD_AUTH; an NV index likewise with TPMA_NV_NO_DA', () => {
@@ -52,20 +60,22 @@ describe('vtpm dictionary-attack protection', () => {
     expect(daState(t).failedTries).to.equal(3);
   });
 
-  it('lockout after maxTries failures: TPM_RC_LOCKOUT (0x921) for DA-protected entities even with the right password; noDA objects, PCRs and the platform stay usable', () => {
+  it('lockout after maxTries failures: TPM_RC_LOCKOUT (0x921) for DA-protected entities even with the right password; noDA objects, PCRs and the hierarchies stay usable', () => {
     const t = new Tpm();
+    protectedIndex(t);
     const noDa = t.primary(RH.OWNER, signingTemplate(), Buffer.from('k'));
     expect(setParams(t, 3, 600, 86400).rc).to.equal(0);
-    for (let i = 0; i < 3; i++) expectAuthFail(t, 1, () => ownerFail(t));
+    for (let i = 0; i < 3; i++) expectAuthFail(t, 1, () => daFail(t));
     expect(daState(t).inLockout).to.equal(true);
     expect(RC.LOCKOUT).to.equal(0x921);
-    expectRefused(t, RC.LOCKOUT, () => t.nvDefine(RH.OWNER, { index: IDX, attrs: NV_RW, size: 8 }));
-    expectRefused(t, RC.LOCKOUT, () => ownerFail(t));
-    expectRefused(t, RC.LOCKOUT, () => t.createPrimary(RH.ENDORSEMENT, signingTemplate()));
-    // before the HMAC is checked: a well-formed HMAC gets TPM_RC_LOCKOUT as well
+    expectRefused(t, RC.LOCKOUT, () => daGood(t));
+    expectRefused(t, RC.LOCKOUT, () => daFail(t));
+    // before the HMAC is checked: any HMAC gets TPM_RC_LOCKOUT as well
     const s = startHmacSession(t);
-    const params = new W().b2(Buffer.alloc(0)).done();
-    expectRefused(t, RC.LOCKOUT, () => t.cmd(CC.NV_DefineSpace, [RH.OWNER], params, { sessions: [s.authorize(CC.NV_DefineSpace, [u32b(RH.OWNER)], params, Buffer.alloc(0))] }));
+    const params = new W().b2(Buffer.from('x')).u16(0).done();
+    expectRefused(t, RC.LOCKOUT, () => t.cmd(CC.NV_Write, [DA_IDX, DA_IDX], params, { sessions: [s.authorize(CC.NV_Write, [Buffer.alloc(34), Buffer.alloc(34)], params, Buffer.from('s'))] }));
+    // the hierarchies are exempt
+    expect(t.createPrimary(RH.ENDORSEMENT, signingTemplate()).rc).to.equal(0);
     expect(t.quote(noDa.handle, Buffer.alloc(0), [0], { auth: Buffer.from('k') }).rc).to.equal(0);
     expect(t.pcrExtend(16, Buffer.alloc(32)).rc).to.equal(0);
     expect(t.createPrimary(RH.PLATFORM, signingTemplate()).rc).to.equal(0);
@@ -73,36 +83,36 @@ describe('vtpm dictionary-attack protection', () => {
   });
 
   it('recovery: every recoveryTime seconds of clock after the last failure forgive one failure', () => {
-    const t = new Tpm();
+    const t = protectedIndex(new Tpm());
     expect(setParams(t, 2, 10, 86400).rc).to.equal(0);
-    expectAuthFail(t, 1, () => ownerFail(t));
-    expectAuthFail(t, 1, () => ownerFail(t));
+    expectAuthFail(t, 1, () => daFail(t));
+    expectAuthFail(t, 1, () => daFail(t));
     expect(daState(t).inLockout).to.equal(true);
     advanceClock(t.inst, 9999);
     expect(daState(t).failedTries).to.equal(2);
     advanceClock(t.inst, 1);
     expect(daState(t)).to.include({ failedTries: 1, inLockout: false });
-    expect(t.nvDefine(RH.OWNER, { index: IDX, attrs: NV_RW, size: 8 }).rc).to.equal(0);
+    expect(daGood(t).rc).to.equal(0);
     advanceClock(t.inst, 25000);
     expect(daState(t).failedTries).to.equal(0);
   });
 
   it('recoveryTime 0 disables DA protection: failures are TPM_RC_AUTH_FAIL but not counted, no lockout', () => {
-    const t = new Tpm();
-    expectAuthFail(t, 1, () => ownerFail(t));
+    const t = protectedIndex(new Tpm());
+    expectAuthFail(t, 1, () => daFail(t));
     expect(setParams(t, 1, 0, 86400).rc).to.equal(0);
     expect(daState(t).failedTries).to.equal(0);
     for (let i = 0; i < 3; i++) {
-      const r = ownerFail(t);
+      const r = daFail(t);
       expect(hex(r.rc)).to.equal(hex(rcS(RC.AUTH_FAIL, 1)));
     }
     expect(daState(t)).to.include({ failedTries: 0, inLockout: false });
   });
 
   it('DictionaryAttackLockReset with lockoutAuth clears the counter; DictionaryAttackParameters sets the parameters', () => {
-    const t = new Tpm();
+    const t = protectedIndex(new Tpm());
     expect(setParams(t, 1, 600, 86400).rc).to.equal(0);
-    expectAuthFail(t, 1, () => ownerFail(t));
+    expectAuthFail(t, 1, () => daFail(t));
     expect(daState(t).inLockout).to.equal(true);
     expect(lockReset(t).rc).to.equal(0);
     expect(daState(t)).to.include({ failedTries: 0, inLockout: false });
@@ -115,7 +125,7 @@ describe('vtpm dictionary-attack protection', () => {
   });
 
   it('a wrong lockoutAuth locks lockoutAuth (TPM_RC_LOCKOUT) for lockoutRecovery seconds; with lockoutRecovery 0 until the next Startup', () => {
-    const t = new Tpm();
+    const t = protectedIndex(new Tpm());
     expect(setParams(t, 32, 600, 100).rc).to.equal(0);
     const r = lockReset(t, pw('bad'));
     expect(hex(r.rc)).to.equal(hex(rcS(RC.AUTH_FAIL, 1)));
@@ -136,9 +146,9 @@ describe('vtpm dictionary-attack protection', () => {
   });
 
   it('the DA fields survive a state image round trip', () => {
-    const t = new Tpm();
+    const t = protectedIndex(new Tpm());
     expect(setParams(t, 5, 20, 30).rc).to.equal(0);
-    expectAuthFail(t, 1, () => ownerFail(t));
+    expectAuthFail(t, 1, () => daFail(t));
     expect(hex(lockReset(t, pw('bad')).rc)).to.equal(hex(rcS(RC.AUTH_FAIL, 1)));
     advanceClock(t.inst, 5000);
     const img = t.image();

@@ -953,7 +953,7 @@ class Fuzzer {
       const nv = this.model.nv.get(h);
       return nv !== undefined && (nv.pub.attrs & NV_NO_DA) === 0;
     }
-    return h === RH_OWNER || h === RH_ENDORSEMENT;
+    return false;
   }
 
   /**

@@ -8,7 +8,7 @@ import { TpmInstance } from '../../vtpm/tpm/instance';
 import { STATE_MAX, restoreState, saveState } from '../../vtpm/tpm/state';
 import {
   ALG, CC, NVA, NvPublic, RC, RH, SA, SU_CLEAR, SU_STATE, Tpm, W, buildCommand, expectAuthFail, expectRefused, hex, nvName, nvPublicBytes,
-  parseQuote, parseResponse, pcrSelection, pw, rcH, rcP, sha256, signingTemplate, startHmacSession, storageTemplate, u16b, verifyQuote,
+  parseQuote, parseResponse, pcrSelection, pw, rcH, rcP, rcS, sha256, signingTemplate, startHmacSession, storageTemplate, u16b, verifyQuote,
 } from './vtpm-client';
 
 const IDX = 0x01000001;
@@ -200,7 +200,7 @@ describe('vtpm NV storage', () => {
     const tooLong = new W().b2(EMPTY).b2(Buffer.concat([nvPublicBytes({ index: IDX, attrs: RW_OWNER, size: 8 }), Buffer.from([0])])).done();
     expectRefused(t, rcP(RC.SIZE, 2), () => t.cmd(CC.NV_DefineSpace, [RH.OWNER], tooLong, { sessions: [pw()] }));
     expectRefused(t, rcH(RC.VALUE, 1), () => t.nvDefine(RH.ENDORSEMENT, { index: IDX, attrs: RW_OWNER, size: 8 }));
-    expectAuthFail(t, 1, () => t.nvDefine(RH.OWNER, { index: IDX, attrs: RW_OWNER, size: 8 }, EMPTY, [pw('wrong')]));
+    expectRefused(t, rcS(RC.BAD_AUTH, 1), () => t.nvDefine(RH.OWNER, { index: IDX, attrs: RW_OWNER, size: 8 }, EMPTY, [pw('wrong')]));
   });
 
   it('NV_DefineSpace/NV_UndefineSpace: TPMA_NV_PLATFORMCREATE rules', () => {

@@ -9,7 +9,7 @@ import * as crypto from 'crypto';
 import { advanceClock } from '../../vtpm/tpm/platform';
 import {
   ALG, CAP, CC, Created, ECC_NIST_P256, ECC_NIST_P384, OA, R, RC, RH, SIGNING_ATTRS, STORAGE_ATTRS, ST, SU_CLEAR, SU_STATE,
-  Tpm, W, eccPublic, expectAuthFail, expectRefused, hmac, nodeKey, objectName, parseAttest, parseEccPublic, parseQuote, pcrSelection, pw,
+  Tpm, W, eccPublic, expectRefused, hmac, nodeKey, objectName, parseAttest, parseEccPublic, parseQuote, pcrSelection, pw,
   qualifiedName, rcH, rcP, rcS, readPcrSelection, sensitiveCreate, sha256, signingTemplate, startHmacSession,
   storageTemplate, u16b, u32b, verifyQuote,
 } from './vtpm-client';
@@ -222,8 +222,8 @@ describe('vtpm objects: CreatePrimary, Create, Load, ReadPublic', () => {
       expectRefused(t, rcP(RC.SIZE, 3), () => t.createPrimary(RH.OWNER, signingTemplate(), { outside: Buffer.alloc(35) }));
     });
 
-    it('CreatePrimary: a wrong owner password is TPM_RC_AUTH_FAIL + S1 (the owner hierarchy is DA-protected)', () => {
-      expectAuthFail(t, 1, () => t.createPrimary(RH.OWNER, signingTemplate(), { sessions: [pw('x')] }));
+    it('CreatePrimary: a wrong owner password is TPM_RC_BAD_AUTH + S1 (hierarchies are exempt from DA protection)', () => {
+      expectRefused(t, rcS(RC.BAD_AUTH, 1), () => t.createPrimary(RH.OWNER, signingTemplate(), { sessions: [pw('x')] }));
     });
   });
 

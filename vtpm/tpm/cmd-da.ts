@@ -2,9 +2,10 @@
  * Dictionary-attack protection (TPM 2.0 Part 1, "Dictionary Attack Protection") and its two
  * commands, TPM2_DictionaryAttackLockReset and TPM2_DictionaryAttackParameters (Part 3).
  *
- * DA-protected entities: transient objects without noDA (hash sequences are exempt), NV indices
- * without TPMA_NV_NO_DA, and the owner and endorsement hierarchies. PCRs, the platform hierarchy
- * and TPM_RH_NULL are exempt. The lockout hierarchy has its own rule: one failed lockoutAuth
+ * DA-protected entities: transient objects without noDA (hash sequences are exempt) and NV
+ * indices without TPMA_NV_NO_DA. PCRs and every permanent handle but TPM_RH_LOCKOUT (the owner,
+ * endorsement and platform hierarchies, TPM_RH_NULL) are exempt, as in TPM 2.0 Part 1 and the
+ * reference implementation's IsDAExempted. The lockout hierarchy has its own rule: one failed lockoutAuth
  * authorisation locks lockoutAuth until lockoutRecovery seconds of clock have passed (with
  * lockoutRecovery 0, until the next Startup).
  *
@@ -33,7 +34,7 @@ export function daProtected(tpm: TpmInstance, h: number): boolean {
     const s = nvSlot(tpm, h);
     return s >= 0 && (tpm.nv[s].attrs & NvA.NO_DA) === 0;
   }
-  return h === Rh.OWNER || h === Rh.ENDORSEMENT;
+  return false;
 }
 
 /** The TPM is in DA lockout: protected entities cannot be authorised with their authValue. */

@@ -254,8 +254,8 @@ function hmacDefine(acc: u64, tpm: TpmInstance, index: number): u64 {
   MAC.final(MAC_OUT, 0);
   for (let i = 0; i < 32; i++) CMD[macAt + 2 + i] = MAC_OUT[i];
   a = run(a, tpm, len);
-  // the same command with one bit of the HMAC flipped: TPM_RC_AUTH_FAIL for session 1 (the owner
-  // hierarchy is DA-protected: the failure is counted)
+  // the same command with one bit of the HMAC flipped: TPM_RC_BAD_AUTH for session 1 (the owner
+  // hierarchy is exempt from dictionary-attack protection: nothing is counted)
   CMD[macAt + 2] = CMD[macAt + 2] ^ 1;
   return run(a, tpm, len);
 }
