@@ -14,11 +14,10 @@ import { AesKey, aesCfbDecrypt, aesCfbEncrypt } from "../crypto/aes";
 import { HmacSha256 } from "../crypto/hmac";
 import { kdfa } from "../crypto/kdf";
 import { Cmd, endOfParams, rcHandle, rcParam } from "./cmd";
-import { handleType, objectSlot, proofOffset, sessionSlot } from "./entity";
+import { handleType, isHierarchy, objectSlot, proofOffset, sessionSlot } from "./entity";
 import { TpmObject, TpmInstance } from "./instance";
 import { Reader, Writer, equalBytes, putU32 } from "./marshal";
 import { copyObject, freeObjectSlot, readObjectState, writeObjectState } from "./objects";
-import { isHierarchy } from "./cmd-random";
 import { CONTEXT_OBJECT, CONTEXT_OBJECT_STCLEAR, DIGEST_SIZE, Ht, ObjA, Rc, TRANSIENT_FIRST } from "./tpm";
 
 /** The savedHandle of a hash sequence's context (Part 2 TPMS_CONTEXT; objects 0x80000000, stClear 0x80000002). */

@@ -7,7 +7,7 @@
  * (TPM_RC_ATTRIBUTES), so nothing defined can need them.
  */
 import { Cmd, endOfParams, rcParam } from "./cmd";
-import { isOrdinaryNv, nvAccessAllowed, nvName, nvSlot, writeNvPublic } from "./entity";
+import { handleType, isOrdinaryNv, nvAccessAllowed, nvName, nvSlot, writeNvPublic } from "./entity";
 import { NvIndex, TpmInstance } from "./instance";
 import { copyBytes, trimZeros } from "./marshal";
 import {
@@ -52,7 +52,7 @@ export function cmdNvDefineSpace(tpm: TpmInstance, c: Cmd): number {
   if (r.err === 0 && r.pos - start !== size) r.fail(Rc.SIZE);
   const e = endOfParams(c);
   if (e !== 0) return e;
-  if ((index >>> 24) !== Ht.NV_INDEX) return rcParam(Rc.VALUE, 2);
+  if (handleType(index) !== Ht.NV_INDEX) return rcParam(Rc.VALUE, 2);
   if (nameAlg !== Alg.SHA256) return rcParam(Rc.HASH, 2);
   if (policyLen !== 0 && policyLen !== DIGEST_SIZE) return rcParam(Rc.SIZE, 2);
   const ac = checkNvAttributes(attrs, c.handles[0]);

@@ -2,7 +2,7 @@
 import { HmacSha256 } from "../crypto/hmac";
 import { sha256 } from "../crypto/sha256";
 import { Cmd, endOfParams } from "./cmd";
-import { proofOffset } from "./entity";
+import { isHierarchy, proofOffset } from "./entity";
 import { TpmInstance, randomBytes } from "./instance";
 import { getU32 } from "./marshal";
 import { Alg, DIGEST_SIZE, MAX_BUFFER, MAX_SENSITIVE_DATA, Rc, Rh, St, TPM_GENERATED } from "./tpm";
@@ -37,11 +37,6 @@ export function cmdStirRandom(tpm: TpmInstance, c: Cmd): number {
   tpm.drbg.reseed(BUF, 0, n, BUF, 0, 0);
   BUF.fill(0, 0, n);
   return 0;
-}
-
-/** True for TPMI_RH_HIERARCHY+ (owner, endorsement, platform or null). */
-export function isHierarchy(h: number): boolean {
-  return h === Rh.OWNER || h === Rh.ENDORSEMENT || h === Rh.PLATFORM || h === Rh.NULL;
 }
 
 /**

@@ -6,11 +6,11 @@
  * are not implemented (TPM_RC_HASH).
  */
 import { Cmd, endOfParams } from "./cmd";
-import { objectSlot } from "./entity";
+import { isHierarchy, objectSlot } from "./entity";
 import { TpmObject, TpmInstance } from "./instance";
 import { copyBytes, trimZeros } from "./marshal";
 import { freeObjectSlot } from "./objects";
-import { isHierarchy, writeHashResult } from "./cmd-random";
+import { writeHashResult } from "./cmd-random";
 import { Alg, DIGEST_SIZE, MAX_AUTH, MAX_BUFFER, Rc, Rh, TPM_GENERATED, TRANSIENT_FIRST } from "./tpm";
 
 const AUTHV = new Uint8Array(MAX_AUTH);

@@ -13,7 +13,7 @@
 import { AUTH, checkAuthorizations, parseSessions, writeResponseSessions } from "./auth";
 import { Cmd, rcHandle } from "./cmd";
 import { CmdF, Hk, findCommand, rowAuthHandles, rowFlags, rowHandleKind, rowHandles, rowHasResponseHandle } from "./commands";
-import { handleType, hierSlot, isPcr, nvSlot, objectSlot, sessionSlot } from "./entity";
+import { handleType, hierSlot, isHierarchy, isPcr, nvSlot, objectSlot, sessionSlot } from "./entity";
 import { Reader, getU32, putU16, putU32 } from "./marshal";
 import { TpmInstance } from "./instance";
 import { Cc, Ht, MAX_COMMAND_SIZE, MAX_RESPONSE_SIZE, Rc, Rh, St } from "./tpm";
@@ -60,13 +60,13 @@ function checkHandle(tpm: TpmInstance, kind: number, h: number, i: number): numb
       if (t !== Ht.TRANSIENT) return rcHandle(Rc.VALUE, n);
       return objectSlot(tpm, h) < 0 ? Rc.REFERENCE_H0 + i : 0;
     case Hk.ENTITY_OR_NULL:
-      if (h === Rh.NULL || h === Rh.OWNER || h === Rh.ENDORSEMENT || h === Rh.PLATFORM || h === Rh.LOCKOUT) return 0;
+      if (hierSlot(h) >= 0) return 0; // a hierarchy, lockout or TPM_RH_NULL
       if (t === Ht.TRANSIENT) return objectSlot(tpm, h) < 0 ? Rc.REFERENCE_H0 + i : 0;
       if (t === Ht.NV_INDEX) return nvSlot(tpm, h) < 0 ? rcHandle(Rc.HANDLE, n) : 0;
       if (t === Ht.PCR) return isPcr(h) ? 0 : rcHandle(Rc.VALUE, n);
       return rcHandle(Rc.VALUE, n);
     case Hk.HIERARCHY:
-      return h === Rh.OWNER || h === Rh.ENDORSEMENT || h === Rh.PLATFORM || h === Rh.NULL ? 0 : rcHandle(Rc.VALUE, n);
+      return isHierarchy(h) ? 0 : rcHandle(Rc.VALUE, n);
     case Hk.LOCKOUT:
       return h === Rh.LOCKOUT ? 0 : rcHandle(Rc.VALUE, n);
     case Hk.PROVISION:

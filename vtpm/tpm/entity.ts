@@ -98,17 +98,16 @@ export function entityName(tpm: TpmInstance, h: number, out: Uint8Array, off: nu
 }
 
 /**
- * The authValue of entity h for the USER role, copied to out[off..]; returns its length, or -1
- * when the entity cannot be authorised with an authValue (an object without userWithAuth, an
- * index or PCR that does not exist).
+ * The authValue of entity h whatever the role (an object's even without userWithAuth), as the bind
+ * entity of a session contributes it, copied to out[off..]; returns its length, or -1 if h names
+ * nothing (an object, index or PCR that does not exist).
  */
-export function entityAuth(tpm: TpmInstance, h: number, out: Uint8Array, off: number): number {
+export function entityAuthValue(tpm: TpmInstance, h: number, out: Uint8Array, off: number): number {
   const t = handleType(h);
   if (t === Ht.TRANSIENT) {
     const s = objectSlot(tpm, h);
     if (s < 0) return -1;
     const o = tpm.objects[s];
-    if ((o.attrs & ObjA.USER_WITH_AUTH) === 0 && !o.isSequence) return -1;
     copyBytes(out, off, o.auth, 0, o.authLen);
     return o.authLen;
   }
@@ -128,16 +127,23 @@ export function entityAuth(tpm: TpmInstance, h: number, out: Uint8Array, off: nu
 }
 
 /**
- * The authValue of entity h whatever the role (an object's even without userWithAuth), as the bind
- * entity of a session contributes it; returns its length, or -1 if h names nothing.
+ * The authValue of entity h for the USER role (entityAuthValue, except that an object without
+ * userWithAuth, other than a hash sequence, cannot be authorised with it: -1).
  */
-export function entityAuthValue(tpm: TpmInstance, h: number, out: Uint8Array, off: number): number {
-  if (handleType(h) !== Ht.TRANSIENT) return entityAuth(tpm, h, out, off);
-  const s = objectSlot(tpm, h);
-  if (s < 0) return -1;
-  const o = tpm.objects[s];
-  copyBytes(out, off, o.auth, 0, o.authLen);
-  return o.authLen;
+export function entityAuth(tpm: TpmInstance, h: number, out: Uint8Array, off: number): number {
+  if (handleType(h) === Ht.TRANSIENT) {
+    const s = objectSlot(tpm, h);
+    if (s >= 0) {
+      const o = tpm.objects[s];
+      if ((o.attrs & ObjA.USER_WITH_AUTH) === 0 && !o.isSequence) return -1;
+    }
+  }
+  return entityAuthValue(tpm, h, out, off);
+}
+
+/** True for TPMI_RH_HIERARCHY+: owner, endorsement, platform or null. */
+export function isHierarchy(h: number): boolean {
+  return h === Rh.OWNER || h === Rh.ENDORSEMENT || h === Rh.PLATFORM || h === Rh.NULL;
 }
 
 /** The proof of a hierarchy handle (for tickets and context integrity): offset into tpm.proofs. */

@@ -16,7 +16,8 @@ import { sha256 } from "../crypto/sha256";
 import { readObjectState, writeObjectState } from "./objects";
 import { MAX_LAUNCH, TpmInstance } from "./instance";
 import { Reader, Writer, equalBytes } from "./marshal";
-import { DIGEST_SIZE, MAX_AUTH, NAME_SIZE, NV_INDEX_MAX, PCR_COUNT, Rc } from "./tpm";
+import { DIGEST_SIZE, Ht, MAX_AUTH, NAME_SIZE, NV_INDEX_MAX, PCR_COUNT, Rc } from "./tpm";
+import { handleType } from "./entity";
 
 export const STATE_MAGIC = 0x54535654; // "TSVT"
 export const STATE_VERSION = 2;
@@ -186,7 +187,7 @@ function readState(r: Reader, t: TpmInstance): void {
     n.policyLen = r.tpm2b(n.policy, 0, DIGEST_SIZE);
     n.authLen = r.tpm2b(n.auth, 0, MAX_AUTH);
     n.size = r.tpm2b(n.data, 0, NV_INDEX_MAX);
-    if (r.err === 0 && (n.index >>> 24) !== 0x01) r.fail(Rc.VALUE);
+    if (r.err === 0 && handleType(n.index) !== Ht.NV_INDEX) r.fail(Rc.VALUE);
     n.used = r.err === 0;
   }
 }
