@@ -12,7 +12,7 @@ import {
   Template, checkTemplate, computeQualifiedName, copyObject, derivePrimary, freeObjectSlot, isStorageKey,
   keyBindingOk, randomKey, readPrivate, readPublic, setKey, setPublicFromTemplate, writeObjectPublic, writePrivate,
 } from "./objects";
-import { PcrSelection, hashSelectedPcrs, readPcrSelection, writePcrSelection } from "./pcr";
+import { PcrSelection, pcrDigest, readPcrSelection, writePcrSelection } from "./pcr";
 import { Alg, DIGEST_SIZE, MAX_AUTH, MAX_DATA, MAX_SENSITIVE_DATA, NAME_SIZE, Rc, Rh, St, TRANSIENT_FIRST } from "./tpm";
 
 const TMPL = new Template();
@@ -79,9 +79,7 @@ function writeCreation(tpm: TpmInstance, c: Cmd, o: TpmObject, parentName: Uint8
   if (SEL.count === 0 || SEL.mask === 0) {
     w.u16(0);
   } else {
-    HASH.init();
-    hashSelectedPcrs(tpm, SEL, HASH);
-    HASH.final(CREATION_HASH);
+    pcrDigest(tpm, SEL, CREATION_HASH);
     w.tpm2b(CREATION_HASH, 0, DIGEST_SIZE);
   }
   w.u8(1 << c.locality);

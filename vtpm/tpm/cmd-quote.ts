@@ -9,12 +9,12 @@
  */
 import { kdfa } from "../crypto/kdf";
 import { ecdsaSign } from "../crypto/p256ecdsa";
-import { Sha256, sha256 } from "../crypto/sha256";
+import { sha256 } from "../crypto/sha256";
 import { Cmd, endOfParams, rcHandle, rcParam } from "./cmd";
 import { objectSlot, proofOffset } from "./entity";
 import { TpmInstance, randomBytes } from "./instance";
 import { Writer, getU32 } from "./marshal";
-import { PcrSelection, hashSelectedPcrs, readPcrSelection, writePcrSelection } from "./pcr";
+import { PcrSelection, pcrDigest, readPcrSelection, writePcrSelection } from "./pcr";
 import { Alg, DIGEST_SIZE, FIRMWARE_V1, FIRMWARE_V2, MAX_DATA, NAME_SIZE, ObjA, Rc, Rh, St, TPM_GENERATED } from "./tpm";
 
 const EXTRA = new Uint8Array(MAX_DATA);
@@ -24,7 +24,6 @@ const DIGEST = new Uint8Array(DIGEST_SIZE);
 const SIG = new Uint8Array(64);
 const K = new Uint8Array(32);
 const OBF = new Uint8Array(16);
-const HASH = new Sha256();
 const L_OBFUSCATE = new Uint8Array([0x4f, 0x42, 0x46, 0x55, 0x53, 0x43, 0x41, 0x54, 0x45]); // "OBFUSCATE"
 
 /** Add the 32-bit big-endian value at OBF[off] to v, mod 2^32. */
@@ -71,9 +70,7 @@ export function cmdQuote(tpm: TpmInstance, c: Cmd): number {
   if ((o.attrs & ObjA.SIGN) === 0) return rcHandle(Rc.KEY, 1);
   if (o.scheme === Alg.NULL && scheme === Alg.NULL) return rcParam(Rc.SCHEME, 2);
 
-  HASH.init();
-  hashSelectedPcrs(tpm, SEL, HASH);
-  HASH.final(PCR_DIGEST);
+  pcrDigest(tpm, SEL, PCR_DIGEST);
   const w = c.w;
   const at = w.beginSize16();
   w.u32(TPM_GENERATED);

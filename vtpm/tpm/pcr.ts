@@ -95,12 +95,16 @@ export function writePcrSelection(w: Writer, sel: PcrSelection): void {
   w.u8((sel.mask >>> 16) & 0xff);
 }
 
-/** Hash the selected PCRs, in index order, into h (the pcrDigest of quotes and creation data). */
-export function hashSelectedPcrs(tpm: TpmInstance, sel: PcrSelection, h: Sha256): void {
-  if (sel.count === 0) return;
-  for (let i = 0; i < PCR_COUNT; i++) {
-    if ((sel.mask & (1 << i)) !== 0) h.update(tpm.pcrs, i * DIGEST_SIZE, DIGEST_SIZE);
+/** out[0..32) = SHA-256 of the selected PCRs' values in index order (pcrDigest of quotes and creation data). */
+export function pcrDigest(tpm: TpmInstance, sel: PcrSelection, out: Uint8Array): void {
+  const h = H;
+  h.init();
+  if (sel.count !== 0) {
+    for (let i = 0; i < PCR_COUNT; i++) {
+      if ((sel.mask & (1 << i)) !== 0) h.update(tpm.pcrs, i * DIGEST_SIZE, DIGEST_SIZE);
+    }
   }
+  h.final(out);
 }
 
 /** Copy PCR i to out[off..]. */
