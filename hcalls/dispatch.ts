@@ -2,7 +2,7 @@
  * hcall dispatch: look the opcode up in the registration table, pass the gate, run the
  * handler, put the status in r3. Thin on purpose; the handlers are in hcalls/<family>.ts.
  */
-import { decide } from '../hv/gate';
+import { gate } from '../hv/gate';
 import type { Partition } from '../lpar/partition';
 import type { Vcpu } from '../lpar/vcpu';
 import { H } from './status';
@@ -36,13 +36,15 @@ function invoke(handler: Handler, p: Partition, v: Vcpu): number {
 
 /**
  * Handle the hcall the vCPU `v` of partition `p` just made (opcode in r3, arguments in
- * r4..r12): H_FUNCTION for unknown opcodes, H_AUTHORITY when the gate refuses, else the
- * handler's status. The status goes to r3, outputs are left in r4..r12 by the handler.
+ * r4..r12): the gate's refusal (H_PRIVILEGE from problem state, H_FUNCTION for unknown
+ * opcodes, H_AUTHORITY when the policy refuses), else the handler's status. The status goes to
+ * r3, outputs are left in r4..r12 by the handler. Reads only r3..r12 and the MSR of the vCPU
+ * (so the platforms' fast paths need copy out no more).
  */
 export function dispatchHcall(p: Partition, v: Vcpu): void {
   p.hcalls++;
   const row = lookupHcall(v.gpr[3]);
-  let status: number = H.FUNCTION;
-  if (row >= 0) status = decide(p, HCALLS[row]) ? invoke(HCALLS[row].handler, p, v) : H.AUTHORITY;
+  const refusal = gate(p, v, row);
+  const status = refusal === H.SUCCESS ? invoke(HCALLS[row].handler, p, v) : refusal;
   v.gpr[3] = BigInt.asUintN(64, BigInt(status));
 }

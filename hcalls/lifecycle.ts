@@ -7,7 +7,10 @@ import { Partition, haltPartition } from '../lpar/partition';
 import type { Vcpu } from '../lpar/vcpu';
 import { H } from './status';
 
-/** H_TSHYPE_HALT(status r4): never returns to the partition. */
+/**
+ * H_TSHYPE_HALT(status r4): never returns to the partition.
+ * @noinline out of line, so that the hot dispatch path does not pay for its registers
+ */
 export function hHalt(p: Partition, v: Vcpu): number {
   consoleFinish(p);
   haltPartition(p, v.gpr[4]);

@@ -24,7 +24,10 @@ const MAX_CELLS = 16;
 const ok = new Uint8Array(1);
 const date = new Int32Array(3);
 
-/** H_RTAS(args r4). */
+/**
+ * H_RTAS(args r4).
+ * @noinline out of line, so that the hot dispatch path does not pay for its registers
+ */
 export function hRtas(p: Partition, v: Vcpu): number {
   const buf = v.gpr[4];
   ok[0] = 1;

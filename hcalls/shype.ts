@@ -21,7 +21,10 @@ import { H } from './status';
 
 const records = new BigUint64Array(AUDIT_CAPACITY * AUDIT_RECORD_DWORDS);
 
-/** H_TSHYPE_AUDIT_READ(buffer r4, max records r5). */
+/**
+ * H_TSHYPE_AUDIT_READ(buffer r4, max records r5).
+ * @noinline out of line, so that the hot dispatch path does not pay for its registers
+ */
 export function hAuditRead(p: Partition, v: Vcpu): number {
   if (!admitOperation(p, Op.ReadAudit, NO_OBJECT)) return H.AUTHORITY;
   const max = v.gpr[5];
@@ -39,7 +42,10 @@ export function hAuditRead(p: Partition, v: Vcpu): number {
 /** Largest policy accepted from a partition (the compiled examples are a few hundred bytes). */
 const MAX_POLICY_BYTES = 0x10000;
 
-/** H_TSHYPE_POLICY_RELOAD(policy r4, size r5). */
+/**
+ * H_TSHYPE_POLICY_RELOAD(policy r4, size r5).
+ * @noinline out of line, so that the hot dispatch path does not pay for its registers
+ */
 export function hPolicyReload(p: Partition, v: Vcpu): number {
   if (!admitOperation(p, Op.ReloadPolicy, NO_OBJECT)) return H.AUTHORITY;
   const size = v.gpr[5];

@@ -18,7 +18,10 @@ function isOurTerminal(termno: u64): boolean {
   return termno === 0n || termno === BigInt(VTY_UNIT_ADDRESS);
 }
 
-/** H_PUT_TERM_CHAR(termno r4, length r5, chars 0-7 r6, chars 8-15 r7). */
+/**
+ * H_PUT_TERM_CHAR(termno r4, length r5, chars 0-7 r6, chars 8-15 r7).
+ * @noinline out of line, so that the hot dispatch path does not pay for its registers
+ */
 export function hPutTermChar(p: Partition, v: Vcpu): number {
   const length = v.gpr[5];
   if (!isOurTerminal(v.gpr[4])) return H.PARAMETER;

@@ -13,7 +13,8 @@ import { initPagePool, poolFree } from './pages';
 import { freeStart, reservedOverlap, usableMiB } from './memmap';
 import { runAll } from './scheduler';
 import { setTimebaseHz, setWallClock, timebaseHz } from './time';
-import { gateStats } from './gate';
+import { GateOutcome, gateStats } from './gate';
+import { interruptSummary } from './exits';
 import { validateSystem, ConfigError } from '../lpar/validate';
 import { CrashReason, LparState, partitions, createPartition, destroyPartition, startPartition, Partition } from '../lpar/partition';
 import { admitStart, forgetPartition, initSecurity, labelOf, securityActive, securitySummary } from './security';
@@ -148,10 +149,15 @@ function summary(total: u64): void {
     writeLine(' per mille');
   }
   writeString('[hv] gate: ');
-  writeDecimal(gateStats[0]);
+  writeDecimal(gateStats[GateOutcome.Allowed]);
   writeString(' allowed, ');
-  writeDecimal(gateStats[1]);
-  writeLine(' denied');
+  writeDecimal(gateStats[GateOutcome.Denied]);
+  writeString(' denied, ');
+  writeDecimal(gateStats[GateOutcome.Privilege]);
+  writeString(' from problem state, ');
+  writeDecimal(gateStats[GateOutcome.Unknown]);
+  writeLine(' unknown');
+  interruptSummary();
 }
 
 /** Boot and run the configuration; returns the status for powerOff. */

@@ -1,30 +1,68 @@
 /**
  * What the hypervisor does when a partition's vCPU stops running: dispatch an hcall, end the
- * time slice, or stop a partition that did something it must not (and say so on the console).
+ * time slice, service an interrupt that is the hypervisor's own (and let the partition go on),
+ * or stop a partition that did something it must not (and say so on the console).
  */
 import type { u64 } from 'tsnc';
+import { serviceInterrupt } from '@platform';
 import { dispatchHcall } from '../hcalls/dispatch';
 import { consoleFinish } from '../lpar/console';
 import { CrashReason, Partition, crashPartition } from '../lpar/partition';
 import { Exit } from '../lpar/vcpu';
 import { writeDecimal, writeHex, writeLine, writeString } from './console';
 
-/** Interrupts that only mean "the hypervisor had something to do": the guest just resumes. */
-const EXTERNAL = 0x500;
-const HV_VIRTUALIZATION = 0xea0;
+/** Interrupts the hypervisor serviced for itself while partitions ran, by kind (hypervisorInterrupts). */
+export const enum HvInterrupt {
+  External = 0,
+  Maintenance = 1,
+  Doorbell = 2,
+}
+/** Serviced interrupts so far, by HvInterrupt, for the shutdown summary. */
+export const hvInterrupts = new Uint32Array(3);
+/** The first few of each kind are logged with what the source reported; then only counted. */
+const LOGGED_PER_KIND = 4;
+
+/**
+ * The hcall fast path (hv/main.ts hvHcallFastPath, called by the platforms' exit code): count
+ * the exit, dispatch the hcall partition `p`'s vCPU made, and say whether the vCPU may go on at
+ * once (true) or must go back to the scheduler (false: it halted, crashed, ceded or conferred).
+ * Only r3..r12 and the MSR of the vCPU are current when this runs (hcalls/dispatch.ts).
+ */
+export function fastHcall(p: Partition): boolean {
+  const v = p.vcpu;
+  p.exits++;
+  dispatchHcall(p, v);
+  return p.runnable() && !v.ceded && !v.yielded;
+}
 
 /** Handle one exit of partition `p` with interrupt vector `vector` (negative: entry refused). */
 export function handleExit(p: Partition, vector: number): void {
+  if (vector === Exit.HcallHandled) return;   // counted and dispatched on the fast path
   p.exits++;
   switch (vector) {
     case Exit.Hcall: dispatchHcall(p, p.vcpu); return;
     case Exit.Hdec: return;
-    case EXTERNAL: case HV_VIRTUALIZATION: return;
+    case Exit.External: case Exit.HvVirtualization: return service(vector, HvInterrupt.External);
+    case Exit.Hmi: return service(vector, HvInterrupt.Maintenance);
+    case Exit.HvDoorbell: return service(vector, HvInterrupt.Doorbell);
     case Exit.Hemu: return stop(p, CrashReason.IllegalInstruction, vector);
     case Exit.Hdsi: case Exit.Hisi: return stop(p, CrashReason.StorageViolation, vector);
+    case Exit.HvFacility: return stop(p, CrashReason.FacilityUnavailable, vector);
     case Exit.MachineCheck: return stop(p, CrashReason.MachineCheck, vector);
   }
   stop(p, CrashReason.UnexpectedExit, vector);
+}
+
+/** Service an interrupt that is the hypervisor's (the platform acknowledges it); log the first few. */
+function service(vector: number, kind: HvInterrupt): void {
+  const cause: u64 = serviceInterrupt(vector);
+  hvInterrupts[kind]++;
+  if (hvInterrupts[kind] > LOGGED_PER_KIND) return;
+  writeString('[hv] interrupt 0x');
+  writeVector(vector);
+  writeString(' for the hypervisor serviced (source reported 0x');
+  writeHex(cause, 16);
+  writeLine('); the partition resumes');
 }
 
 /** Stop `p` if it has used its CPU time limit; true if it was stopped. */
@@ -55,12 +93,30 @@ export function reportCrash(p: Partition, vector: number): void {
       break;
     case CrashReason.MachineCheck: writeString('machine check'); break;
     case CrashReason.TimeLimit: writeString('CPU time limit reached'); break;
+    case CrashReason.FacilityUnavailable: writeString('used a facility partitions are not given'); break;
     default: writeString('unexpected exit');
   }
   writeString(' at nip 0x');
   writeHex(p.crashNip, 16);
   writeString(' (vector ');
   if (vector < 0) { writeString('entry refused, status '); writeDecimal(vector); }
-  else { writeString('0x'); writeHex(BigInt(vector), 3); }
+  else { writeString('0x'); writeVector(vector); }
   writeLine(')');
+}
+
+/** An interrupt vector in hexadecimal: three digits, four from 0x1000 on. */
+function writeVector(vector: number): void {
+  writeHex(BigInt(vector), vector < 0x1000 ? 3 : 4);
+}
+
+/** `[hv] hypervisor interrupts: …` for the shutdown summary, when there were any. */
+export function interruptSummary(): void {
+  if (hvInterrupts[HvInterrupt.External] + hvInterrupts[HvInterrupt.Maintenance] + hvInterrupts[HvInterrupt.Doorbell] === 0) return;
+  writeString('[hv] interrupts serviced for the hypervisor: ');
+  writeDecimal(hvInterrupts[HvInterrupt.External]);
+  writeString(' external, ');
+  writeDecimal(hvInterrupts[HvInterrupt.Maintenance]);
+  writeString(' maintenance, ');
+  writeDecimal(hvInterrupts[HvInterrupt.Doorbell]);
+  writeLine(' doorbell');
 }

@@ -1,22 +1,55 @@
 /**
- * The hcall gate: every hcall passes decide() before its handler runs, and nothing else
- * reaches a handler. With an sHype policy the decision is the policy's (hv/security.ts, through
- * the decision cache, audited); without one it is the partition's allowed hcall classes.
- * Every decision is counted.
+ * The hcall gate: every hcall passes here before its handler runs, and nothing else reaches a
+ * handler. In order:
+ *
+ *   1. privilege   an hcall made in problem state (MSR[PR] = 1 at the `sc 1`: a partition's
+ *                  user program) is refused with H_PRIVILEGE, whatever the opcode, tshype's own
+ *                  included — as QEMU's spapr does (KVM instead reflects it to the partition
+ *                  as a system call; docs/hcalls.md says which and why);
+ *   2. existence   an opcode with no row in the hcall table is H_FUNCTION;
+ *   3. policy      with an sHype policy the decision is the policy's (hv/security.ts, through
+ *                  the decision cache, audited); without one it is the partition's allowed hcall
+ *                  classes. A refusal is H_AUTHORITY.
+ *
+ * Every outcome is counted (gateStats) and a refusal changes nothing but the counters.
  */
 import type { Partition } from '../lpar/partition';
-import type { HcallRow } from '../hcalls/table';
+import type { Vcpu } from '../lpar/vcpu';
+import { H } from '../hcalls/status';
+import { HCALLS } from '../hcalls/table';
 import { admitHcall, securityActive } from './security';
 
-/** Decisions so far, for the shutdown summary. */
-export const gateStats = new Uint32Array(2);
-const ALLOWED = 0;
-const DENIED = 1;
+/** What the gate did with an hcall: the index into gateStats. */
+export const enum GateOutcome {
+  Allowed = 0,
+  /** Refused by the policy (or the partition's hcall classes): H_AUTHORITY. */
+  Denied = 1,
+  /** Made in problem state: H_PRIVILEGE. */
+  Privilege = 2,
+  /** No such hcall: H_FUNCTION. */
+  Unknown = 3,
+}
 
-/** May partition `p` make the hcall `row`? Counts the decision. */
-export function decide(p: Partition, row: HcallRow): boolean {
-  const allowed = securityActive() ? admitHcall(p, row.hclass) : (p.allowedClasses & (1 << row.hclass)) !== 0;
-  gateStats[allowed ? ALLOWED : DENIED]++;
-  if (!allowed) p.denials++;
-  return allowed;
+/** Hcalls so far by GateOutcome, for the shutdown summary. */
+export const gateStats = new Uint32Array(4);
+
+/**
+ * The gate's verdict on the hcall vCPU `v` of partition `p` makes, `row` being its index in the
+ * hcall table (-1: no such hcall): H.SUCCESS to run the handler, else the status to return.
+ */
+export function gate(p: Partition, v: Vcpu, row: number): number {
+  if (v.inProblemState()) return refuse(p, GateOutcome.Privilege, H.PRIVILEGE);
+  if (row < 0) return refuse(p, GateOutcome.Unknown, H.FUNCTION);
+  const hclass = HCALLS[row].hclass;
+  const allowed = securityActive() ? admitHcall(p, hclass) : (p.allowedClasses & (1 << hclass)) !== 0;
+  if (!allowed) return refuse(p, GateOutcome.Denied, H.AUTHORITY);
+  gateStats[GateOutcome.Allowed]++;
+  return H.SUCCESS;
+}
+
+/** Count a refusal (for the gate and the partition) and return its status. */
+function refuse(p: Partition, outcome: GateOutcome, status: number): number {
+  gateStats[outcome]++;
+  p.denials++;
+  return status;
 }

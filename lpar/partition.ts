@@ -26,6 +26,8 @@ export const enum CrashReason {
   UnexpectedExit = 4,
   /** It used up the CPU time limit of its configuration. */
   TimeLimit = 5,
+  /** It used a facility partitions are not given (a hypervisor facility unavailable exit). */
+  FacilityUnavailable = 6,
 }
 
 /** Every hcall class allowed (the gate's default until a policy narrows it). */
@@ -113,10 +115,13 @@ export function createPartition(p: Partition, cfg: PartitionConfig, memBase: u64
   return true;
 }
 
-/** Start a created partition at logical address `entry` with its device tree at `fdt`. */
+/**
+ * Start a created partition at logical address `entry` with its device tree at `fdt` (its
+ * program loaded at logical address 0): its vCPU gets the full reset state (lpar/vcpu.ts).
+ */
 export function startPartition(p: Partition, entry: u64, fdt: u64): boolean {
   if (p.state !== LparState.Created) return false;
-  p.vcpu.reset(entry, fdt);
+  p.vcpu.reset(entry, fdt, 0n);
   p.state = LparState.Running;
   return true;
 }

@@ -44,3 +44,14 @@ export declare function preparePartition(p: Partition): boolean;
  */
 export declare function runVcpu(p: Partition, ticks: u64): number;
 
+
+/**
+ * Service an interrupt that brought the processor back to the hypervisor while a partition ran
+ * and that is the hypervisor's, not the partition's: an external or hypervisor virtualization
+ * interrupt (vector 0x500, 0xea0) is acknowledged at the interrupt controller that raised it
+ * (and, as no device is routed to the hypervisor yet, ended there); a hypervisor maintenance
+ * interrupt (0xe60) is handled and its cause cleared; a hypervisor doorbell (0xe80) is cleared.
+ * Returns what the source reported, for the log (the interrupt source, the HMER bits; 0 when
+ * nothing was pending). The partition then resumes: none of these is its doing.
+ */
+export declare function serviceInterrupt(vector: number): u64;

@@ -13,10 +13,18 @@ export function ppcBit(n: number): u64 {
 export const MSR_SF: u64 = 0x8000000000000000n;   // ppcBit(0)
 /** MSR[HV]: hypervisor state. */
 export const MSR_HV: u64 = 0x1000000000000000n;   // ppcBit(3)
+/** MSR[TM]: transactional memory available. */
+export const MSR_TM: u64 = 0x100000000n;          // ppcBit(31)
+/** MSR[VEC]: vector (VMX) available. */
+export const MSR_VEC: u64 = 0x2000000n;           // ppcBit(38)
+/** MSR[VSX]: VSX available. */
+export const MSR_VSX: u64 = 0x800000n;            // ppcBit(40)
 /** MSR[EE]: external interrupts enabled. */
 export const MSR_EE: u64 = 0x8000n;               // ppcBit(48)
 /** MSR[PR]: problem state. */
 export const MSR_PR: u64 = 0x4000n;               // ppcBit(49)
+/** MSR[FP]: floating point available. */
+export const MSR_FP: u64 = 0x2000n;               // ppcBit(50)
 /** MSR[ME]: machine checks enabled. */
 export const MSR_ME: u64 = 0x1000n;               // ppcBit(51)
 /** MSR[IR]: instruction relocation. */

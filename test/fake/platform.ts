@@ -42,6 +42,7 @@ export function resetPlatform(): void {
   partitionCalls.initPartitioning = 0;
   partitionCalls.prepared.length = 0;
   partitionCalls.runs = 0;
+  servicedInterrupts.length = 0;
   vcpuRunner = refuseEntry;
 }
 
@@ -84,4 +85,13 @@ export function preparePartition(p: Partition): boolean {
 export function runVcpu(p: Partition, ticks: u64): number {
   partitionCalls.runs++;
   return vcpuRunner(p, ticks);
+}
+
+/** Hypervisor interrupts serviced since the last reset (serviceInterrupt), by vector. */
+export const servicedInterrupts: number[] = [];
+
+/** Record the vector; the fake's sources report 0 (nothing pending). */
+export function serviceInterrupt(vector: number): u64 {
+  servicedInterrupts.push(vector);
+  return 0n;
 }

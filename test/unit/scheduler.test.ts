@@ -6,12 +6,12 @@
 import { expect } from 'chai';
 import { host } from 'tsnc/host';
 import type { u64 } from 'tsnc';
-import { consoleText, resetPlatform, setVcpuRunner } from '../fake/platform';
+import { consoleText, resetPlatform, servicedInterrupts, setVcpuRunner } from '../fake/platform';
 import { Program, PartitionConfig } from '../../lpar/config';
 import { CrashReason, LparState, Partition, createPartition, partitions, startPartition } from '../../lpar/partition';
 import { Exit } from '../../lpar/vcpu';
 import { runAll, runSlice, sliceTicks } from '../../hv/scheduler';
-import { handleExit } from '../../hv/exits';
+import { HvInterrupt, fastHcall, handleExit, hvInterrupts } from '../../hv/exits';
 
 /** Make partition slot `i` a running partition with `share` percent. */
 function make(i: number, name: string, share: number, limitMs = 0): Partition {
@@ -109,8 +109,8 @@ describe('exit handling', () => {
     handleExit(p, Exit.Hdsi);
     expect(consoleText()).to.contain("'ts' crashed: access outside its memory to 0x0000000040000000");
     const q = make(1, 'odd', 10);
-    handleExit(q, 0xf80);
-    expect(consoleText()).to.contain("'odd' crashed: unexpected exit at nip 0x0000000000000000 (vector 0xf80)");
+    handleExit(q, 0x1500);
+    expect(consoleText()).to.contain("'odd' crashed: unexpected exit at nip 0x0000000000000000 (vector 0x1500)");
     const r = make(2, 'refused', 10);
     handleExit(r, -4);
     expect(consoleText()).to.contain("'refused' crashed: unexpected exit at nip 0x0000000000000000 (vector entry refused, status -4)");
@@ -122,5 +122,46 @@ describe('exit handling', () => {
     handleExit(p, 0x500);
     expect(p.state).to.equal(LparState.Running);
     expect(p.exits).to.equal(2);
+  });
+
+  it('handleExit: the hypervisor\'s own interrupts are serviced at the platform, logged, and the partition resumes', () => {
+    const p = make(0, 'ok', 10);
+    for (const vector of [Exit.External, Exit.HvVirtualization, Exit.Hmi, Exit.HvDoorbell]) handleExit(p, vector);
+    expect(servicedInterrupts).to.deep.equal([0x500, 0xea0, 0xe60, 0xe80]);
+    expect(p.state).to.equal(LparState.Running);
+    expect(consoleText()).to.contain('[hv] interrupt 0xe60 for the hypervisor serviced (source reported 0x0000000000000000); the partition resumes');
+    expect(hvInterrupts[HvInterrupt.External]).to.be.at.least(2);
+  });
+
+  it('handleExit: a hypervisor facility unavailable exit stops the partition and says why', () => {
+    const p = make(0, 'fac', 10);
+    handleExit(p, Exit.HvFacility);
+    expect(p.state).to.equal(LparState.Crashed);
+    expect(p.crash).to.equal(CrashReason.FacilityUnavailable);
+    expect(consoleText()).to.contain("'fac' crashed: used a facility partitions are not given");
+  });
+
+  it('handleExit: an hcall the fast path handled is neither counted nor dispatched again', () => {
+    const p = make(0, 'fast', 10);
+    p.vcpu.gpr[3] = 0x6f00n;   // H_TSHYPE_HALT: dispatching it again would halt the partition
+    handleExit(p, Exit.HcallHandled);
+    expect(p.exits).to.equal(0);
+    expect(p.hcalls).to.equal(0);
+    expect(p.state).to.equal(LparState.Running);
+  });
+
+  it('fastHcall: dispatches, and lets the vCPU go on unless the hcall ended its turn', () => {
+    const p = make(0, 'fast', 10);
+    p.vcpu.gpr[3] = 0x54n;   // H_GET_TERM_CHAR
+    p.vcpu.gpr[4] = 0n;
+    expect(fastHcall(p)).to.equal(true);
+    expect(p.vcpu.gpr[3]).to.equal(0n);
+    p.vcpu.gpr[3] = 0xe0n;   // H_CEDE
+    expect(fastHcall(p)).to.equal(false);
+    p.vcpu.ceded = false;
+    p.vcpu.gpr[3] = 0x6f00n;
+    expect(fastHcall(p)).to.equal(false);
+    expect(p.state).to.equal(LparState.Halted);
+    expect([p.exits, p.hcalls]).to.deep.equal([3, 3]);
   });
 });

@@ -78,6 +78,17 @@ ENDFUNC bytesAddress
 ENDFUNC wordsAddress
 ENDFUNC doublewordsAddress
 
+/*
+ * The real address of an object (a class instance is passed as the address of its fields,
+ * docs/restricted-typescript.md), for the save areas the entry and exit assembly reads objects
+ * through. One symbol per class, as above.
+ */
+FUNC vcpuAddress
+FUNC partitionAddress
+    blr
+ENDFUNC vcpuAddress
+ENDFUNC partitionAddress
+
 /* The boot CPU's stack: its own NOBITS section, placed after the BSS by image.ld (not zeroed). */
 #define BOOT_STACK_SIZE 0x10000
     .section .stack, "aw", @nobits

@@ -9,13 +9,16 @@
  * running CPU is also in HSPRG0 from the first instruction on (entry.S), so an interrupt
  * vector finds it without using a register.
  *
- *   guest state      what the vCPU runs with: written before enterGuest, read after it;
- *                    the GPRs stay in the vCPU's own array (lpar/vcpu.ts Vcpu.gpr), which
- *                    the assembly loads from and saves to directly through SA_GPRS
- *   entry controls   LPIDR, LPCR and HDEC for this entry
- *   exit             the vector, and what the hardware reports about the exit
- *   hypervisor       the caller of enterGuest (non-volatile registers, LR, CR, MSR, LPCR),
- *                    put back before enterGuest "returns" from the exit vector
+ * The vCPU's registers are not here: the exit path stores them straight into the running
+ * Vcpu object (lpar/vcpu.ts, field offsets in the generated vcpu-offsets.h), and enterGuest
+ * loads them from it. The area holds what the assembly needs around that:
+ *
+ *   the run          which Vcpu (and its GPR array, and its Partition for the hcall fast
+ *                    path) and the LPIDR, LPCR and HDEC to enter it with
+ *   exit scratch     the guest registers the exit path frees before it knows the Vcpu, the
+ *                    vector, and the interrupted NIP and MSR
+ *   hypervisor       the caller of enterGuest (non-volatile registers, LR, CR, MSR), put back
+ *                    before enterGuest "returns" from the exit vector
  *
  * The SPR numbers that both sides use are here too, for the same reason.
  *
@@ -27,6 +30,8 @@
 export const SPR_DSISR = 18;
 export const SPR_DAR = 19;
 export const SPR_DEC = 22;
+/** Come-from address register: read in the vector stub, before any branch changes it. */
+export const SPR_CFAR = 28;
 export const SPR_PIDR = 48;
 export const SPR_HFSCR = 190;
 /** SPRG0..SPRG3: SPRG(n) is SPR_SPRG0 + n. */
@@ -51,59 +56,42 @@ export const SPR_ASDR = 816;
 /** Bytes per slot. */
 export const SA_SLOT = 8;
 
-// ---- guest state ------------------------------------------------------------------------
-/** Real address of the guest's r0..r31 (32 doublewords, r(n) at + 8 * n): the vCPU's array. */
-export const SA_GPRS = 0;
-/** The exit path's first two scratch registers: the guest's r11 and r12 until moved to SA_GPRS. */
-export const SA_SCRATCH_R11 = SA_GPRS + SA_SLOT;
-export const SA_SCRATCH_R12 = SA_SCRATCH_R11 + SA_SLOT;
-/** Where the guest resumes: HSRR0 on entry; (H)SRR0 of the exit. */
-export const SA_NIP = SA_SCRATCH_R12 + SA_SLOT;
-/** Guest MSR: HSRR1 on entry; (H)SRR1 of the exit. */
-export const SA_MSR = SA_NIP + SA_SLOT;
-export const SA_LR = SA_MSR + SA_SLOT;
-export const SA_CTR = SA_LR + SA_SLOT;
-/** CR in the low 32 bits. */
-export const SA_CR = SA_CTR + SA_SLOT;
-export const SA_XER = SA_CR + SA_SLOT;
-/** The guest's own SRR0/SRR1 (after a `sc 1` exit: the return address and MSR of the sc). */
-export const SA_SRR0 = SA_XER + SA_SLOT;
-export const SA_SRR1 = SA_SRR0 + SA_SLOT;
-/** SPRG0..SPRG3: SPRG(n) at SA_SPRG0 + 8 * n. */
-export const SA_SPRG0 = SA_SRR1 + SA_SLOT;
-export const SA_DAR = SA_SPRG0 + 4 * SA_SLOT;
-export const SA_DSISR = SA_DAR + SA_SLOT;
-/** Process ID register (process-scoped radix translation). */
-export const SA_PIDR = SA_DSISR + SA_SLOT;
-/** Guest decrementer. */
-export const SA_DEC = SA_PIDR + SA_SLOT;
-
-// ---- entry controls ---------------------------------------------------------------------
+// ---- the run ----------------------------------------------------------------------------
+/** The Vcpu object being run (its fields at the VCPU_* offsets). */
+export const SA_VCPU = 0;
+/** The real address of that Vcpu's r0..r31 (the data of its `gpr` array). */
+export const SA_VCPU_GPRS = SA_VCPU + SA_SLOT;
+/** The Partition of that Vcpu: the argument of the hcall fast path (hv/main.ts hvHcallFastPath). */
+export const SA_PARTITION = SA_VCPU_GPRS + SA_SLOT;
 /** The partition's LPID: LPIDR while the guest runs. */
-export const SA_LPIDR = SA_DEC + SA_SLOT;
+export const SA_LPIDR = SA_PARTITION + SA_SLOT;
 /** LPCR while the guest runs. */
 export const SA_LPCR = SA_LPIDR + SA_SLOT;
 /** HDEC value loaded just before hrfid: the guest runs until it goes negative. */
 export const SA_HDEC = SA_LPCR + SA_SLOT;
+/** LPCR of the hypervisor, put back when a run ends. */
+export const SA_HV_LPCR = SA_HDEC + SA_SLOT;
 
-// ---- exit --------------------------------------------------------------------------------
-/** The interrupt vector that ended the run (also enterGuest's return value). */
-export const SA_VECTOR = SA_HDEC + SA_SLOT;
-/** HDAR, HDSISR, ASDR (storage exits) and HEIR (emulation assistance), as the exit left them. */
-export const SA_HDAR = SA_VECTOR + SA_SLOT;
-export const SA_HDSISR = SA_HDAR + SA_SLOT;
-export const SA_ASDR = SA_HDSISR + SA_SLOT;
-export const SA_HEIR = SA_ASDR + SA_SLOT;
+// ---- exit scratch -----------------------------------------------------------------------
+/** The guest's r9..r12 while the exit path uses those registers (r13 is in HSPRG1). */
+export const SA_SCRATCH_R9 = SA_HV_LPCR + SA_SLOT;
+export const SA_SCRATCH_R10 = SA_SCRATCH_R9 + SA_SLOT;
+export const SA_SCRATCH_R11 = SA_SCRATCH_R10 + SA_SLOT;
+export const SA_SCRATCH_R12 = SA_SCRATCH_R11 + SA_SLOT;
+/** The interrupt vector that ended the run (enterGuest's return value). */
+export const SA_VECTOR = SA_SCRATCH_R12 + SA_SLOT;
+/** The interrupted NIP and MSR ((H)SRR0/1), for the report of an interrupt of the hypervisor. */
+export const SA_NIP = SA_VECTOR + SA_SLOT;
+export const SA_MSR = SA_NIP + SA_SLOT;
 
 // ---- hypervisor -------------------------------------------------------------------------
 /** The caller's r(n) at SA_HV_GPR + 8 * n (r1, r2, r13 and r14..r31 are kept). */
-export const SA_HV_GPR = SA_HEIR + SA_SLOT;
+export const SA_HV_GPR = SA_MSR + SA_SLOT;
 export const SA_HV_LR = SA_HV_GPR + 32 * SA_SLOT;
 export const SA_HV_CR = SA_HV_LR + SA_SLOT;
 export const SA_HV_MSR = SA_HV_CR + SA_SLOT;
-export const SA_HV_LPCR = SA_HV_MSR + SA_SLOT;
 /** Non-zero once an interrupt of the hypervisor itself is being reported (no second report). */
-export const SA_IN_PANIC = SA_HV_LPCR + SA_SLOT;
+export const SA_IN_PANIC = SA_HV_MSR + SA_SLOT;
 
 /** Size of the area, a multiple of the 128-byte cache line. */
 export const SA_BYTES = (SA_IN_PANIC + SA_SLOT + 127) & ~127;

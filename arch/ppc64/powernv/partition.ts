@@ -10,31 +10,34 @@
  *           interrupts to the hypervisor (LPES = 0)
  *   HDEC    the time slice: its expiry brings the CPU back (vector 0x980)
  *
- * A run is one call of enterGuest (switch.S) on the CPU's save area, whose layout is
- * asm-offsets.ts: the vCPU's registers other than the GPRs are copied into the area, the
- * area points at the vCPU's GPR array (the assembly loads and saves the GPRs there
- * directly), the guest is entered with `hrfid`, and its state is copied back when an
- * interrupt returns the CPU to the hypervisor through the vectors (vectors.S).
- * Guest state the portable Vcpu has no field for (DAR, DSISR, PIDR) is kept here, per LPID,
- * so that partitions do not see each other's.
+ * A run is one call of enterGuest (switch.S) on the CPU's save area (asm-offsets.ts): the area
+ * names the Vcpu, whose entry/exit registers the assembly loads and saves in place, and the
+ * LPIDR, LPCR and HDEC to run it with. Hcalls are handled on the assembly's fast path
+ * (hv/main.ts hvHcallFastPath) without coming back here unless the vCPU must be rescheduled.
+ * The rest of a vCPU's state (lpar/vcpu.ts, "switched state") stays in the processor while the
+ * same vCPU runs again, and is exchanged here when the processor changes vCPU.
  */
 import {
   eieio, isync, load64, mfmsr, mfspr, mtmsrd, mtspr, ptesync, store64, tlbie, tlbsync, type u64,
 } from 'tsnc';
 import type { Partition } from '../../../lpar/partition';
-import { MAX_PARTITIONS } from '../../../lpar/config';
-import { Exit, type Vcpu } from '../../../lpar/vcpu';
+import { Vcpu } from '../../../lpar/vcpu';
 import { allocPages, NO_PAGES } from '../../../hv/pages';
 import { buildPartitionTree, pateRadix } from '../radix';
-import { MSR_HV, MSR_ME } from '../bits';
-import { doublewordsAddress } from '../common/buffers';
+import { MSR_ME } from '../bits';
+import { doublewordsAddress, partitionAddress, vcpuAddress } from '../common/buffers';
+import { loadSwitchedState, saveSwitchedState, switchInit } from '../common/switch';
 import {
-  SA_ASDR, SA_CR, SA_CTR, SA_DAR, SA_DEC, SA_DSISR, SA_GPRS, SA_HDAR, SA_HDEC, SA_HDSISR, SA_LPCR,
-  SA_LPIDR, SA_LR, SA_MSR, SA_NIP, SA_PIDR, SA_SLOT, SA_SPRG0, SA_SRR0, SA_SRR1, SA_XER,
+  AMOR_ALL, HFSCR_GUEST, LPCR_AIL, LPCR_EVIRT, LPCR_GTSE, LPCR_HAIL, LPCR_HDICE, LPCR_HEIC, LPCR_HR,
+  LPCR_HVICE, LPCR_ILE, LPCR_LD, LPCR_LPES, LPCR_MER, LPCR_TC, LPCR_UPRT, PATB_BYTES, PATE_BYTES, PATS_4K,
+  partitionLpcrBits,
+} from '../partitioning';
+import {
+  SA_HDEC, SA_HV_LPCR, SA_LPCR, SA_LPIDR, SA_PARTITION, SA_VCPU, SA_VCPU_GPRS,
   SPR_AMOR, SPR_HFSCR, SPR_HRMOR, SPR_LPCR, SPR_PTCR,
 } from './asm-offsets';
 
-/** Enter the guest described by the save area `area`; returns the vector it exited by (switch.S). */
+/** Enter the vCPU the save area `area` names; returns the vector it exited by (switch.S). */
 declare function enterGuest(area: u64): u64;
 /** The boot CPU's save area, which HSPRG0 points at (switch.S). */
 declare function pnvCpuArea(): u64;
@@ -42,40 +45,9 @@ declare function pnvCpuArea(): u64;
 /** runVcpu's result when partitioning is not set up: the partition cannot be entered. */
 const ENTRY_REFUSED = -1;
 
-/** Partition table: 16 bytes per LPID. 4 KiB (PATS = 0: 2^(12 + PATS) bytes) holds LPIDs 0..255. */
-const PATB_BYTES: u64 = 0x1000n;
-const PATS_4K: u64 = 0n;
-const PATE_BYTES = 16;
-
-// LPCR fields (Power ISA 3.1 Book III 2.2; bit n is ppcBit(n))
-const LPCR_HAIL: u64 = 0x4000000n;              // bit 37: AIL for hypervisor interrupts (3.1)
-const LPCR_ILE: u64 = 0x2000000n;               // bit 38: interrupts little-endian
-const LPCR_AIL: u64 = 0x1800000n;               // bits 39-40: alternate interrupt location
-const LPCR_AIL_SHIFT = 23n;
-const LPCR_UPRT: u64 = 0x400000n;               // bit 41: use the process table
-const LPCR_EVIRT: u64 = 0x200000n;              // bit 42: enhanced virtualisation
-const LPCR_HR: u64 = 0x100000n;                 // bit 43: host (partitions) radix
-const LPCR_LD: u64 = 0x20000n;                  // bit 46: large decrementer
-const LPCR_MER: u64 = 0x800n;                   // bit 52: mediated external request
-const LPCR_GTSE: u64 = 0x400n;                  // bit 53: guest translation shootdown enable
-const LPCR_TC: u64 = 0x200n;                    // bit 54: translation control
-const LPCR_HEIC: u64 = 0x10n;                   // bit 59: hypervisor external interrupt control
-const LPCR_LPES: u64 = 0xcn;                    // bits 60-61: externals to the OS (1) or HV (0)
-const LPCR_HVICE: u64 = 0x2n;                   // bit 62: hypervisor virtualisation interrupts
-const LPCR_HDICE: u64 = 0x1n;                   // bit 63: HDEC interrupts
-
 /** LPCR fields the hypervisor sets itself (the rest, e.g. DPFD and the wake-up enables, stay the firmware's). */
 const LPCR_OWNED: u64 = LPCR_HAIL | LPCR_ILE | LPCR_AIL | LPCR_UPRT | LPCR_EVIRT | LPCR_HR | LPCR_LD |
   LPCR_MER | LPCR_GTSE | LPCR_TC | LPCR_HEIC | LPCR_LPES | LPCR_HVICE | LPCR_HDICE;
-
-/**
- * Facilities a guest may use without a hypervisor facility unavailable interrupt (HFSCR,
- * bits counted from the least significant): prefixed instructions (13), msgsndp (10), TAR (8),
- * EBB (7), BHRB (4), PMU (3), DSCR (2), VMX/VSX (1), FP (0) — the set KVM gives its guests.
- */
-const HFSCR_GUEST: u64 = 0x259fn;
-/** The guest may change every AMR bit. */
-const AMOR_ALL: u64 = 0xffffffffffffffffn;
 
 /**
  * The longest HDEC load: a positive 32-bit value, whatever width the implementation gives
@@ -89,9 +61,17 @@ const TLBIE_IS_LPID: u64 = 0x800n;
 const RIC_ALL = 2;
 const RADIX = 1;
 
-/** Guest SPRs kept per LPID (the Vcpu has no field for them). */
-const EXTRA_DAR = 0, EXTRA_DSISR = 1, EXTRA_PIDR = 2, EXTRA_SLOTS = 3;
-const extra = new BigUint64Array((MAX_PARTITIONS + 1) * EXTRA_SLOTS);
+// The hypervisor-privileged SPRs of a vCPU's switched state (common/switch.ts has the rest).
+const SPR_PIDR = 48, SPR_DPDES = 176, SPR_DAWR0 = 180, SPR_CIABR = 187, SPR_DAWRX0 = 188;
+const SPR_SPRG0 = 272, SPR_SPRG1 = 273, SPR_SPRG2 = 274, SPR_SPRG3 = 275;
+const SPR_SPURR = 308, SPR_PURR = 309, SPR_IC = 848, SPR_VTB = 849, SPR_PSSCR = 855, SPR_PPR = 896;
+/**
+ * PSSCR fields a guest may set (Power ISA 3.0: EC, ESL, PSLL, MTL, RL; KVM's PSSCR_GUEST_VIS):
+ * the stop-state requests. The hypervisor's own fields are not the guest's to keep.
+ */
+const PSSCR_GUEST: u64 = 0xf0000000000003ffn;
+/** The rest of PSSCR, the hypervisor's. */
+const PSSCR_HYPERVISOR: u64 = 0x0ffffffffffffc00n;
 
 /** Real address of the partition table, 0 until initPartitioning succeeded. */
 let patb: u64 = 0n;
@@ -99,6 +79,12 @@ let patb: u64 = 0n;
 let hvLpcr: u64 = 0n;
 /** This CPU's save area. */
 let area: u64 = 0n;
+/**
+ * The vCPU whose switched state the processor holds, and its epoch then (lpar/vcpu.ts): a
+ * vCPU reset since must not have the processor's old values saved over its new ones.
+ */
+let resident: Vcpu = new Vcpu(-1);
+let residentEpoch = -1;
 
 /**
  * Take over the partitioning registers: allocate the partition table and point PTCR at it,
@@ -119,7 +105,9 @@ export function initPartitioning(): boolean {
   mtspr(SPR_AMOR, AMOR_ALL);
   mtmsrd(mfmsr() | MSR_ME, 0);
   isync();
+  switchInit();
   area = pnvCpuArea();
+  store64(BigInt.asUintN(64, area + BigInt(SA_HV_LPCR)), hvLpcr);
   patb = table;
   return true;
 }
@@ -136,25 +124,81 @@ export function preparePartition(p: Partition): boolean {
   store64(pateAddress(p), pateRadix(root));
   store64(BigInt.asUintN(64, pateAddress(p) + 8n), p.processTable);
   invalidateLpid(p.lpid);
-  const at = p.lpid * EXTRA_SLOTS;
-  extra.fill(0n, at, at + EXTRA_SLOTS);
   return true;
 }
 
 /**
- * Run `p`'s vCPU until it exits or `ticks` timebase ticks pass (HDEC), and save its state
- * back. Returns the interrupt vector that ended the run: 0xc00 for `sc 1` (nip = the
- * instruction after it), 0x980 HDEC, 0xe00 HDSI (hdar, hdsisr, asdr set), 0xe20 HISI,
- * 0xe40 emulation assistance, or any other vector the guest came back through; ENTRY_REFUSED
- * (negative) before initPartitioning.
+ * Run `p`'s vCPU until it must come back to the scheduler or `ticks` timebase ticks pass
+ * (HDEC). Hcalls are dispatched on the fast path meanwhile. Returns the interrupt vector that
+ * ended the run: 0xc01 (Exit.HcallHandled) after an hcall that ended the vCPU's turn, 0x980
+ * HDEC, 0xe00 HDSI (hdar, hdsisr, asdr set), 0xe20 HISI, 0xe40 emulation assistance (heir), or
+ * any other vector the guest came back through; ENTRY_REFUSED (negative) before
+ * initPartitioning.
  */
 export function runVcpu(p: Partition, ticks: u64): number {
   if (patb === 0n) return ENTRY_REFUSED;
+  const v = p.vcpu;
   syncProcessTable(p);
-  loadGuest(p, ticks);
-  const vector = Number(enterGuest(area));
-  saveGuest(p, vector);
-  return vector;
+  if (resident !== v || residentEpoch !== v.epoch) switchTo(v);
+  put(SA_VCPU, vcpuAddress(v));
+  put(SA_VCPU_GPRS, doublewordsAddress(v.gpr));
+  put(SA_PARTITION, partitionAddress(p));
+  put(SA_LPIDR, BigInt(p.lpid));
+  put(SA_LPCR, guestLpcr(hvLpcr, p));
+  put(SA_HDEC, ticks < HDEC_MAX ? ticks : HDEC_MAX);
+  return Number(enterGuest(area));
+}
+
+/**
+ * Make `v` the vCPU whose switched state the processor holds: save the resident vCPU's (unless
+ * it was reset since it last ran), load `v`'s.
+ */
+function switchTo(v: Vcpu): void {
+  if (residentEpoch === resident.epoch) {
+    saveSwitchedState(resident);
+    saveHypervisorOwned(resident);
+  }
+  loadHypervisorOwned(v);
+  loadSwitchedState(v);
+  resident = v;
+  residentEpoch = v.epoch;
+}
+
+/** The switched registers only the hypervisor can reach (the rest: common/switch.ts). */
+function saveHypervisorOwned(v: Vcpu): void {
+  v.sprg0 = mfspr(SPR_SPRG0);
+  v.sprg1 = mfspr(SPR_SPRG1);
+  v.sprg2 = mfspr(SPR_SPRG2);
+  v.sprg3 = mfspr(SPR_SPRG3);
+  v.pidr = mfspr(SPR_PIDR);
+  v.ppr = mfspr(SPR_PPR);
+  v.dpdes = mfspr(SPR_DPDES);
+  v.dawr0 = mfspr(SPR_DAWR0);
+  v.dawrx0 = mfspr(SPR_DAWRX0);
+  v.ciabr = mfspr(SPR_CIABR);
+  v.psscr = mfspr(SPR_PSSCR) & PSSCR_GUEST;
+  v.vtb = mfspr(SPR_VTB);
+  v.purr = mfspr(SPR_PURR);
+  v.spurr = mfspr(SPR_SPURR);
+  v.ic = mfspr(SPR_IC);
+}
+
+function loadHypervisorOwned(v: Vcpu): void {
+  mtspr(SPR_SPRG0, v.sprg0);
+  mtspr(SPR_SPRG1, v.sprg1);
+  mtspr(SPR_SPRG2, v.sprg2);
+  mtspr(SPR_SPRG3, v.sprg3);
+  mtspr(SPR_PIDR, v.pidr);
+  mtspr(SPR_PPR, v.ppr);
+  mtspr(SPR_DPDES, v.dpdes);
+  mtspr(SPR_DAWR0, v.dawr0);
+  mtspr(SPR_DAWRX0, v.dawrx0);
+  mtspr(SPR_CIABR, v.ciabr);
+  mtspr(SPR_PSSCR, (mfspr(SPR_PSSCR) & PSSCR_HYPERVISOR) | (v.psscr & PSSCR_GUEST));
+  mtspr(SPR_VTB, v.vtb);
+  mtspr(SPR_PURR, v.purr);
+  mtspr(SPR_SPURR, v.spurr);
+  mtspr(SPR_IC, v.ic);
 }
 
 function pateAddress(p: Partition): u64 {
@@ -180,77 +224,11 @@ function invalidateLpid(lpid: number): void {
   ptesync();
 }
 
-/** The LPCR `p` runs with. */
+/** The LPCR `p` runs with: radix with the process table, HDEC interrupts, its own ILE/AIL/GTSE. */
 export function guestLpcr(hypervisorLpcr: u64, p: Partition): u64 {
-  const v = p.vcpu;
-  let lpcr: u64 = hypervisorLpcr | LPCR_HR | LPCR_UPRT | LPCR_HDICE;
-  if (p.gtse) lpcr |= LPCR_GTSE;
-  if (v.littleEndian) lpcr |= LPCR_ILE;
-  return lpcr | (BigInt.asUintN(64, BigInt(v.ail & 3) << LPCR_AIL_SHIFT) & LPCR_AIL);
-}
-
-/** The MSR a guest is entered with: never hypervisor state, machine checks always on. */
-export function guestMsr(msr: u64): u64 {
-  return (msr & ~MSR_HV) | MSR_ME;
+  return hypervisorLpcr | LPCR_HR | LPCR_UPRT | LPCR_HDICE | partitionLpcrBits(p);
 }
 
 function put(offset: number, v: u64): void {
   store64(BigInt.asUintN(64, area + BigInt(offset)), v);
-}
-
-function get(offset: number): u64 {
-  return load64(BigInt.asUintN(64, area + BigInt(offset)));
-}
-
-/** Fill the save area for a run of `p` lasting at most `ticks`. */
-function loadGuest(p: Partition, ticks: u64): void {
-  const v: Vcpu = p.vcpu;
-  put(SA_GPRS, doublewordsAddress(v.gpr));
-  put(SA_NIP, v.nip);
-  put(SA_MSR, guestMsr(v.msr));
-  put(SA_LR, v.lr);
-  put(SA_CTR, v.ctr);
-  put(SA_CR, v.cr);
-  put(SA_XER, v.xer);
-  put(SA_SRR0, v.srr0);
-  put(SA_SRR1, v.srr1);
-  put(SA_SPRG0, v.sprg0);
-  put(SA_SPRG0 + SA_SLOT, v.sprg1);
-  put(SA_SPRG0 + 2 * SA_SLOT, v.sprg2);
-  put(SA_SPRG0 + 3 * SA_SLOT, v.sprg3);
-  const at = p.lpid * EXTRA_SLOTS;
-  put(SA_DAR, extra[at + EXTRA_DAR]);
-  put(SA_DSISR, extra[at + EXTRA_DSISR]);
-  put(SA_PIDR, extra[at + EXTRA_PIDR]);
-  put(SA_DEC, v.dec);
-  put(SA_LPIDR, BigInt(p.lpid));
-  put(SA_LPCR, guestLpcr(hvLpcr, p));
-  put(SA_HDEC, ticks < HDEC_MAX ? ticks : HDEC_MAX);
-}
-
-/** Copy the guest's state back from the save area after an exit by `vector` (the GPRs are back already). */
-function saveGuest(p: Partition, vector: number): void {
-  const v: Vcpu = p.vcpu;
-  v.nip = get(SA_NIP);
-  v.msr = get(SA_MSR);
-  v.lr = get(SA_LR);
-  v.ctr = get(SA_CTR);
-  v.cr = get(SA_CR);
-  v.xer = get(SA_XER);
-  v.srr0 = get(SA_SRR0);
-  v.srr1 = get(SA_SRR1);
-  v.sprg0 = get(SA_SPRG0);
-  v.sprg1 = get(SA_SPRG0 + SA_SLOT);
-  v.sprg2 = get(SA_SPRG0 + 2 * SA_SLOT);
-  v.sprg3 = get(SA_SPRG0 + 3 * SA_SLOT);
-  v.dec = get(SA_DEC);
-  const at = p.lpid * EXTRA_SLOTS;
-  extra[at + EXTRA_DAR] = get(SA_DAR);
-  extra[at + EXTRA_DSISR] = get(SA_DSISR);
-  extra[at + EXTRA_PIDR] = get(SA_PIDR);
-  if (vector === Exit.Hdsi || vector === Exit.Hisi) {
-    v.hdar = get(SA_HDAR);
-    v.hdsisr = get(SA_HDSISR);
-    v.asdr = get(SA_ASDR);
-  }
 }

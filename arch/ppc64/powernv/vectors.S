@@ -2,12 +2,14 @@
  * The hypervisor's exception vectors, at real address 0x100..0x2fff (HRMOR = 0, so an
  * interrupt taken in hypervisor state, or from a partition to the hypervisor, lands here).
  *
- * Every 0x20-byte slot holds the same five-instruction stub, so that no interrupt can vanish
+ * Every 0x20-byte slot holds the same seven-instruction stub, so that no interrupt can vanish
  * into unprogrammed memory, whatever its vector:
  *
  *     mtspr   HSPRG1, r13          the interrupted r13 (a guest's, or the hypervisor's)
  *     mfspr   r13, HSPRG0          this CPU's save area (asm-offsets.ts), set since entry.S
  *     std     r12, SA_SCRATCH_R12(r13)  the interrupted r12
+ *     std     r11, SA_SCRATCH_R11(r13)  and r11
+ *     mfspr   r11, CFAR            the come-from address, before the branch below replaces it
  *     li      r12, VECTOR          which vector this is
  *     b       pnv_exit_srr | pnv_exit_hsrr
  *
@@ -43,6 +45,8 @@
     mtspr   SPR_HSPRG1, %r13
     mfspr   %r13, SPR_HSPRG0
     std     %r12, SA_SCRATCH_R12(%r13)
+    std     %r11, SA_SCRATCH_R11(%r13)
+    mfspr   %r11, SPR_CFAR
     li      %r12, vec
     .if     USES_HSRR(vec)
     b       pnv_exit_hsrr

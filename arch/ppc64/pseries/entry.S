@@ -37,12 +37,30 @@ pseries_start:
 /*
  * i64 paprHcall(opcode, a1 .. a7): `sc 1` to the hypervisor below us (QEMU). Arguments are
  * already where PAPR wants them (r3 = opcode, r4..r10 = arguments); the status comes back in
- * r3. The hypervisor clobbers only volatile registers, so this is an ordinary ELFv2 call.
+ * r3, and the first output register r4 is kept for paprHcallOut(). The hypervisor clobbers
+ * only volatile registers, so this is an ordinary ELFv2 call. XER is volatile in ELFv2 too,
+ * which covers QEMU 7.2 not restoring XER[CA] after H_ENTER_NESTED returns
+ * (ref/LINUX-GUEST.md E.5): no caller keeps anything in XER across the call.
+ *
+ * u64 paprHcallOut(): r4 of the last paprHcall.
  */
     .text
 FUNC paprHcall
     sc      1
+    lis     %r5, papr_hcall_r4@ha
+    std     %r4, papr_hcall_r4@l(%r5)
     blr
 ENDFUNC paprHcall
+
+FUNC paprHcallOut
+    lis     %r3, papr_hcall_r4@ha
+    ld      %r3, papr_hcall_r4@l(%r3)
+    blr
+ENDFUNC paprHcallOut
+
+    .section .bss
+    .balign 8
+papr_hcall_r4:
+    .space  8
 
     .section .note.GNU-stack, "", @progbits

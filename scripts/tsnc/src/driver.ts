@@ -3,10 +3,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import * as ts from 'typescript';
 import { DiagnosticSink } from './diag';
 import { Loaded, loadProgram } from './program';
 import { compileProgram, CompiledModule, TRIPLE_BE } from './lower/module';
-import { CompileOptions, FuncInfo } from './lower/compilation';
+import { Compilation, CompileOptions, FuncInfo } from './lower/compilation';
 import { irToObject, linkExecutable, startObject } from './toolchain';
 import { sym } from './ir';
 import { llType } from './kinds';
@@ -31,6 +32,28 @@ export function lower(files: string[], diags: DiagnosticSink, o: DriverOptions =
 /** Lower an already loaded program (the conformance runner shares one program between many). */
 export function lowerLoaded(loaded: Loaded, diags: DiagnosticSink, o: DriverOptions = {}): CompiledModule {
   return compileProgram(loaded, diags, compileOptions(o));
+}
+
+/** One field of a class as it is laid out natively. */
+export interface FieldLayout {
+  readonly name: string;
+  /** Byte offset from the object's address. */
+  readonly offset: number;
+}
+
+/**
+ * The native layout of class `className` declared in `file`, by the compiler's own rule (one
+ * 8-byte slot per field, in declaration order): what assembly needs to address an object's
+ * fields (scripts/gen-asm-offsets.ts). Throws when the file does not declare the class.
+ */
+export function classLayout(file: string, className: string): FieldLayout[] {
+  const diags = new DiagnosticSink();
+  const loaded = loadProgram([file], diags);
+  const decl = loaded.roots[0]?.statements.find(
+    (s): s is ts.ClassDeclaration => ts.isClassDeclaration(s) && s.name?.text === className);
+  if (!decl) throw new Error(`${file}: no class ${className}`);
+  const info = new Compilation(loaded, diags, compileOptions({})).classInfo(decl);
+  return info.fields.map(f => ({ name: f.name, offset: f.offset }));
 }
 
 /** IR for the Linux start-up's `tsnc_main`: run the module initialisers, then `main`. */

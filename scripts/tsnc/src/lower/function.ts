@@ -45,8 +45,11 @@ export class FunctionLowering {
 
   // ---- entry points -------------------------------------------------------------------
 
-  /** Emit `define` for a function or method with the given body statements. */
-  define(info: FuncInfo, params: readonly ts.ParameterDeclaration[], emitBody: () => void, linkage = 'internal'): void {
+  /**
+   * Emit `define` for a function or method with the given body statements; `noinline` keeps
+   * LLVM from inlining it (the `@noinline` doc-comment tag, module.ts).
+   */
+  define(info: FuncInfo, params: readonly ts.ParameterDeclaration[], emitBody: () => void, linkage = 'internal', noinline = false): void {
     const ps: string[] = [];
     if (info.cls) ps.push('ptr %this');
     params.forEach((p, i) => {
@@ -60,7 +63,7 @@ export class FunctionLowering {
     emitBody();
     this.finish();
     const retTy = llType(info.ret);
-    const attrs = info.ret.t === 'never' ? '#1' : '#0';
+    const attrs = info.ret.t === 'never' ? '#1' : noinline ? '#4' : '#0';
     const retExt = info.ret.t === 'bool' ? 'zeroext ' : '';
     this.comp.code.push(`define ${linkage} ${retExt}${retTy} ${sym(info.sym)}(${ps.join(', ')}) ${attrs} {`, ...this.b.body(), '}', '');
   }

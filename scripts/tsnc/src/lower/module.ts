@@ -40,14 +40,25 @@ export function compileProgram(loaded: Loaded, diags: DiagnosticSink, options: C
     inits.push(compileModuleInit(comp, sf));
   }
   const exports = rootExports(comp);
+  // a `declare function` naming a root export is that export (a back end calling the portable
+  // code by name): the plain-name wrapper (driver.ts exportWrappers) defines it in this module
+  for (const name of exports.keys()) comp.declares.delete(name);
   comp.code.push('define void @tsnc.init() #0 {', 'entry:', ...inits.map(i => `  call void ${sym(i)}()`), '  ret void', '}', '');
   return { ir: assemble(comp), exports };
+}
+
+/**
+ * True when the declaration's doc comment carries `@noinline`: natively the function is never
+ * inlined (a hint for hot paths, docs/restricted-typescript.md; Node ignores it).
+ */
+function hasNoinlineTag(decl: ts.FunctionDeclaration | ts.MethodDeclaration): boolean {
+  return ts.getJSDocTags(decl).some(t => t.tagName.text === 'noinline');
 }
 
 function compileFunction(comp: Compilation, decl: ts.FunctionDeclaration | ts.MethodDeclaration): void {
   const info = comp.funcInfo(decl);
   const fl = new FunctionLowering(comp, info.ret, info.cls);
-  fl.define(info, decl.parameters, () => fl.statement(decl.body!));
+  fl.define(info, decl.parameters, () => fl.statement(decl.body!), 'internal', hasNoinlineTag(decl));
 }
 
 function compileClass(comp: Compilation, decl: ts.ClassDeclaration): void {
@@ -131,6 +142,7 @@ function assemble(comp: Compilation): string {
     'attributes #1 = { nounwind noreturn }',
     'attributes #2 = { cold noreturn nounwind }',
     'attributes #3 = { nounwind "no-builtins" }',
+    'attributes #4 = { nounwind noinline }',
     '!0 = !{!"branch_weights", i32 2000, i32 1}',
     '',
   ];

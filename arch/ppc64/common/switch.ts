@@ -1,0 +1,209 @@
+/**
+ * The switched state of a vCPU (lpar/vcpu.ts): the registers the hypervisor itself never
+ * touches, which stay in the processor while the same vCPU is resumed and are exchanged only
+ * when the processor changes vCPU. Shared by both back ends; each adds what only it can reach
+ * (powernv: the hypervisor-privileged SPRs; pseries: the nested API's hv_guest_state fields).
+ *
+ * What is switched here (privileged, so reachable from a pseries L1 too):
+ *   DAR, DSISR, DEC (as a count that runs on while the vCPU is out), the storage keys (AMR,
+ *   IAMR, UAMOR), DSCR, TAR, FSCR, PSPB, CTRL, VRSAVE, TIDR, EAR, ACOP, WORT, TACR, TCSCR,
+ *   CSIGR, HASHKEYR (POWER10), the event-based branch registers, the performance monitor
+ *   (frozen while it is out), the transactional-memory SPRs (where MSR[TM] can be set), and
+ *   FP, VMX and VSX (common/vector.S).
+ * What is scrubbed instead: the SLB (radix partitions do not use it, but a guest can write and
+ *   read it back; every entry is zeroed, as KVM does for radix guests) and any load reservation.
+ *
+ * The hypervisor runs with MSR[FP|VEC|VSX] = 0, so any use of those registers by hypervisor
+ * code would trap rather than disturb a guest's values (common/vector.S enables them only
+ * around the save and load).
+ */
+import { isync, mfmsr, mfspr, mftb, mtmsrd, mtspr, type i64, type u64 } from 'tsnc';
+import type { Vcpu } from '../../../lpar/vcpu';
+import { MSR_TM } from '../bits';
+import { isPower10 } from '../cpu';
+
+/** Save FPRs, VRs, VSRs, FPSCR and VSCR into the vCPU (common/vector.S). */
+declare function saveVectorState(v: Vcpu): void;
+/** Load them from the vCPU (common/vector.S). */
+declare function loadVectorState(v: Vcpu): void;
+/** Zero every SLB entry and cancel any load reservation (common/vector.S). */
+declare function scrubProcessor(): void;
+
+// SPR numbers (Power ISA 3.0/3.1 Book III; QEMU target/ppc/cpu.h)
+const SPR_DSCR = 17, SPR_DSISR = 18, SPR_DAR = 19, SPR_DEC = 22, SPR_AMR = 29, SPR_ACOP = 31;
+const SPR_IAMR = 61, SPR_TFHAR = 128, SPR_TFIAR = 129, SPR_TEXASR = 130, SPR_CTRL_READ = 136;
+const SPR_TIDR = 144, SPR_CTRL_WRITE = 152, SPR_FSCR = 153, SPR_UAMOR = 157, SPR_PSPB = 159;
+const SPR_VRSAVE = 256, SPR_EAR = 282, SPR_HASHKEYR = 468;
+const SPR_SIER = 784, SPR_MMCR2 = 785, SPR_MMCRA = 786, SPR_PMC1 = 787, SPR_PMC2 = 788;
+const SPR_PMC3 = 789, SPR_PMC4 = 790, SPR_PMC5 = 791, SPR_PMC6 = 792, SPR_MMCR0 = 795;
+const SPR_SIAR = 796, SPR_SDAR = 797, SPR_MMCR1 = 798, SPR_EBBHR = 804, SPR_EBBRR = 805;
+const SPR_BESCR = 806, SPR_TAR = 815, SPR_TACR = 888, SPR_TCSCR = 889, SPR_CSIGR = 890;
+const SPR_SPMC1 = 892, SPR_SPMC2 = 893, SPR_MMCRS = 894, SPR_WORT = 895;
+
+/** MMCR0[FC]: freeze the counters. */
+const MMCR0_FC: u64 = 0x80000000n;
+/** The smallest value of a 32-bit decrementer, as mtspr DEC takes it (an expired decrementer). */
+const DEC_MIN: u64 = 0xffffffff80000000n;
+const DEC_MIN_SIGNED: i64 = -0x80000000n;
+/** Ticks after which any 32-bit decrementer has long expired. */
+const DEC_SPAN: u64 = 0x100000000n;
+
+/** What this processor has (switchInit). */
+let hasTm = false;
+let hasHashKey = false;
+
+/**
+ * Find out what the processor implements: POWER10's hash key register, and transactional
+ * memory (its SPRs are reachable only with MSR[TM] = 1, which a processor without TM does not
+ * keep). Call once before the first switch.
+ */
+export function switchInit(): void {
+  hasHashKey = isPower10();
+  const msr = mfmsr();
+  mtmsrd(msr | MSR_TM, 0);
+  isync();
+  hasTm = (mfmsr() & MSR_TM) !== 0n;
+  mtmsrd(msr, 0);
+  isync();
+}
+
+/**
+ * The decrementer `v` holds at timebase `now`: the 32-bit value it was saved with, counted down
+ * by the ticks since (it runs on while the vCPU is out, as on a processor of its own), and held
+ * at the most negative value once that far past zero. Returned as mtspr DEC takes it.
+ */
+export function decAt(v: Vcpu, now: u64): u64 {
+  const elapsed: u64 = BigInt.asUintN(64, now - v.decTimebase);
+  if (elapsed >= DEC_SPAN) return DEC_MIN;
+  const left: i64 = BigInt.asIntN(64, BigInt.asIntN(32, v.dec) - BigInt.asIntN(64, elapsed));
+  return left < DEC_MIN_SIGNED ? DEC_MIN : BigInt.asUintN(64, left);
+}
+
+/** Save the switched state the processor holds into `v` (the vCPU that last ran on it). */
+export function saveSwitchedState(v: Vcpu): void {
+  v.dec = mfspr(SPR_DEC);
+  v.decTimebase = mftb();
+  v.dar = mfspr(SPR_DAR);
+  v.dsisr = mfspr(SPR_DSISR);
+  v.amr = mfspr(SPR_AMR);
+  v.iamr = mfspr(SPR_IAMR);
+  v.uamor = mfspr(SPR_UAMOR);
+  v.dscr = mfspr(SPR_DSCR);
+  v.tar = mfspr(SPR_TAR);
+  v.fscr = mfspr(SPR_FSCR);
+  v.pspb = mfspr(SPR_PSPB);
+  v.ctrl = mfspr(SPR_CTRL_READ);
+  v.vrsave = mfspr(SPR_VRSAVE);
+  v.tidr = mfspr(SPR_TIDR);
+  v.ear = mfspr(SPR_EAR);
+  v.acop = mfspr(SPR_ACOP);
+  v.wort = mfspr(SPR_WORT);
+  v.tacr = mfspr(SPR_TACR);
+  v.tcscr = mfspr(SPR_TCSCR);
+  v.csigr = mfspr(SPR_CSIGR);
+  if (hasHashKey) v.hashkeyr = mfspr(SPR_HASHKEYR);
+  v.ebbhr = mfspr(SPR_EBBHR);
+  v.ebbrr = mfspr(SPR_EBBRR);
+  v.bescr = mfspr(SPR_BESCR);
+  savePmu(v);
+  if (hasTm) saveTm(v);
+  saveVectorState(v);
+}
+
+/** Load `v`'s switched state into the processor, and scrub what is not switched. */
+export function loadSwitchedState(v: Vcpu): void {
+  scrubProcessor();
+  loadVectorState(v);
+  if (hasTm) loadTm(v);
+  loadPmu(v);
+  mtspr(SPR_DAR, v.dar);
+  mtspr(SPR_DSISR, v.dsisr);
+  mtspr(SPR_AMR, v.amr);
+  mtspr(SPR_IAMR, v.iamr);
+  mtspr(SPR_UAMOR, v.uamor);
+  mtspr(SPR_DSCR, v.dscr);
+  mtspr(SPR_TAR, v.tar);
+  mtspr(SPR_FSCR, v.fscr);
+  mtspr(SPR_PSPB, v.pspb);
+  mtspr(SPR_CTRL_WRITE, v.ctrl);
+  mtspr(SPR_VRSAVE, v.vrsave);
+  mtspr(SPR_TIDR, v.tidr);
+  mtspr(SPR_EAR, v.ear);
+  mtspr(SPR_ACOP, v.acop);
+  mtspr(SPR_WORT, v.wort);
+  mtspr(SPR_TACR, v.tacr);
+  mtspr(SPR_TCSCR, v.tcscr);
+  mtspr(SPR_CSIGR, v.csigr);
+  if (hasHashKey) mtspr(SPR_HASHKEYR, v.hashkeyr);
+  mtspr(SPR_EBBHR, v.ebbhr);
+  mtspr(SPR_EBBRR, v.ebbrr);
+  mtspr(SPR_BESCR, v.bescr);
+  mtspr(SPR_DEC, decAt(v, mftb()));
+}
+
+/** Freeze the counters, then save the performance monitor. */
+function savePmu(v: Vcpu): void {
+  v.mmcr0 = mfspr(SPR_MMCR0);
+  mtspr(SPR_MMCR0, v.mmcr0 | MMCR0_FC);
+  isync();
+  v.mmcr1 = mfspr(SPR_MMCR1);
+  v.mmcr2 = mfspr(SPR_MMCR2);
+  v.mmcra = mfspr(SPR_MMCRA);
+  v.mmcrs = mfspr(SPR_MMCRS);
+  v.pmc1 = mfspr(SPR_PMC1);
+  v.pmc2 = mfspr(SPR_PMC2);
+  v.pmc3 = mfspr(SPR_PMC3);
+  v.pmc4 = mfspr(SPR_PMC4);
+  v.pmc5 = mfspr(SPR_PMC5);
+  v.pmc6 = mfspr(SPR_PMC6);
+  v.spmc1 = mfspr(SPR_SPMC1);
+  v.spmc2 = mfspr(SPR_SPMC2);
+  v.siar = mfspr(SPR_SIAR);
+  v.sdar = mfspr(SPR_SDAR);
+  v.sier = mfspr(SPR_SIER);
+}
+
+/** Load the performance monitor with the counters frozen; MMCR0 (which may unfreeze them) last. */
+function loadPmu(v: Vcpu): void {
+  mtspr(SPR_MMCR0, MMCR0_FC);
+  isync();
+  mtspr(SPR_MMCR1, v.mmcr1);
+  mtspr(SPR_MMCR2, v.mmcr2);
+  mtspr(SPR_MMCRA, v.mmcra);
+  mtspr(SPR_MMCRS, v.mmcrs);
+  mtspr(SPR_PMC1, v.pmc1);
+  mtspr(SPR_PMC2, v.pmc2);
+  mtspr(SPR_PMC3, v.pmc3);
+  mtspr(SPR_PMC4, v.pmc4);
+  mtspr(SPR_PMC5, v.pmc5);
+  mtspr(SPR_PMC6, v.pmc6);
+  mtspr(SPR_SPMC1, v.spmc1);
+  mtspr(SPR_SPMC2, v.spmc2);
+  mtspr(SPR_SIAR, v.siar);
+  mtspr(SPR_SDAR, v.sdar);
+  mtspr(SPR_SIER, v.sier);
+  mtspr(SPR_MMCR0, v.mmcr0);
+}
+
+/** The transactional-memory SPRs, reachable only with MSR[TM] = 1. */
+function saveTm(v: Vcpu): void {
+  const msr = mfmsr();
+  mtmsrd(msr | MSR_TM, 0);
+  isync();
+  v.tfhar = mfspr(SPR_TFHAR);
+  v.tfiar = mfspr(SPR_TFIAR);
+  v.texasr = mfspr(SPR_TEXASR);
+  mtmsrd(msr, 0);
+  isync();
+}
+
+function loadTm(v: Vcpu): void {
+  const msr = mfmsr();
+  mtmsrd(msr | MSR_TM, 0);
+  isync();
+  mtspr(SPR_TFHAR, v.tfhar);
+  mtspr(SPR_TFIAR, v.tfiar);
+  mtspr(SPR_TEXASR, v.texasr);
+  mtmsrd(msr, 0);
+  isync();
+}

@@ -1,0 +1,59 @@
+/**
+ * What a partition is given on both back ends (powernv sets these registers itself; pseries
+ * passes them to L0 in hv_guest_state): the facilities it may use (HFSCR), the storage keys it
+ * may change (AMOR), the LPCR fields that follow the partition's own settings, the MSR it runs
+ * with, and the partition-table geometry. One definition, so that both back ends give guests
+ * the same architecture.
+ */
+import type { u64 } from 'tsnc';
+import type { Partition } from '../../lpar/partition';
+import { MSR_HV, MSR_ME } from './bits';
+
+/**
+ * Facilities a guest may use without a hypervisor facility unavailable interrupt (HFSCR,
+ * bits counted from the least significant): prefixed instructions (13), msgsndp (10), TAR (8),
+ * EBB (7), PMU (3), DSCR (2), VMX/VSX (1), FP (0). All of their state is switched between
+ * partitions (common/switch.ts; DPDES for msgsndp). Not given: the branch history rolling
+ * buffer (4; its contents cannot be saved, only cleared) and transactional memory (5), nor
+ * load monitored (11) and scv (12), which nothing here needs yet: a guest using one of them
+ * gets a hypervisor facility unavailable exit.
+ */
+export const HFSCR_GUEST: u64 = 0x258fn;
+/** The guest may change every AMR and IAMR bit. */
+export const AMOR_ALL: u64 = 0xffffffffffffffffn;
+
+// LPCR fields (Power ISA 3.1 Book III 2.2; bit n is ppcBit(n))
+export const LPCR_HAIL: u64 = 0x4000000n;              // bit 37: AIL for hypervisor interrupts (3.1)
+export const LPCR_ILE: u64 = 0x2000000n;               // bit 38: interrupts little-endian
+export const LPCR_AIL: u64 = 0x1800000n;               // bits 39-40: alternate interrupt location
+export const LPCR_AIL_SHIFT = 23n;
+export const LPCR_UPRT: u64 = 0x400000n;               // bit 41: use the process table
+export const LPCR_EVIRT: u64 = 0x200000n;              // bit 42: enhanced virtualisation
+export const LPCR_HR: u64 = 0x100000n;                 // bit 43: host (partitions) radix
+export const LPCR_LD: u64 = 0x20000n;                  // bit 46: large decrementer
+export const LPCR_MER: u64 = 0x800n;                   // bit 52: mediated external request
+export const LPCR_GTSE: u64 = 0x400n;                  // bit 53: guest translation shootdown enable
+export const LPCR_TC: u64 = 0x200n;                    // bit 54: translation control
+export const LPCR_HEIC: u64 = 0x10n;                   // bit 59: hypervisor external interrupt control
+export const LPCR_LPES: u64 = 0xcn;                    // bits 60-61: externals to the OS (1) or HV (0)
+export const LPCR_HVICE: u64 = 0x2n;                   // bit 62: hypervisor virtualisation interrupts
+export const LPCR_HDICE: u64 = 0x1n;                   // bit 63: HDEC interrupts
+
+/** Partition table: 16 bytes per LPID. 4 KiB (PATS = 0: 2^(12 + PATS) bytes) holds LPIDs 0..255. */
+export const PATB_BYTES: u64 = 0x1000n;
+export const PATS_4K: u64 = 0n;
+export const PATE_BYTES = 16;
+
+/** The LPCR fields that follow the partition's own requests: ILE and AIL (H_SET_MODE), GTSE. */
+export function partitionLpcrBits(p: Partition): u64 {
+  const v = p.vcpu;
+  let lpcr: u64 = BigInt.asUintN(64, BigInt(v.ail & 3) << LPCR_AIL_SHIFT) & LPCR_AIL;
+  if (v.littleEndian) lpcr |= LPCR_ILE;
+  if (p.gtse) lpcr |= LPCR_GTSE;
+  return lpcr;
+}
+
+/** The MSR a guest is entered with: never hypervisor state, machine checks always on. */
+export function guestMsr(msr: u64): u64 {
+  return (msr & ~MSR_HV) | MSR_ME;
+}
