@@ -12,7 +12,7 @@ import { writeDecimal, writeHex, writeLine, writeString } from './console';
 import { initPagePool, poolFree } from './pages';
 import { freeStart, reservedOverlap, usableMiB } from './memmap';
 import { runAll } from './scheduler';
-import { setTimebaseHz, setWallClock, timebaseHz } from './time';
+import { printWallClock, setTimebaseHz, startWallClock, timebaseHz } from './time';
 import { GateOutcome, gateStats } from './gate';
 import { interruptSummary } from './exits';
 import { validateSystem, ConfigError } from '../lpar/validate';
@@ -56,7 +56,7 @@ function readMachine(fdtAddr: u64): boolean {
   }
   fdt.cpus(cpus);
   if (cpus.count > 0) setTimebaseHz(cpus.timebaseHz[0]);
-  setWallClock(0n, mftb());
+  startWallClock(mftb());   // the platform's clock, or 1970 (printWallClock says which)
   return true;
 }
 
@@ -193,6 +193,7 @@ export function boot(fdtAddr: u64): number {
   writeString(' Hz, page pool ');
   writeDecimal(Number(poolFree() >> 10n));
   writeLine(' KiB');
+  printWallClock();
   if (!initSecurity()) return 1;
   for (let i = 0; i < system.count; i++) launch(i, verdict.baseMiB[i]);
   const t0 = mftb();

@@ -63,7 +63,8 @@ export const enum RtasBit {
 }
 
 /** The services every partition gets unless its configuration says otherwise. */
-export const RTAS_DEFAULT_SERVICES = RtasBit.DisplayCharacter | RtasBit.GetTimeOfDay | RtasBit.PowerOff;
+export const RTAS_DEFAULT_SERVICES = RtasBit.DisplayCharacter | RtasBit.GetTimeOfDay | RtasBit.SetTimeOfDay |
+  RtasBit.PowerOff;
 
 /** Most vCPUs one partition tree describes. */
 export const GUEST_MAX_VCPUS = 256;

@@ -74,6 +74,11 @@ export class Partition {
   runTicks: u64 = 0n;
   /** Run time after which the partition is stopped (timebase ticks; 0: no limit). */
   timeLimitTicks: u64 = 0n;
+  /**
+   * Seconds added to the hypervisor's wall clock to give this partition's time of day (RTAS
+   * set-time-of-day sets it), two's complement mod 2^64: negative for a date in the past.
+   */
+  clockOffset: u64 = 0n;
 
   constructor(index: number) {
     this.lpid = index + 1;
@@ -111,6 +116,7 @@ export function createPartition(p: Partition, cfg: PartitionConfig, memBase: u64
   p.exits = 0;
   p.runTicks = 0n;
   p.timeLimitTicks = BigInt.asUintN(64, BigInt(cfg.timeLimitMs) * ticksPerMs);
+  p.clockOffset = 0n;
   p.state = LparState.Created;
   return true;
 }

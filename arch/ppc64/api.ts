@@ -25,6 +25,13 @@ export declare function consoleWrite(bytes: Uint8Array, length: number): void;
 export declare function powerOff(status: number): never;
 
 /**
+ * Read the platform's real-time clock (UTC) into out[0..5]: year, month (1..12), day, hour,
+ * minute, second, as the clock reports them (the caller validates the date). False when the
+ * platform has no clock it can read (none present, or it did not answer); `out` means nothing then.
+ */
+export declare function readPlatformClock(out: Int32Array): boolean;
+
+/**
  * Prepare the machine for running partitions (the partition table). Call once, after the page
  * pool is set up. False if the platform cannot run partitions (then nothing can be started).
  */

@@ -6,6 +6,7 @@
  * - powerOff throws a PowerOff error carrying the status, since it must not return;
  * - partitions: initPartitioning and preparePartition succeed (and are recorded), runVcpu
  *   calls the runner a test installs with `setVcpuRunner` (by default: -1, entry refused).
+ * - readPlatformClock answers the date a test sets with `setPlatformClock` (by default: no clock).
  * Call `resetPlatform()` in a test's beforeEach.
  */
 import type { u64 } from 'tsnc';
@@ -31,13 +32,26 @@ export const partitionCalls = { initPartitioning: 0, prepared: [] as Partition[]
 const refuseEntry: VcpuRunner = () => -1;
 let vcpuRunner: VcpuRunner = refuseEntry;
 
+/** What readPlatformClock answers: year, month, day, hour, minute, second; null: no clock. */
+let platformClock: number[] | null = null;
+
+/**
+ * Give the fake a real-time clock reading `fields` (year, month, day, hour, minute, second, as
+ * the clock would report them, valid or not), or none (null).
+ */
+export function setPlatformClock(fields: number[] | null): void {
+  if (fields !== null && fields.length !== 6) throw new RangeError('setPlatformClock: six fields');
+  platformClock = fields === null ? null : [...fields];
+}
+
 /** Make runVcpu call `runner` (it may change p.vcpu as the partition would). */
 export function setVcpuRunner(runner: VcpuRunner): void {
   vcpuRunner = runner;
 }
 
-/** Forget the console output and partition calls; runVcpu refuses entry again. */
+/** Forget the console output and partition calls; runVcpu refuses entry again; no clock. */
 export function resetPlatform(): void {
+  platformClock = null;
   consoleBytes.length = 0;
   partitionCalls.initPartitioning = 0;
   partitionCalls.prepared.length = 0;
@@ -94,4 +108,11 @@ export const servicedInterrupts: number[] = [];
 export function serviceInterrupt(vector: number): u64 {
   servicedInterrupts.push(vector);
   return 0n;
+}
+
+/** The clock set with setPlatformClock into out[0..5]; false (out untouched) without one. */
+export function readPlatformClock(out: Int32Array): boolean {
+  if (platformClock === null) return false;
+  for (let i = 0; i < 6; i++) out[i] = platformClock[i];
+  return true;
 }

@@ -17,6 +17,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Run, TOP, run, show } from './helpers';
+import { RTC_BASE_SECONDS, RTC_OPTION, TimedRun, expectDefaultClocks, timedRun } from './clock';
 
 const BUILD = 'build/test/system';
 const MiB = 0x100000;
@@ -218,7 +219,11 @@ function parseSections(text: string): Section[] {
  * back). The default and fault configurations must behave as on pseries, on POWER9 and
  * POWER10, as -bios and as skiboot's payload (where OPAL must keep working after tshype took
  * the partitioning registers and the vectors); an interrupt of the hypervisor itself must be
- * reported, not lost.
+ * reported, not lost. The default configuration boots with a host time far from today
+ * (-rtc base, test/system/clock.ts): the wall clock and the hcall tour's time of day must be
+ * that time under -bios (the LPC RTC); under skiboot they must be the host's real time, since
+ * skiboot's OPAL_RTC_READ on QEMU asks the BMC (IPMI Get SEL Time), whose clock is QEMU's host
+ * clock whatever -rtc says (hw/ipmi/ipmi_bmc_sim.c).
  */
 describe('powernv partitions: hypervisor mode on the bare machine', function () {
   this.timeout(300_000);
@@ -233,8 +238,8 @@ describe('powernv partitions: hypervisor mode on the bare machine', function () 
     "export const system = new SystemConfig('overlap');\nsystem.hypervisorMiB = 770;\nsystem.add('alpha', Program.Hello, 2, 40);\n";
   const BIOS = ['powernv9', 'powernv10'];
   const SKIBOOT = ['powernv9-skiboot', 'powernv10-skiboot'];
-  const runs = new Map<string, Promise<Run>>();
-  const booted = (name: string, machine: string): Promise<Run> => {
+  const runs = new Map<string, Promise<TimedRun>>();
+  const booted = (name: string, machine: string): Promise<TimedRun> => {
     const b = runs.get(`${name}@${machine}`);
     if (!b) throw new Error(`no boot of ${name} on ${machine} was started`);
     return b;
@@ -258,7 +263,8 @@ describe('powernv partitions: hypervisor mode on the bare machine', function () 
     }
     const threeAtOnce = limiter(3);
     const start = (name: string, machine: string): void => {
-      runs.set(`${name}@${machine}`, threeAtOnce(() => run('scripts/run-image.sh', [machine, imageFile(name, machine)])));
+      const env: Record<string, string> = name === 'pnv-default' ? { QEMU_EXTRA: RTC_OPTION } : {};
+      runs.set(`${name}@${machine}`, threeAtOnce(() => timedRun('scripts/run-image.sh', [machine, imageFile(name, machine)], env)));
     };
     // the slow skiboot boots first, so the quick ones fill in around them
     for (const m of SKIBOOT) start('pnv-default', m);
@@ -277,11 +283,24 @@ describe('powernv partitions: hypervisor mode on the bare machine', function () 
       const out = r.stdout;
       expect(linesOf(out, 'alpha'), show(r)).to.deep.equal(
         ['hello from a tshype partition', 'device tree magic check: 1', '1 + 2 + ... + 100 = 5050', 'goodbye']);
-      expect(linesOf(out, 'beta')).to.include.members(['hcall tour', 'checks: 26', 'failures: 0']);
+      expect(linesOf(out, 'beta')).to.include.members(['hcall tour', 'checks: 35', 'failures: 0']);
       expect(out).to.match(/\[hv\] {3}'alpha' halted, status 0, hcalls \d+/);
       expect(out).to.match(/\[hv\] {3}'beta' halted, status 0, hcalls \d+/);
       expect(out).to.not.contain('PANIC');
       expect(r.status, show(r)).to.equal(0);
+    });
+  }
+
+  for (const machine of BIOS) {
+    it(`${machine}: the wall clock and RTAS get-time-of-day answer the host time QEMU was given (LPC RTC)`, async () => {
+      expectDefaultClocks(await booted('pnv-default', machine), RTC_BASE_SECONDS);
+    });
+  }
+
+  for (const machine of SKIBOOT) {
+    it(`${machine}: the wall clock and RTAS get-time-of-day answer OPAL_RTC_READ (the BMC's host time)`, async () => {
+      const r = await booted('pnv-default', machine);
+      expectDefaultClocks(r, Math.floor(r.startMs / 1000));
     });
   }
 

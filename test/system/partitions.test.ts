@@ -3,21 +3,23 @@
  * partitions print and halt and QEMU exits 0; the fault configuration's illegal-instruction,
  * trespassing and runaway partitions are stopped and reported while the others finish; a broken
  * configuration is refused at build time; the image packs into a flash image that verifies,
- * and a corrupted copy is refused.
+ * and a corrupted copy is refused. The default configuration boots with a host time far from
+ * today (-rtc base, test/system/clock.ts): the hcall tour's time of day must be that time.
  */
 import { expect } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Run, TOP, run, show } from './helpers';
+import { RTC_BASE_SECONDS, RTC_OPTION, TimedRun, expectDefaultClocks, timedRun } from './clock';
 
 const BUILD = 'build/test/partitions';
 
-/** Build the pseries image of a configuration under its own name and boot it. */
-async function bootConfig(config: string): Promise<Run> {
+/** Build the pseries image of a configuration under its own name and boot it (more QEMU options: `extra`). */
+async function bootConfig(config: string, extra = ''): Promise<TimedRun> {
   const env = { CONFIG: config, NAME: config, BUILD };
   const b = await run('bash', ['scripts/build-image.sh', 'pseries'], env);
   if (b.status !== 0) throw new Error(`build of ${config} failed:\n${show(b)}`);
-  return run('scripts/run-image.sh', ['pseries', `${BUILD}/${config}-pseries.bin`], { QEMU_TIMEOUT: '120' });
+  return timedRun('scripts/run-image.sh', ['pseries', `${BUILD}/${config}-pseries.bin`], { QEMU_TIMEOUT: '120', QEMU_EXTRA: extra });
 }
 
 /** The lines of `out` with prefix `[name] `, without the prefix. */
@@ -27,12 +29,12 @@ function linesOf(out: string, name: string): string[] {
 
 describe('partitions on pseries (nested)', function () {
   this.timeout(300_000);
-  let defaultRun: Run;
+  let defaultRun: TimedRun;
   let faultsRun: Run;
 
   before(async function () {
     this.timeout(300_000);
-    defaultRun = await bootConfig('default');
+    defaultRun = await bootConfig('default', RTC_OPTION);
     faultsRun = await bootConfig('faults');
   });
 
@@ -40,10 +42,14 @@ describe('partitions on pseries (nested)', function () {
     const out = defaultRun.stdout;
     expect(linesOf(out, 'alpha'), show(defaultRun)).to.deep.equal([
       'hello from a tshype partition', 'device tree magic check: 1', '1 + 2 + ... + 100 = 5050', 'goodbye']);
-    expect(linesOf(out, 'beta')).to.include.members(['hcall tour', 'checks: 26', 'failures: 0']);
+    expect(linesOf(out, 'beta')).to.include.members(['hcall tour', 'checks: 35', 'failures: 0']);
     expect(out).to.match(/\[hv\] {3}'alpha' halted, status 0, hcalls \d+/);
     expect(out).to.match(/\[hv\] {3}'beta' halted, status 0, hcalls \d+/);
     expect(defaultRun.status, show(defaultRun)).to.equal(0);
+  });
+
+  it('default: RTAS get-time-of-day answers the host time QEMU was given (L0\'s RTAS), set-time-of-day moves it', () => {
+    expectDefaultClocks(defaultRun, RTC_BASE_SECONDS);
   });
 
   it('default: every line on the console is the hypervisor\'s or a partition\'s, prefixed', () => {

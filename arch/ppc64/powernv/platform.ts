@@ -21,6 +21,7 @@ import { PANIC_MARKER_MAX, panicMarker } from '../common/panic';
 
 export { initPartitioning, preparePartition, runVcpu } from './partition';
 export { serviceInterrupt } from './interrupts';
+export { readPlatformClock } from './rtc';
 
 /** Call OPAL (entry.S): token, then up to three arguments; returns the OPAL status. */
 declare function opalCall(token: number, a0: u64, a1: u64, a2: u64): i64;

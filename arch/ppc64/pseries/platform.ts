@@ -16,6 +16,7 @@ import { PANIC_MARKER_MAX, panicMarker } from '../common/panic';
 
 export { initPartitioning, preparePartition, runVcpu } from './nested';
 export { serviceInterrupt } from './interrupts';
+export { readPlatformClock } from './rtc';
 
 /** `sc 1` (entry.S): r3 = opcode, r4.. = arguments; returns the PAPR status from r3. */
 declare function paprHcall(opcode: u64, a1: u64, a2: u64, a3: u64, a4: u64): i64;
