@@ -15,8 +15,11 @@ import { hRtas } from './rtas';
 import { hHalt } from './lifecycle';
 import { hAuditRead, hPolicyReload } from './shype';
 
-/** Run the handler of a table row. */
-function invoke(handler: Handler, p: Partition, v: Vcpu): number {
+/** invoke()'s answer for a Handler it has no case for (never a PAPR status). */
+export const NO_HANDLER = 0x7fffffff;
+
+/** Run the handler of a table row: its status, or NO_HANDLER if `handler` has no case here. */
+export function invoke(handler: Handler, p: Partition, v: Vcpu): number {
   switch (handler) {
     case Handler.GetTermChar: return hGetTermChar(p, v);
     case Handler.PutTermChar: return hPutTermChar(p, v);
@@ -31,7 +34,7 @@ function invoke(handler: Handler, p: Partition, v: Vcpu): number {
     case Handler.AuditRead: return hAuditRead(p, v);
     case Handler.PolicyReload: return hPolicyReload(p, v);
   }
-  return H.FUNCTION;
+  return NO_HANDLER;
 }
 
 /**

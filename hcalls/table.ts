@@ -2,31 +2,26 @@
  * The hcall registration table: one row per implemented hcall (opcode, name, handler, policy
  * class, PAPR function set). It is the single source of truth for dispatch (hcalls/dispatch.ts),
  * for the `ibm,hypertas-functions` property of partition device trees (functionSets()), and for
- * the hcall list in the docs (scripts/gen-hcall-doc.ts). Add a row here and a case in invoke().
+ * the hcall list in the docs (scripts/gen-hcall-doc.ts). Add a row here, a Handler value and a case in invoke().
  */
 import type { u64 } from 'tsnc';
 import { sameString } from '../hv/text';
+import { Op } from '../shype/ops';
 
-/** Policy classes: what the sHype gate decides on for an hcall without an object. */
-export const enum HClass {
-  /** Virtual terminal I/O. */
-  Console = 0,
-  /** Processor yield, cede, prod, confer. */
-  Processor = 1,
-  /** Mode and platform facilities (H_SET_MODE, H_RANDOM). */
-  Platform = 2,
-  /** Address translation set-up (process tables). */
-  Memory = 3,
-  /** RTAS services through the hypervisor. */
-  Rtas = 4,
-  /** The partition's own lifecycle (halt). */
-  Lifecycle = 5,
-}
+/**
+ * An hcall's policy class is the sHype operation the gate decides on for it (shype/ops.ts: the
+ * Op.Hcall* operations, named as the policy language names them); one list, the policy's.
+ */
+export type HClass = Op;
 
-/** Number of policy classes (bits in Partition.allowedClasses). */
-export const HCLASS_COUNT = 6;
+/** Number of hcall classes (Op.HcallConsole .. Op.HcallLifecycle; bits in Partition.allowedClasses). */
+export const HCLASS_COUNT = Op.HcallLifecycle + 1;
 
-/** The handler of a row (the case of invoke() that runs it). */
+/**
+ * The handler of a row: the case of hcalls/dispatch.ts invoke() that runs it. Values are dense
+ * (0 .. HCALLS.length - 1) and each is used by exactly one row; test/unit/hcalls.test.ts checks
+ * that, and that invoke() has a case for every row.
+ */
 export const enum Handler {
   GetTermChar = 0,
   PutTermChar = 1,
@@ -69,20 +64,24 @@ export class HcallRow {
   }
 }
 
-/** Every implemented hcall. */
+/**
+ * Every implemented hcall. A function set is named only when every call a guest expects of it
+ * is implemented: H_CEDE, H_CONFER and H_PROD belong to "hcall-splpar", which also promises
+ * H_REGISTER_VPA (Linux registers a VPA as soon as it sees the set), so it is not advertised.
+ */
 export const HCALLS: HcallRow[] = [
-  new HcallRow(0x54, 'H_GET_TERM_CHAR', Handler.GetTermChar, HClass.Console, 'hcall-term'),
-  new HcallRow(0x58, 'H_PUT_TERM_CHAR', Handler.PutTermChar, HClass.Console, 'hcall-term'),
-  new HcallRow(0xe0, 'H_CEDE', Handler.Cede, HClass.Processor, 'hcall-splpar'),
-  new HcallRow(0xe4, 'H_CONFER', Handler.Confer, HClass.Processor, 'hcall-splpar'),
-  new HcallRow(0xe8, 'H_PROD', Handler.Prod, HClass.Processor, 'hcall-splpar'),
-  new HcallRow(0x300, 'H_RANDOM', Handler.Random, HClass.Platform, 'hcall-random'),
-  new HcallRow(0x31c, 'H_SET_MODE', Handler.SetMode, HClass.Platform, 'hcall-set-mode'),
-  new HcallRow(0x37c, 'H_REGISTER_PROC_TBL', Handler.RegisterProcTbl, HClass.Memory, ''),
-  new HcallRow(H_TSHYPE_HALT, 'H_TSHYPE_HALT', Handler.Halt, HClass.Lifecycle, 'hcall-tshype'),
-  new HcallRow(H_TSHYPE_AUDIT_READ, 'H_TSHYPE_AUDIT_READ', Handler.AuditRead, HClass.Lifecycle, 'hcall-tshype'),
-  new HcallRow(H_TSHYPE_POLICY_RELOAD, 'H_TSHYPE_POLICY_RELOAD', Handler.PolicyReload, HClass.Lifecycle, 'hcall-tshype'),
-  new HcallRow(H_RTAS, 'H_RTAS', Handler.Rtas, HClass.Rtas, ''),
+  new HcallRow(0x54, 'H_GET_TERM_CHAR', Handler.GetTermChar, Op.HcallConsole, 'hcall-term'),
+  new HcallRow(0x58, 'H_PUT_TERM_CHAR', Handler.PutTermChar, Op.HcallConsole, 'hcall-term'),
+  new HcallRow(0xe0, 'H_CEDE', Handler.Cede, Op.HcallProcessor, ''),
+  new HcallRow(0xe4, 'H_CONFER', Handler.Confer, Op.HcallProcessor, ''),
+  new HcallRow(0xe8, 'H_PROD', Handler.Prod, Op.HcallProcessor, ''),
+  new HcallRow(0x300, 'H_RANDOM', Handler.Random, Op.HcallPlatform, 'hcall-random'),
+  new HcallRow(0x31c, 'H_SET_MODE', Handler.SetMode, Op.HcallPlatform, 'hcall-set-mode'),
+  new HcallRow(0x37c, 'H_REGISTER_PROC_TBL', Handler.RegisterProcTbl, Op.HcallMemory, ''),
+  new HcallRow(H_TSHYPE_HALT, 'H_TSHYPE_HALT', Handler.Halt, Op.HcallLifecycle, 'hcall-tshype'),
+  new HcallRow(H_TSHYPE_AUDIT_READ, 'H_TSHYPE_AUDIT_READ', Handler.AuditRead, Op.HcallLifecycle, 'hcall-tshype'),
+  new HcallRow(H_TSHYPE_POLICY_RELOAD, 'H_TSHYPE_POLICY_RELOAD', Handler.PolicyReload, Op.HcallLifecycle, 'hcall-tshype'),
+  new HcallRow(H_RTAS, 'H_RTAS', Handler.Rtas, Op.HcallRtas, ''),
 ];
 
 // ---- opcode lookup, derived from HCALLS at initialisation ---------------------------------

@@ -26,45 +26,44 @@ export const enum RtasToken {
   IbmOsTerm = 0x201f,
 }
 
-/** One RTAS service: the /rtas property naming it and its token. */
+/** One RTAS service: the /rtas property naming it, its token, and whether tshype implements it. */
 export class RtasService {
   readonly name: string;
   readonly token: number;
-  constructor(name: string, token: number) {
+  /** Implemented by hcalls/rtas.ts, so offered to every partition (RTAS_DEFAULT_SERVICES). */
+  readonly implemented: boolean;
+  constructor(name: string, token: number, implemented: boolean) {
     this.name = name;
     this.token = token;
+    this.implemented = implemented;
   }
 }
 
-/** Every service a tree can offer; bit i of GuestTreeParams.rtasServices selects entry i. */
+/**
+ * Every service a tree can offer, the one list of them: bit i of GuestTreeParams.rtasServices
+ * (rtasBit) selects entry i.
+ */
 export const RTAS_SERVICES: RtasService[] = [
-  new RtasService("display-character", RtasToken.DisplayCharacter),
-  new RtasService("get-time-of-day", RtasToken.GetTimeOfDay),
-  new RtasService("set-time-of-day", RtasToken.SetTimeOfDay),
-  new RtasService("power-off", RtasToken.PowerOff),
-  new RtasService("system-reboot", RtasToken.SystemReboot),
-  new RtasService("query-cpu-stopped-state", RtasToken.QueryCpuStoppedState),
-  new RtasService("start-cpu", RtasToken.StartCpu),
-  new RtasService("stop-self", RtasToken.StopSelf),
-  new RtasService("ibm,os-term", RtasToken.IbmOsTerm),
+  new RtasService("display-character", RtasToken.DisplayCharacter, true),
+  new RtasService("get-time-of-day", RtasToken.GetTimeOfDay, true),
+  new RtasService("set-time-of-day", RtasToken.SetTimeOfDay, true),
+  new RtasService("power-off", RtasToken.PowerOff, true),
+  new RtasService("system-reboot", RtasToken.SystemReboot, false),
+  new RtasService("query-cpu-stopped-state", RtasToken.QueryCpuStoppedState, false),
+  new RtasService("start-cpu", RtasToken.StartCpu, false),
+  new RtasService("stop-self", RtasToken.StopSelf, false),
+  new RtasService("ibm,os-term", RtasToken.IbmOsTerm, false),
 ];
 
-/** Bits of GuestTreeParams.rtasServices (index into RTAS_SERVICES). */
-export const enum RtasBit {
-  DisplayCharacter = 1 << 0,
-  GetTimeOfDay = 1 << 1,
-  SetTimeOfDay = 1 << 2,
-  PowerOff = 1 << 3,
-  SystemReboot = 1 << 4,
-  QueryCpuStoppedState = 1 << 5,
-  StartCpu = 1 << 6,
-  StopSelf = 1 << 7,
-  OsTerm = 1 << 8,
+/** The GuestTreeParams.rtasServices bit of the service with `token` (0 for no such service). */
+export function rtasBit(token: RtasToken): number {
+  for (let i = 0; i < RTAS_SERVICES.length; i++) if (RTAS_SERVICES[i].token === token) return 1 << i;
+  return 0;
 }
 
-/** The services every partition gets unless its configuration says otherwise. */
-export const RTAS_DEFAULT_SERVICES = RtasBit.DisplayCharacter | RtasBit.GetTimeOfDay | RtasBit.SetTimeOfDay |
-  RtasBit.PowerOff;
+/** The services every partition gets: those tshype implements. */
+export let RTAS_DEFAULT_SERVICES = 0;
+for (let i = 0; i < RTAS_SERVICES.length; i++) if (RTAS_SERVICES[i].implemented) RTAS_DEFAULT_SERVICES |= 1 << i;
 
 /** Most vCPUs one partition tree describes. */
 export const GUEST_MAX_VCPUS = 256;
@@ -128,7 +127,7 @@ export class GuestTreeParams {
   /** Guest-physical address and size of the RTAS blob (below 4 GiB); size 0: none. */
   rtasBase: number = 0;
   rtasSize: number = 0;
-  /** RtasBit mask of the services listed in /rtas. */
+  /** The services listed in /rtas: bit i selects RTAS_SERVICES[i] (rtasBit). */
   rtasServices: number = RTAS_DEFAULT_SERVICES;
   /** /rtas `ibm,hypertas-functions`: the hcall function sets, derived from the hcall table. */
   hypertas: StringList = new StringList(512);

@@ -56,7 +56,7 @@ export class Partition {
   /** Instruction address (and data address for storage violations) of the crash. */
   crashNip: u64 = 0n;
   crashAddr: u64 = 0n;
-  /** Bit (1 << HClass) set for every hcall class the partition may use. */
+  /** Bit (1 << class) set for every hcall class (Op.Hcall*) the partition may use. */
   allowedClasses = ALL_CLASSES;
   readonly vcpu: Vcpu = new Vcpu(0);
   /** The console line being assembled (printed with the `[name] ` prefix at newline). */

@@ -12,6 +12,8 @@ export const enum ConfigError {
   NoPartitions,
   TooManyPartitions,
   BadName,
+  /** The name is the hypervisor's own console prefix ("hv"): its lines could be forged. */
+  ReservedName,
   DuplicateName,
   BadMemorySize,
   BadPlacement,
@@ -59,6 +61,18 @@ function isNameChar(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2d;
 }
 
+/** The hypervisor's console prefix (`[hv] `): no partition may print under it. */
+const HYPERVISOR_NAME = 'hv';
+
+/** True when `name` is the hypervisor's console prefix, in any letter case. */
+export function reservedName(name: string): boolean {
+  if (name.length !== HYPERVISOR_NAME.length) return false;
+  for (let i = 0; i < name.length; i++) {
+    if ((name.charCodeAt(i) | 0x20) !== HYPERVISOR_NAME.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
 /** Names are 1..15 characters of [A-Za-z0-9-]. */
 export function validName(name: string): boolean {
   if (name.length < 1 || name.length > MAX_NAME) return false;
@@ -68,6 +82,7 @@ export function validName(name: string): boolean {
 
 function checkPartition(cfg: SystemConfig, p: PartitionConfig, v: ConfigVerdict): boolean {
   if (!validName(p.name)) return v.fail(ConfigError.BadName, p.index, -1);
+  if (reservedName(p.name)) return v.fail(ConfigError.ReservedName, p.index, -1);
   for (let j = 0; j < p.index; j++) {
     if (sameString(cfg.partitions[j].name, p.name)) return v.fail(ConfigError.DuplicateName, p.index, j);
   }

@@ -52,9 +52,10 @@ roots=("$ROOT")
 # shellcheck disable=SC2086  # TSNC_FLAGS is a list of options
 npx --no-install tsnc compile "${roots[@]}" "${aliases[@]}" ${TSNC_FLAGS:-} -o "$work/hv.o"
 
-# layouts the assembly shares with TypeScript: the Vcpu's fields (vcpu-offsets.h, every
-# platform) and a platform's asm-offsets.ts (TS constants, e.g. a save-area layout)
+# what the assembly shares with TypeScript: the ISA bits (bits.h), the Vcpu's fields
+# (vcpu-offsets.h) and a platform's asm-offsets.ts (TS constants, e.g. a save-area layout)
 mkdir -p "$work/include"
+node -r ./scripts/tsnc/register.cjs scripts/gen-asm-offsets.ts "$work/include/bits.h" arch/ppc64/bits.ts
 node -r ./scripts/tsnc/register.cjs scripts/gen-asm-offsets.ts "$work/include/vcpu-offsets.h" lpar/vcpu.ts:Vcpu:VCPU_
 if [ -f "$arch/$platform/asm-offsets.ts" ]; then
   node -r ./scripts/tsnc/register.cjs scripts/gen-asm-offsets.ts "$work/include/asm-offsets.h" "$arch/$platform/asm-offsets.ts"

@@ -20,6 +20,7 @@ export function describe(cfg: SystemConfig, v: ConfigVerdict): string | undefine
     case ConfigError.NoPartitions: return 'no partitions: add at least one with system.add(...)';
     case ConfigError.TooManyPartitions: return `${cfg.count} partitions, at most ${MAX_PARTITIONS} are supported`;
     case ConfigError.BadName: return `partition ${v.partition + 1}: name '${p!.name}' must be 1 to 15 characters of A-Z a-z 0-9 -`;
+    case ConfigError.ReservedName: return `partition ${v.partition + 1}: name '${p!.name}' is the hypervisor's console prefix; its lines could be taken for the hypervisor's`;
     case ConfigError.DuplicateName: return `duplicate partition name '${p!.name}' (partition ${v.other + 1} has it too)`;
     case ConfigError.BadMemorySize: return `${who}: memory ${p!.memoryMiB} MiB must be a positive multiple of ${MEMORY_GRANULE_MIB} MiB`;
     case ConfigError.BadPlacement: return `${who}: base ${p!.baseMiB} MiB must be a multiple of ${MEMORY_GRANULE_MIB} MiB at or above the hypervisor's ${cfg.hypervisorMiB} MiB`;

@@ -2,8 +2,9 @@
  * Generate an assembler header from TypeScript layouts (STYLE #9: offsets come from the TS
  * side, as Linux's and skiboot's asm-offsets.c do for C). Two kinds of source:
  *
- *   LAYOUT.ts               every exported constant that is an integer becomes
- *                           `#define NAME value`, in the module's export order;
+ *   LAYOUT.ts               every exported constant that is an integer (number, or bigint
+ *                           written in hexadecimal) becomes `#define NAME value`, in the
+ *                           module's export order;
  *   FILE.ts:Class:PREFIX    every field of the class becomes `#define PREFIX<FIELD> offset`
  *                           (FIELD in upper snake case: decTimebase -> DEC_TIMEBASE), plus
  *                           `PREFIX`BYTES, by tsnc's own layout rule (tsnc/src/driver.ts
@@ -11,8 +12,9 @@
  *
  *   node -r ./scripts/tsnc/register.cjs scripts/gen-asm-offsets.ts OUT.h SOURCE...
  *
- * scripts/build-image.sh runs it for lpar/vcpu.ts's Vcpu (vcpu-offsets.h, every platform) and
- * for arch/ppc64/<platform>/asm-offsets.ts when the platform has one (asm-offsets.h).
+ * scripts/build-image.sh runs it for arch/ppc64/bits.ts (bits.h: the MSR bits), lpar/vcpu.ts's
+ * Vcpu (vcpu-offsets.h) and arch/ppc64/<platform>/asm-offsets.ts when the platform has one
+ * (asm-offsets.h).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -33,9 +35,10 @@ function constantLines(modulePath: string): string[] {
   const rel = path.relative(process.cwd(), file);
   const lines: string[] = [];
   for (const [name, value] of Object.entries(layout)) {
-    if (typeof value !== 'number' || !Number.isSafeInteger(value)) continue;
+    const isNumber = typeof value === 'number' && Number.isSafeInteger(value);
+    if (!isNumber && typeof value !== 'bigint') continue;
     if (!/^[A-Z][A-Z0-9_]*$/.test(name)) throw new Error(`${rel}: export ${name} is not an upper-case constant name`);
-    lines.push(`#define ${name} ${value}`);
+    lines.push(`#define ${name} ${isNumber ? value : `0x${(value as bigint).toString(16)}`}`);
   }
   return lines;
 }

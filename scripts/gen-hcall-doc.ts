@@ -6,9 +6,9 @@
  */
 import { HCALLS } from '../hcalls/table';
 
-/** Policy class names by value: the Node transpile keeps the const enum HClass as an object. */
+/** Operation names by value, as the policy language spells them (the Node transpile keeps the const enum Op as an object). */
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const CLASS_NAMES = (require('../hcalls/table') as { HClass: Record<number, string> }).HClass;
+const CLASS_NAMES = (require('../shype/ops') as { Op: Record<number, string> }).Op;
 
 /** The Markdown page. */
 export function hcallDoc(): string {
@@ -17,10 +17,27 @@ export function hcallDoc(): string {
     '# Hypervisor calls',
     '',
     'Generated from `hcalls/table.ts` by `scripts/gen-hcall-doc.ts`; do not edit by hand.',
-    'Every call passes the gate (hv/gate.ts) with its policy class before its handler runs.',
-    'Unknown opcodes return H_FUNCTION (-2), refused calls H_AUTHORITY (-10), bad arguments the',
-    "status PAPR gives (mostly H_PARAMETER, -4). The function sets form each partition's",
-    '`/rtas/ibm,hypertas-functions`.',
+    '',
+    'Every hcall passes the gate (`hv/gate.ts`) before its handler runs, and nothing else reaches',
+    'a handler. The gate answers, in this order:',
+    '',
+    '1. **Problem state: H_PRIVILEGE (-3).** An hcall made with MSR[PR] = 1 (a user program inside',
+    "   a partition) is refused whatever the opcode, tshype's own `H_TSHYPE_*` calls included; the",
+    '   handler never runs and nothing changes. This is what QEMU\'s spapr answers',
+    '   (`hw/ppc/spapr_hcall.c`); KVM instead reflects such an `sc 1` back into the partition as a',
+    '   system call. tshype follows QEMU: the user program gets a plain failure status, the',
+    '   refusal needs no interrupt delivered into the partition, and for the guest kernel either',
+    '   answer leaves the failure contained in its user process.',
+    '2. **Unknown opcode: H_FUNCTION (-2).**',
+    '3. **Policy: H_AUTHORITY (-10).** With an sHype policy the decision is `decide()`\'s for the',
+    "   call's policy class (below: the operation the policy language names), through the decision",
+    "   cache, audited; without a policy, the partition's allowed classes.",
+    '',
+    'Each outcome is counted (the `[hv] gate:` line of the shutdown summary). Past the gate, bad',
+    'arguments get the status PAPR gives (mostly H_PARAMETER, -4) and change nothing. The function',
+    "sets form each partition's `/rtas/ibm,hypertas-functions`; a set is advertised only when",
+    'every call a guest expects of it is here (H_CEDE, H_CONFER and H_PROD are implemented, but',
+    '`hcall-splpar` also promises H_REGISTER_VPA, so it is not advertised yet).',
     '',
     '| call | opcode | policy class | function set |',
     '|---|---|---|---|',

@@ -38,6 +38,8 @@ describe('configuration validation', () => {
     ['an empty configuration', s => { s.count = 0; }, ConfigError.NoPartitions, -1],
     ['a bad name', s => { s.partitions[1].name = 'has space'; }, ConfigError.BadName, 1],
     ['an empty name', s => { s.partitions[0].name = ''; }, ConfigError.BadName, 0],
+    ["the hypervisor's prefix as a name", s => { s.partitions[1].name = 'hv'; }, ConfigError.ReservedName, 1],
+    ["the hypervisor's prefix in capitals", s => { s.partitions[0].name = 'HV'; }, ConfigError.ReservedName, 0],
     ['a duplicate name', s => { s.partitions[1].name = 'a'; }, ConfigError.DuplicateName, 1],
     ['memory not a multiple of 2 MiB', s => { s.partitions[0].memoryMiB = 3; }, ConfigError.BadMemorySize, 0],
     ['zero memory', s => { s.partitions[1].memoryMiB = 0; }, ConfigError.BadMemorySize, 1],

@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { host } from 'tsnc/host';
 import { Fdt, FdtStatus, MemRanges, CpuTable, Platform } from '../../hv/fdt';
 import {
-  FdtWriter, StringList, GuestTreeParams, buildGuestTree, RtasBit, RtasToken, RTAS_SERVICES, GUEST_MAX_VCPUS,
+  FdtWriter, StringList, GuestTreeParams, buildGuestTree, rtasBit, RtasToken, RTAS_SERVICES, GUEST_MAX_VCPUS,
 } from '../../lpar/devtree';
 import { decompile, dtbFromSource, getU32, ascii, H, Rng } from './fdt-helpers';
 
@@ -484,7 +484,7 @@ describe('lpar/devtree guest tree', () => {
 
   it('buildGuestTree: rtasServices selects the token properties', () => {
     const p = guestParams(1);
-    p.rtasServices = RtasBit.StartCpu | RtasBit.StopSelf | RtasBit.QueryCpuStoppedState | RtasBit.OsTerm;
+    p.rtasServices = rtasBit(RtasToken.StartCpu) | rtasBit(RtasToken.StopSelf) | rtasBit(RtasToken.QueryCpuStoppedState) | rtasBit(RtasToken.IbmOsTerm);
     const size = buildGuestTree(new FdtWriter(), p, ADDR, LIMIT);
     const fdt = openAt(ADDR, size);
     const rtas = fdt.pathOffset('/rtas');

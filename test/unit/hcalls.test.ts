@@ -7,8 +7,10 @@
 import { expect } from 'chai';
 import { host } from 'tsnc/host';
 import { consoleText, resetPlatform } from '../fake/platform';
-import { HCALLS, H_RTAS, H_TSHYPE_HALT, functionSets, lookupHcall, HClass } from '../../hcalls/table';
-import { dispatchHcall } from '../../hcalls/dispatch';
+import { HCALLS, H_RTAS, H_TSHYPE_HALT, functionSets, lookupHcall } from '../../hcalls/table';
+import { Op } from '../../shype/ops';
+import { NO_HANDLER, dispatchHcall, invoke } from '../../hcalls/dispatch';
+import { GateOutcome, gateStats } from '../../hv/gate';
 import { H } from '../../hcalls/status';
 import { Program, PartitionConfig } from '../../lpar/config';
 import { createPartition, LparState, Partition, partitions, startPartition } from '../../lpar/partition';
@@ -70,11 +72,23 @@ describe('hcall table', () => {
     }
   });
 
+  it('table: Handler values are dense, each used by exactly one row, and invoke() has a case for every row', () => {
+    const handlers = HCALLS.map(r => r.handler as number).sort((a, b) => a - b);
+    expect(handlers).to.deep.equal(HCALLS.map((_, i) => i));
+    host.onAsm('darn $0, 1', () => 7n);
+    HCALLS.forEach(row => {
+      const p = partition();
+      p.vcpu.gpr[4] = 0x12345n;   // arguments no handler accepts as they stand
+      expect(invoke(row.handler, p, p.vcpu), row.name).to.not.equal(NO_HANDLER);
+    });
+    expect(invoke(HCALLS.length as never, partition(), partition().vcpu)).to.equal(NO_HANDLER);
+  });
+
   it('functionSets: each advertised set once, in table order, none for unadvertised calls', () => {
     const out = new Int32Array(16);
     const n = functionSets(out);
     const sets = Array.from(out.subarray(0, n), i => HCALLS[i].functionSet);
-    expect(sets).to.deep.equal(['hcall-term', 'hcall-splpar', 'hcall-random', 'hcall-set-mode', 'hcall-tshype']);
+    expect(sets).to.deep.equal(['hcall-term', 'hcall-random', 'hcall-set-mode', 'hcall-tshype']);
   });
 });
 
@@ -85,9 +99,35 @@ describe('hcall dispatch and gate', () => {
     expect(p.hcalls).to.equal(1);
   });
 
+  it('gate: an hcall from problem state is H_PRIVILEGE whatever the opcode, counted, and changes nothing', () => {
+    const MSR_PR = 0x4000n;
+    const before = gateStats[GateOutcome.Privilege];
+    for (const row of HCALLS) {
+      const p = partition('user');
+      p.vcpu.msr |= MSR_PR;
+      expect(hcall(p, row.opcode, 0, 2, chars('hi\n'), 0), row.name).to.equal(H.PRIVILEGE);
+      expect(p.state, row.name).to.equal(LparState.Running);
+      expect(p.denials).to.equal(1);
+    }
+    const p = partition('user');
+    p.vcpu.msr |= MSR_PR;
+    expect(hcall(p, 0x4)).to.equal(H.PRIVILEGE);   // unknown opcodes too: privilege comes first
+    expect(consoleText()).to.equal('');
+    expect(gateStats[GateOutcome.Privilege] - before).to.equal(HCALLS.length + 1);
+  });
+
+  it('gate: unknown opcodes are counted at the gate and answered H_FUNCTION', () => {
+    const p = partition();
+    const before = gateStats[GateOutcome.Unknown];
+    expect(hcall(p, 0x4)).to.equal(H.FUNCTION);
+    expect(hcall(p, 0x6ffc)).to.equal(H.FUNCTION);
+    expect(gateStats[GateOutcome.Unknown] - before).to.equal(2);
+    expect(p.hcalls).to.equal(2);
+  });
+
   it('gate: a denied class returns H_AUTHORITY and the handler does not run', () => {
     const p = partition('denied');
-    p.allowedClasses = ~(1 << HClass.Console);
+    p.allowedClasses = ~(1 << Op.HcallConsole);
     expect(hcall(p, 0x58, 0, 2, chars('hi\n'), 0)).to.equal(H.AUTHORITY);
     expect(hcall(p, 0x58, 0, 3, chars('hi\n'), 0)).to.equal(H.AUTHORITY);
     expect(consoleText()).to.equal('');

@@ -10,10 +10,9 @@
 /* Power ISA bit n of a 64-bit register (ppcBit in TypeScript). */
 #define PPC_BIT(n)      (0x8000000000000000 >> (n))
 
-/* MSR bits (Power ISA v3.1 Book III 4.2.1). */
-#define MSR_SF          PPC_BIT(0)      /* 64-bit mode */
-#define MSR_HV          PPC_BIT(3)      /* hypervisor state */
-#define MSR_ME          PPC_BIT(51)     /* machine check enable */
+/* MSR bits (Power ISA v3.1 Book III 4.2.1): MSR_SF, MSR_HV, MSR_ME, … as arch/ppc64/bits.ts
+ * defines them (scripts/gen-asm-offsets.ts generates bits.h from it at build time). */
+#include "bits.h"
 
 /* A 64-bit constant into a register, in five instructions. */
 .macro LOAD_IMM64 reg, val

@@ -15,7 +15,7 @@
 #include "asm.h"
 #include "vcpu-offsets.h"
 
-#define MSR_FP_VEC_VSX  (PPC_BIT(38) | PPC_BIT(40) | PPC_BIT(50))
+#define MSR_FP_VEC_VSX  (MSR_VEC | MSR_VSX | MSR_FP)
 #define SLB_ENTRIES     32
 
     .abiversion 2
