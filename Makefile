@@ -21,7 +21,7 @@ help:
 	@echo "make bench-vtpm      TPM commands per second: tshype vtpm serve against swtpm, same client"
 	@echo "make porffor-report  the conformance programs through porffor (pinned), pass/fail each"
 	@echo "make demo            compile a conformance program and run it under qemu-ppc64"
-	@echo "make check           type-check everything with tsc (strict)"
+	@echo "make check           type-check everything with tsc (strict); check the layering (docs/layers.md)"
 
 # Installs apt packages and npm modules only when something is missing.
 deps:
@@ -29,6 +29,7 @@ deps:
 
 check: deps
 	$(NPX) tsc --noEmit -p .
+	$(NPX) depcruise --config .dependency-cruiser.cjs hv hcalls shype lpar arch vtpm
 
 test-unit: deps
 	$(MOCHA)

@@ -16,7 +16,7 @@
  */
 import type { u64 } from 'tsnc';
 import { mftb } from 'tsnc';
-import { CIVIL_FIELDS, civilFromEpoch, epochAt, epochFromCivil, nanosAt, validCivil } from '../hv/time';
+import { CIVIL_FIELDS, civilFromEpoch, epochAt, epochFromCivil, nanosAt, validCivil } from '../lpar/time';
 import { consoleByte, consoleFinish } from '../lpar/console';
 import { guestLoad32, guestStore32, realAddress, NO_ADDRESS } from '../lpar/memory';
 import { Partition, haltPartition } from '../lpar/partition';

@@ -5,7 +5,7 @@
  * the hcall list in the docs (scripts/gen-hcall-doc.ts). Add a row here, a Handler value and a case in invoke().
  */
 import type { u64 } from 'tsnc';
-import { sameString } from '../hv/text';
+import { sameString } from '../lpar/text';
 import { Op } from '../shype/ops';
 
 /**

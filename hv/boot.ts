@@ -7,18 +7,19 @@
 import { mftb, type u64 } from 'tsnc';
 import { initPartitioning, platformName, preparePartition } from '@platform';
 import { system } from '@config';
-import { Fdt, FdtStatus, MemRanges, CpuTable } from './fdt';
-import { writeDecimal, writeHex, writeLine, writeString } from './console';
-import { initPagePool, poolFree } from './pages';
+import { Fdt, FdtStatus, MemRanges, CpuTable } from '../lpar/fdt';
+import { writeDecimal, writeHex, writeLine, writeString } from '../lpar/console';
+import { initPagePool, poolFree } from '../arch/ppc64/common/pages';
 import { freeStart, reservedOverlap, usableMiB } from './memmap';
 import { runAll } from './scheduler';
-import { printWallClock, setTimebaseHz, startWallClock, timebaseHz } from './time';
+import { printWallClock, setTimebaseHz, startWallClock, timebaseHz } from '../lpar/time';
 import { GateOutcome, gateStats } from './gate';
 import { interruptSummary } from './exits';
 import { validateSystem, ConfigError } from '../lpar/validate';
 import { CrashReason, LparState, partitions, createPartition, destroyPartition, startPartition, Partition } from '../lpar/partition';
 import { admitStart, forgetPartition, initSecurity, labelOf, securityActive, securitySummary } from './security';
-import { fdtAddress, loadPartition, LoadStatus } from '../lpar/loader';
+import { fdtAddress, guestTreeParams, loadPartition, LoadStatus } from '../lpar/loader';
+import { describeHcalls } from './dispatch';
 import { imageAddress, imageSize } from '../lpar/images';
 
 /** The page pool for partition and page tables: [16 MiB, end of the hypervisor's region). */
@@ -195,6 +196,7 @@ export function boot(fdtAddr: u64): number {
   writeLine(' KiB');
   printWallClock();
   if (!initSecurity()) return 1;
+  describeHcalls(guestTreeParams);
   for (let i = 0; i < system.count; i++) launch(i, verdict.baseMiB[i]);
   const t0 = mftb();
   runAll();

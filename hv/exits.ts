@@ -5,11 +5,11 @@
  */
 import type { u64 } from 'tsnc';
 import { serviceInterrupt } from '@platform';
-import { dispatchHcall } from '../hcalls/dispatch';
+import { dispatchHcall } from './dispatch';
 import { consoleFinish } from '../lpar/console';
 import { CrashReason, Partition, crashPartition } from '../lpar/partition';
-import { Exit } from '../lpar/vcpu';
-import { writeDecimal, writeHex, writeLine, writeString } from './console';
+import { Exit } from '../arch/ppc64/exit';
+import { writeDecimal, writeHex, writeLine, writeString } from '../lpar/console';
 
 /** Interrupts the hypervisor serviced for itself while partitions ran, by kind (hypervisorInterrupts). */
 export const enum HvInterrupt {

@@ -8,13 +8,20 @@
  *   hvHcallFastPath   the platform's guest-exit code calls it for every hcall a partition
  *                     makes (powernv/switch.S, pseries/nested.ts) before returning to the
  *                     scheduler, so that an hcall that does not end the vCPU's turn costs no
- *                     trip through the run loop.
+ *                     trip through the run loop;
+ *   hvHypervisorInterrupt  the platform's vectors call it, on a stack of their own, for an
+ *                     interrupt taken in the hypervisor itself (a bug): report, power off.
+ *
+ * These are the only calls from arch/ up into the portable hypervisor (the layering,
+ * docs/layers.md). An image root that runs no partition may leave the last two out:
+ * common/boot.S has weak stand-ins that stop the processor.
  */
 import type { u64 } from 'tsnc';
 import { powerOff } from '@platform';
 import type { Partition } from '../lpar/partition';
 import { boot } from './boot';
 import { fastHcall } from './exits';
+import { reportHypervisorInterrupt } from './panic';
 
 /**
  * Boot the hypervisor. `fdt` is the real address of the flattened device tree the firmware
@@ -32,4 +39,12 @@ export function hvMain(fdt: u64): void {
  */
 export function hvHcallFastPath(p: Partition): boolean {
   return fastHcall(p);
+}
+
+/**
+ * An interrupt arrived while the hypervisor itself ran (the platform's vectors): print
+ * `[hv] PANIC: hypervisor interrupt 0x… at 0x…` and power off. Does not return.
+ */
+export function hvHypervisorInterrupt(vector: u64, nip: u64, msr: u64): void {
+  reportHypervisorInterrupt(vector, nip, msr);
 }

@@ -5,7 +5,7 @@
  * the device tree at 16 MiB under powernv -bios or at the top of the RMA on pseries.
  */
 import type { u64 } from 'tsnc';
-import type { MemRanges } from './fdt';
+import type { MemRanges } from '../lpar/fdt';
 
 /**
  * Megabytes of memory from real address 0 that partitions may use: up to the end of the RAM

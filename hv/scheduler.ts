@@ -9,7 +9,7 @@ import { runVcpu } from '@platform';
 import { Partition, partitions } from '../lpar/partition';
 import { enforceTimeLimit, handleExit } from './exits';
 import { releasePartition } from './security';
-import { timebaseHz } from './time';
+import { timebaseHz } from '../lpar/time';
 
 /** Length of a scheduling round. */
 const ROUND_MS = 10n;

@@ -19,7 +19,7 @@ import { count as auditCount, lost as auditLost, opOf, subjectOf, decisionOf, re
 import { invalidateAll, invalidateSubject, totalHits, totalMisses } from '../shype/cache';
 import { MAX_PARTITIONS } from '../lpar/config';
 import { Partition, partitions } from '../lpar/partition';
-import { writeDecimal, writeLine, writeString } from './console';
+import { writeDecimal, writeLine, writeString } from '../lpar/console';
 
 /** The policy's descriptor { address, size } (scripts/gen-blob.ts; size 0: no policy). */
 declare function policyBlob(): u64;

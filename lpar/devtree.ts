@@ -4,7 +4,7 @@
  * tree contains, and why, is documented at `buildGuestTree`.
  */
 import type { u64 } from "tsnc";
-import { FdtStatus, MemRanges } from "../hv/fdt";
+import { FdtStatus, MemRanges } from "./fdt";
 import { FdtWriter, StringList } from "./fdt-writer";
 
 export { FdtWriter, StringList } from "./fdt-writer";

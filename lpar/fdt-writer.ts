@@ -15,7 +15,7 @@ import { load8, load32, store8, store32 } from "tsnc";
 import {
   FdtStatus, FdtToken, fdtAlign4, FDT_MAGIC, FDT_HEADER_SIZE, FDT_VERSION,
   FDT_LAST_COMP_VERSION, FDT_MAX_DEPTH,
-} from "../hv/fdt";
+} from "./fdt";
 
 const enum Phase { Idle = 0, Reserve = 1, Struct = 2, Done = 3 }
 

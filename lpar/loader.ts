@@ -4,10 +4,8 @@
  * memory. The program is entered at 0 with r3 = the device tree's logical address.
  */
 import { load64, store64, type u64 } from 'tsnc';
-import { zeroRange } from '../hv/pages';
-import { timebaseHz } from '../hv/time';
-import { HCALLS } from '../hcalls/table';
-import { VTY_UNIT_ADDRESS } from '../hcalls/vty';
+import { zeroRange } from '../arch/ppc64/common/pages';
+import { timebaseHz } from './time';
 import { FdtWriter, GuestTreeParams, buildGuestTree } from './devtree';
 import { Partition } from './partition';
 
@@ -23,11 +21,13 @@ export const enum LoadStatus {
 }
 
 const writer = new FdtWriter();
-const params = new GuestTreeParams();
-for (let i = 0; i < HCALLS.length; i++) {
-  if (HCALLS[i].functionSet.length > 0) params.hypertas.add(HCALLS[i].functionSet);
-}
-params.vtyReg = VTY_UNIT_ADDRESS;
+/**
+ * What every partition's device tree shares. The hypervisor fills in its hcall interface (the
+ * function sets and the console's unit address, hv/dispatch.ts describeHcalls) at boot; the
+ * partition's own values are set by loadPartition.
+ */
+export const guestTreeParams = new GuestTreeParams();
+const params = guestTreeParams;
 
 /** The logical address of the partition's device tree. */
 export function fdtAddress(p: Partition): u64 {

@@ -3,7 +3,7 @@
  * (scripts/check-config.ts turns the verdict into `file:line: message`) and at boot against
  * the memory the device tree reports.
  */
-import { sameString } from '../hv/text';
+import { sameString } from './text';
 import { Device, MAX_PARTITIONS, MEMORY_GRANULE_MIB, PartitionConfig, SystemConfig } from './config';
 
 /** What is wrong with a configuration (Ok when nothing is). */

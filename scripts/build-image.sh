@@ -46,9 +46,7 @@ aliases+=(--alias "@config=$config")
 # refuse an inconsistent configuration before building anything (file:line: message)
 node -r ./scripts/tsnc/register.cjs scripts/check-config.ts "$config" >/dev/null
 
-# a platform's entry-points.ts is a second root: its exports get plain symbols for its assembly
 roots=("$ROOT")
-[ -f "$arch/$platform/entry-points.ts" ] && roots+=("$arch/$platform/entry-points.ts")
 # shellcheck disable=SC2086  # TSNC_FLAGS is a list of options
 npx --no-install tsnc compile "${roots[@]}" "${aliases[@]}" ${TSNC_FLAGS:-} -o "$work/hv.o"
 

@@ -44,13 +44,18 @@ export declare function initPartitioning(): boolean;
 export declare function preparePartition(p: Partition): boolean;
 
 /**
- * Run `p`'s vCPU from its saved state until it exits or `ticks` timebase ticks pass, and save
- * its state back. Returns the interrupt vector that ended the run (lpar/vcpu.ts Exit: 0xc00
- * hcall, 0x980 HDEC, 0xe00 HDSI, 0xe40 emulation assist, …), or a negative number when the
- * platform could not enter the partition.
+ * Run `p`'s vCPU from its state (lpar/vcpu.ts) until it must come back to the scheduler or
+ * `ticks` timebase ticks pass. The platform keeps the Vcpu the owner of every register the
+ * partition can observe: its entry/exit registers are current in the Vcpu when this returns,
+ * its switched state (FP/VMX/VSX, most SPRs) is exchanged whenever the processor changes vCPU,
+ * and no value of one vCPU is ever visible to another. An hcall may be dispatched on the
+ * platform's fast path (the portable hypervisor's hvHcallFastPath, hv/main.ts) without
+ * returning; it returns after an hcall only when that hook says the vCPU must stop, with
+ * Exit.HcallHandled. Otherwise it returns the interrupt vector that ended the run
+ * (arch/ppc64/exit.ts: 0xc00 hcall, 0x980 HDEC, 0xe00 HDSI, 0xe40 emulation assist, …), or a
+ * negative number when the platform could not enter the partition.
  */
 export declare function runVcpu(p: Partition, ticks: u64): number;
-
 
 /**
  * Service an interrupt that brought the processor back to the hypervisor while a partition ran

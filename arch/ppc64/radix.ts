@@ -8,7 +8,7 @@
  * 1 GiB per entry) -> 9 bits (PMD, 2 MiB leaves). Entries are big-endian doublewords.
  */
 import { load64, store64, type u64 } from 'tsnc';
-import { allocPages, NO_PAGES } from '../../hv/pages';
+import { allocPages, NO_PAGES } from './common/pages';
 
 /** Entry valid (V, bit 0). */
 const RPTE_VALID: u64 = 0x8000000000000000n;

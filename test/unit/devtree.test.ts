@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { host } from 'tsnc/host';
-import { Fdt, FdtStatus, MemRanges, CpuTable, Platform } from '../../hv/fdt';
+import { Fdt, FdtStatus, MemRanges, CpuTable, Platform } from '../../lpar/fdt';
 import {
   FdtWriter, StringList, GuestTreeParams, buildGuestTree, rtasBit, RtasToken, RTAS_SERVICES, GUEST_MAX_VCPUS,
 } from '../../lpar/devtree';

@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { host } from 'tsnc/host';
-import { Fdt, FdtStatus, MemRanges, CpuTable, Platform, fdtValidate, FDT_MAX_DEPTH } from '../../hv/fdt';
+import { Fdt, FdtStatus, MemRanges, CpuTable, Platform, fdtValidate, FDT_MAX_DEPTH } from '../../lpar/fdt';
 import {
   dtbFixture, dtbFromSource, place, placeFenced, withU32, getU32, findPropToken, assemble, ascii, H, Rng,
 } from './fdt-helpers';

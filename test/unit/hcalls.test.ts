@@ -9,7 +9,7 @@ import { host } from 'tsnc/host';
 import { consoleText, resetPlatform } from '../fake/platform';
 import { HCALLS, H_RTAS, H_TSHYPE_HALT, functionSets, lookupHcall } from '../../hcalls/table';
 import { Op } from '../../shype/ops';
-import { NO_HANDLER, dispatchHcall, invoke } from '../../hcalls/dispatch';
+import { NO_HANDLER, dispatchHcall, invoke } from '../../hv/dispatch';
 import { GateOutcome, gateStats } from '../../hv/gate';
 import { H } from '../../hcalls/status';
 import { Program, PartitionConfig } from '../../lpar/config';

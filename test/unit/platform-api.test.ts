@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import * as fake from '../fake/platform';
 import { PowerOff, consoleText, partitionCalls, resetPlatform, setVcpuRunner } from '../fake/platform';
 import { partitions } from '../../lpar/partition';
-import { writeDecimal, writeHex, writeLine, writeString } from '../../hv/console';
+import { writeDecimal, writeHex, writeLine, writeString } from '../../lpar/console';
 
 type Platform = typeof import('../../arch/ppc64/api');
 /** Compiles only when T provides every function of the contract with a compatible type. */

@@ -11,7 +11,7 @@ import { asmOffsets } from '../../scripts/gen-asm-offsets';
 import { guestLpcr } from '../../arch/ppc64/powernv/partition';
 import { guestMsr } from '../../arch/ppc64/partitioning';
 import { partitions } from '../../lpar/partition';
-import { MemRanges } from '../../hv/fdt';
+import { MemRanges } from '../../lpar/fdt';
 import { freeStart, reservedOverlap, usableMiB } from '../../hv/memmap';
 
 const MiB = 1n << 20n;

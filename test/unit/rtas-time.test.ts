@@ -8,13 +8,13 @@ import { expect } from 'chai';
 import { host } from 'tsnc/host';
 import { resetPlatform, setPlatformClock } from '../fake/platform';
 import { H_RTAS } from '../../hcalls/table';
-import { dispatchHcall } from '../../hcalls/dispatch';
+import { dispatchHcall } from '../../hv/dispatch';
 import { H } from '../../hcalls/status';
 import { Program, PartitionConfig } from '../../lpar/config';
 import { createPartition, destroyPartition, haltPartition, LparState, Partition, partitions, startPartition } from '../../lpar/partition';
 import { FdtWriter, GuestTreeParams, RtasToken, buildGuestTree } from '../../lpar/devtree';
-import { Fdt, FdtStatus } from '../../hv/fdt';
-import { setWallClock, startWallClock } from '../../hv/time';
+import { Fdt, FdtStatus } from '../../lpar/fdt';
+import { setWallClock, startWallClock } from '../../lpar/time';
 
 const TB_HZ = 512000000n;
 const MEM_SIZE = 0x200000n;           // 2 MiB partitions at 64 MiB and 66 MiB

@@ -9,7 +9,7 @@ import type { u64 } from 'tsnc';
 import { consoleText, resetPlatform, servicedInterrupts, setVcpuRunner } from '../fake/platform';
 import { Program, PartitionConfig } from '../../lpar/config';
 import { CrashReason, LparState, Partition, createPartition, partitions, startPartition } from '../../lpar/partition';
-import { Exit } from '../../lpar/vcpu';
+import { Exit } from '../../arch/ppc64/exit';
 import { runAll, runSlice, sliceTicks } from '../../hv/scheduler';
 import { HvInterrupt, fastHcall, handleExit, hvInterrupts } from '../../hv/exits';
 

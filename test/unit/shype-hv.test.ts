@@ -11,7 +11,7 @@ import { host } from 'tsnc/host';
 import { resetPlatform } from '../fake/platform';
 import { compilePolicy } from '../../scripts/tshype-cli/src/policy-compiler';
 import { initSecurity, labelOf, securityActive } from '../../hv/security';
-import { dispatchHcall } from '../../hcalls/dispatch';
+import { dispatchHcall } from '../../hv/dispatch';
 import { H } from '../../hcalls/status';
 import { H_TSHYPE_POLICY_RELOAD } from '../../hcalls/table';
 import { Program, PartitionConfig } from '../../lpar/config';

@@ -10,7 +10,7 @@ import { consoleText, resetPlatform, setPlatformClock } from '../fake/platform';
 import {
   ClockSource, civilFromDays, civilFromEpoch, daysFromCivil, daysInMonth, epochAt, epochFromCivil, nanosAt,
   printWallClock, setWallClock, startWallClock, validCivil, wallClockSource, writeCivil,
-} from '../../hv/time';
+} from '../../lpar/time';
 
 const TB_HZ = 512000000n;
 const DAY_MS = 86400000;

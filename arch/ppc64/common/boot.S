@@ -89,6 +89,19 @@ FUNC partitionAddress
 ENDFUNC vcpuAddress
 ENDFUNC partitionAddress
 
+/*
+ * Weak stand-ins for the portable hypervisor's entry points other than hvMain (hv/main.ts), for
+ * image roots that run no partition (the system tests' hypervisor variants): an interrupt of
+ * the hypervisor or an hcall fast path there is not expected, so the processor stops.
+ */
+    .weak   hvHcallFastPath
+    .type   hvHcallFastPath, @function
+    .weak   hvHypervisorInterrupt
+    .type   hvHypervisorInterrupt, @function
+hvHcallFastPath:
+hvHypervisorInterrupt:
+    b       .
+
 /* The boot CPU's stack: its own NOBITS section, placed after the BSS by image.ld (not zeroed). */
 #define BOOT_STACK_SIZE 0x10000
     .section .stack, "aw", @nobits

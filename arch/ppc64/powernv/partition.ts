@@ -21,8 +21,8 @@ import {
   eieio, isync, load64, mfmsr, mfspr, mtmsrd, mtspr, ptesync, store64, tlbie, tlbsync, type u64,
 } from 'tsnc';
 import type { Partition } from '../../../lpar/partition';
-import { Vcpu } from '../../../lpar/vcpu';
-import { allocPages, NO_PAGES } from '../../../hv/pages';
+import type { Vcpu } from '../../../lpar/vcpu';
+import { allocPages, NO_PAGES } from '../common/pages';
 import { buildPartitionTree, pateRadix } from '../radix';
 import { MSR_ME } from '../bits';
 import { doublewordsAddress, partitionAddress, vcpuAddress } from '../common/buffers';
@@ -83,7 +83,8 @@ let area: u64 = 0n;
  * The vCPU whose switched state the processor holds, and its epoch then (lpar/vcpu.ts): a
  * vCPU reset since must not have the processor's old values saved over its new ones.
  */
-let resident: Vcpu = new Vcpu(-1);
+/** (Only meaningful while residentEpoch >= 0.) */
+let resident: Vcpu;
 let residentEpoch = -1;
 
 /**
@@ -139,7 +140,7 @@ export function runVcpu(p: Partition, ticks: u64): number {
   if (patb === 0n) return ENTRY_REFUSED;
   const v = p.vcpu;
   syncProcessTable(p);
-  if (resident !== v || residentEpoch !== v.epoch) switchTo(v);
+  if (residentEpoch < 0 || resident !== v || residentEpoch !== v.epoch) switchTo(v);
   put(SA_VCPU, vcpuAddress(v));
   put(SA_VCPU_GPRS, doublewordsAddress(v.gpr));
   put(SA_PARTITION, partitionAddress(p));
@@ -154,7 +155,7 @@ export function runVcpu(p: Partition, ticks: u64): number {
  * it was reset since it last ran), load `v`'s.
  */
 function switchTo(v: Vcpu): void {
-  if (residentEpoch === resident.epoch) {
+  if (residentEpoch >= 0 && residentEpoch === resident.epoch) {
     saveSwitchedState(resident);
     saveHypervisorOwned(resident);
   }

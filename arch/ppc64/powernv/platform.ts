@@ -12,7 +12,7 @@
  *
  * - partitions: real hypervisor-mode partitioning (partition.ts: PTCR, LPIDR, LPCR, HDEC,
  *   hrfid; switch.S and vectors.S enter a guest and bring it back). An interrupt of the
- *   hypervisor itself is reported by entry-points.ts.
+ *   hypervisor itself is reported by hv/main.ts hvHypervisorInterrupt.
  */
 import type { i64, u64 } from 'tsnc';
 import { ciLoad8, ciStore8 } from 'tsnc';

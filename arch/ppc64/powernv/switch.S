@@ -36,7 +36,7 @@
  *
  * An interrupt taken in hypervisor state (MSR[HV] = 1 in (H)SRR1) is not a guest exit but a
  * hypervisor bug (a tsnc bounds-check `trap`, a stray access): pnv_hypervisor_interrupt
- * switches to a stack of its own and calls pnvHypervisorInterrupt (entry-points.ts), which
+ * switches to a stack of its own and calls hvHypervisorInterrupt (hv/main.ts), which
  * prints `[hv] PANIC: hypervisor interrupt 0x… at 0x…` and powers the machine off.
  */
 #include "../common/asm.h"
@@ -273,7 +273,7 @@ pnv_hypervisor_interrupt:
     ld      %r3, SA_VECTOR(%r13)
     ld      %r4, SA_NIP(%r13)
     ld      %r5, SA_MSR(%r13)
-    bl      pnvHypervisorInterrupt      /* prints, powers off: does not return */
+    bl      hvHypervisorInterrupt       /* prints, powers off: does not return */
     nop
 pnv_stop:
     b       pnvStopForever
@@ -293,15 +293,6 @@ FUNC pnvClearHvDoorbell
     .long   0x7c0019dc                  /* msgclr r3 */
     blr
 ENDFUNC pnvClearHvDoorbell
-
-/*
- * The default hcall fast path for images whose root does not provide one (the system tests'
- * hypervisor variants, which never run a partition): never called there; stop if it is.
- */
-    .weak   hvHcallFastPath
-    .type   hvHcallFastPath, @function
-hvHcallFastPath:
-    trap
 
 /*
  * The save areas: the boot CPU's, and one the secondary threads point HSPRG0 at while they

@@ -29,9 +29,10 @@
  */
 import { load64, load64le, mftb, store32, store32le, store64, store64le, type i64, type u64 } from 'tsnc';
 import type { Partition } from '../../../lpar/partition';
-import { Exit, Vcpu } from '../../../lpar/vcpu';
+import type { Vcpu } from '../../../lpar/vcpu';
+import { Exit } from '../exit';
 import { buildPartitionTree, pateRadix } from '../radix';
-import { allocPages, NO_PAGES } from '../../../hv/pages';
+import { allocPages, NO_PAGES } from '../common/pages';
 import { bytesAddress } from '../common/buffers';
 import { loadSwitchedState, saveSwitchedState, switchInit } from '../common/switch';
 import { AMOR_ALL, HFSCR_GUEST, PATB_BYTES, PATE_BYTES, guestMsr, partitionLpcrBits } from '../partitioning';
@@ -80,7 +81,8 @@ let hv: u64 = 0n;
 let regs: u64 = 0n;
 
 /** The vCPU whose switched state the processor holds, and its epoch then (as on powernv). */
-let resident: Vcpu = new Vcpu(-1);
+/** (Only meaningful while residentEpoch >= 0.) */
+let resident: Vcpu;
 let residentEpoch = -1;
 
 /** Store `v` at byte `off` of the structure at real address `base`, little-endian if `le`. */
@@ -149,7 +151,7 @@ function invalidateLpid(lpid: number): void {
 export function runVcpu(p: Partition, ticks: u64): number {
   syncProcessTable(p);
   const v = p.vcpu;
-  if (resident !== v || residentEpoch !== v.epoch) switchTo(v);
+  if (residentEpoch < 0 || resident !== v || residentEpoch !== v.epoch) switchTo(v);
   const deadline: u64 = BigInt.asUintN(64, mftb() + ticks);
   let rc = enter(p, deadline);
   if (!orderKnown && rc === H_PARAMETER) {
@@ -198,7 +200,7 @@ function hcallIn(le: boolean, v: Vcpu): void {
  * resident vCPU's, unless it was reset since it last ran, and load `v`'s.
  */
 function switchTo(v: Vcpu): void {
-  if (residentEpoch === resident.epoch) saveSwitchedState(resident);
+  if (residentEpoch >= 0 && residentEpoch === resident.epoch) saveSwitchedState(resident);
   loadSwitchedState(v);
   resident = v;
   residentEpoch = v.epoch;

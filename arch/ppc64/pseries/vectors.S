@@ -43,7 +43,7 @@ pseries_interrupt:
     mr      %r3, %r11
     mfsrr0  %r4
     mfsrr1  %r5
-    bl      pseriesHypervisorInterrupt
+    bl      hvHypervisorInterrupt
     nop
 2:  b       2b
 

@@ -6,11 +6,17 @@
  */
 import { trap, type u64 } from 'tsnc';
 import { platformName } from '@platform';
-import { writeLine, writeString } from '../../../hv/console';
+import { writeLine, writeString } from '../../../lpar/console';
+import { reportHypervisorInterrupt } from '../../../hv/panic';
 
 /** Image entry point (common/boot.S): announce, then trap. */
 export function hvMain(_fdt: u64): void {
   writeString('[hv] hypervisor trap test on ');
   writeLine(platformName());
   trap();
+}
+
+/** The platform's vectors report an interrupt of the hypervisor through this (hv/main.ts). */
+export function hvHypervisorInterrupt(vector: u64, nip: u64, msr: u64): void {
+  reportHypervisorInterrupt(vector, nip, msr);
 }

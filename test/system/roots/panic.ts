@@ -7,7 +7,7 @@
 import { load8, type u64 } from 'tsnc';
 import { platformName, powerOff } from '@platform';
 import { bytesAddress } from '../../../arch/ppc64/common/buffers';
-import { writeDecimal, writeLine, writeString } from '../../../hv/console';
+import { writeDecimal, writeLine, writeString } from '../../../lpar/console';
 
 /** Zero-initialised static data: in the BSS, which the test pre-fills with junk. */
 const bssProbe = new Uint8Array(256);

@@ -1,19 +1,22 @@
 /**
- * hcall dispatch: look the opcode up in the registration table, pass the gate, run the
- * handler, put the status in r3. Thin on purpose; the handlers are in hcalls/<family>.ts.
+ * hcall dispatch: look the opcode up in the registration table (hcalls/table.ts), pass the
+ * gate, run the handler, put the status in r3. Thin on purpose; the handlers are in
+ * hcalls/<family>.ts, below the run loop.
  */
-import { gate } from '../hv/gate';
+import { gate } from './gate';
 import type { Partition } from '../lpar/partition';
 import type { Vcpu } from '../lpar/vcpu';
-import { H } from './status';
-import { HCALLS, Handler, lookupHcall } from './table';
-import { hGetTermChar, hPutTermChar } from './vty';
-import { hCede, hConfer, hProd } from './processor';
-import { hRandom, hSetMode } from './mode';
-import { hRegisterProcTbl } from './translation';
-import { hRtas } from './rtas';
-import { hHalt } from './lifecycle';
-import { hAuditRead, hPolicyReload } from './shype';
+import { H } from '../hcalls/status';
+import { HCALLS, Handler, functionSets, lookupHcall } from '../hcalls/table';
+import { VTY_UNIT_ADDRESS } from '../hcalls/vty';
+import type { GuestTreeParams } from '../lpar/devtree';
+import { hGetTermChar, hPutTermChar } from '../hcalls/vty';
+import { hCede, hConfer, hProd } from '../hcalls/processor';
+import { hRandom, hSetMode } from '../hcalls/mode';
+import { hRegisterProcTbl } from '../hcalls/translation';
+import { hRtas } from '../hcalls/rtas';
+import { hHalt } from '../hcalls/lifecycle';
+import { hAuditRead, hPolicyReload } from '../hcalls/shype';
 
 /** invoke()'s answer for a Handler it has no case for (never a PAPR status). */
 export const NO_HANDLER = 0x7fffffff;
@@ -50,4 +53,17 @@ export function dispatchHcall(p: Partition, v: Vcpu): void {
   const refusal = gate(p, v, row);
   const status = refusal === H.SUCCESS ? invoke(HCALLS[row].handler, p, v) : refusal;
   v.gpr[3] = BigInt.asUintN(64, BigInt(status));
+}
+
+const sets = new Int32Array(HCALLS.length);
+
+/**
+ * Tell partitions' device trees about the hcall interface: the function sets of the hcall
+ * table (`/rtas/ibm,hypertas-functions`) and the console's unit address (`/vdevice/vty`).
+ * Call once, at boot.
+ */
+export function describeHcalls(params: GuestTreeParams): void {
+  const n = functionSets(sets);
+  for (let i = 0; i < n; i++) params.hypertas.add(HCALLS[sets[i]].functionSet);
+  params.vtyReg = VTY_UNIT_ADDRESS;
 }

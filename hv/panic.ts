@@ -1,11 +1,11 @@
 /**
  * An interrupt taken by the hypervisor itself (not by a partition): a bug, such as a failed
- * tsnc bounds check (`trap`, 0x700) or a stray access. Both platforms' vectors end here, through
- * the plain-named function in their entry-points.ts.
+ * tsnc bounds check (`trap`, 0x700) or a stray access. Both platforms' vectors end here,
+ * through hvHypervisorInterrupt (hv/main.ts), on a stack of their own.
  */
 import type { u64 } from 'tsnc';
 import { powerOff } from '@platform';
-import { writeHex, writeLine, writeString } from '../../../hv/console';
+import { writeHex, writeLine, writeString } from '../lpar/console';
 
 /** The status the machine is powered off with after an interrupt of the hypervisor itself. */
 export const HYPERVISOR_INTERRUPT_STATUS = 1;
