@@ -12,7 +12,7 @@ import { hCede, hConfer, hProd } from './processor';
 import { hRandom, hSetMode } from './mode';
 import { hRegisterProcTbl } from './translation';
 import { hRtas } from './rtas';
-import { hHalt } from './lifecycle';
+import { hHalt, hReport } from './lifecycle';
 import { hAuditRead, hPolicyReload } from './shype';
 
 /** Run the handler of a table row. */
@@ -30,6 +30,7 @@ function invoke(handler: Handler, p: Partition, v: Vcpu): number {
     case Handler.Halt: return hHalt(p, v);
     case Handler.AuditRead: return hAuditRead(p, v);
     case Handler.PolicyReload: return hPolicyReload(p, v);
+    case Handler.Report: return hReport(p, v);
   }
   return H.FUNCTION;
 }

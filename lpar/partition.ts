@@ -72,6 +72,10 @@ export class Partition {
   runTicks: u64 = 0n;
   /** Run time after which the partition is stopped (timebase ticks; 0: no limit). */
   timeLimitTicks: u64 = 0n;
+  /** H_TSHYPE_REPORT totals: registers compared and leaks found, and whether it reported at all. */
+  reportedChecks = 0;
+  reportedLeaks = 0;
+  reported = false;
 
   constructor(index: number) {
     this.lpid = index + 1;
@@ -109,6 +113,9 @@ export function createPartition(p: Partition, cfg: PartitionConfig, memBase: u64
   p.exits = 0;
   p.runTicks = 0n;
   p.timeLimitTicks = BigInt.asUintN(64, BigInt(cfg.timeLimitMs) * ticksPerMs);
+  p.reportedChecks = 0;
+  p.reportedLeaks = 0;
+  p.reported = false;
   p.state = LparState.Created;
   return true;
 }
