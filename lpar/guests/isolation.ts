@@ -46,10 +46,14 @@ import {
 
 /** Fill-yield-check rounds after the first (reset) pass. */
 const ROUNDS = 3;
-/** Timebase ticks each partition spins before it yields (2 ms at QEMU's 512 MHz). */
-const SPIN_TICKS: u64 = 0x100000n;
-/** How far DEC may be from "what was set minus the ticks since" (256 us at 512 MHz). */
-const DEC_SLACK: u64 = 0x20000n;
+/**
+ * Timebase ticks each partition spins before it yields (8 ms at QEMU's 512 MHz, more than a
+ * slice of isolation.ts's configuration, so the spin is also preempted): a DEC that stops
+ * while its partition is away is then off by far more than DEC_SLACK.
+ */
+const SPIN_TICKS: u64 = 0x400000n;
+/** How far DEC may be from "what was set minus the ticks since" (1 ms at 512 MHz). */
+const DEC_SLACK: u64 = 0x80000n;
 /** A fresh partition's DEC counts down from this... */
 const DEC_RESET: u64 = 0x7fffffffn;
 /** ...so its first read is at least this (0x1fffffff ticks, 1 s at 512 MHz, after it started). */
