@@ -31,11 +31,10 @@
  * PMU and EBB) cannot leak: it counts as a check and is printed once as `refused`. Every
  * mismatch prints a `leak:` line with the register, what was read and what was expected.
  */
-import { load8, mftb, popcnt64, type u64 } from 'tsnc';
-import { Fdt, FdtStatus } from '../../hv/fdt';
+import { load8, mftb, type u64 } from 'tsnc';
 import {
   H_CONFER, H_PRIVILEGE, H_PUT_TERM_CHAR, H_REGISTER_PROC_TBL, H_SUCCESS, H_TSHYPE_HALT,
-  H_TSHYPE_REPORT, VTY, hcall, printBytes,
+  H_TSHYPE_REPORT, VTY, hcall,
 } from './lib';
 import {
   SLB_ENTRIES, SprField, guardVector, hcallReflected, problemStateHcall, stateDecRead, stateDecWrite,
@@ -43,13 +42,15 @@ import {
   stateSprInfo, stateSprRead, stateSprWrite, stateVscrRead, stateVscrWrite, stateVsrLoad, stateVsrSave,
   userMapInit,
 } from './cpustate';
+import { endLine, put, putDecimal, putHex, putStringAt } from './line';
+import { ALL, decPattern, identify, ordinal, pattern, seed } from './pattern';
 
 /** Fill-yield-check rounds after the first (reset) pass. */
 const ROUNDS = 3;
 /**
  * Timebase ticks each partition spins before it yields (8 ms at QEMU's 512 MHz, more than a
- * slice of isolation.ts's configuration, so the spin is also preempted): a DEC that stops
- * while its partition is away is then off by far more than DEC_SLACK.
+ * slice of lpar/configs/isolation.ts, so the spin is also preempted): a DEC that stops while
+ * its partition is away is then off by far more than DEC_SLACK.
  */
 const SPIN_TICKS: u64 = 0x400000n;
 /** How far DEC may be from "what was set minus the ticks since" (1 ms at 512 MHz). */
@@ -62,17 +63,12 @@ const DEC_FRESH: u64 = 0x60000000n;
 const USER_MAP: u64 = 0x400000n;
 /** H_REGISTER_PROC_TBL flags: a new radix process table. */
 const PROC_TABLE_NEW_RADIX: u64 = 0x1cn;
-/** The partition's device tree: FDT_SPACE bytes at the top of its memory (lpar/loader.ts). */
-const FDT_LIMIT = 0x10000;
 
 /** FPSCR fields a pattern sets: VE OE UE ZE XE NI RN (bits 56-63); no exception bit, so FEX stays 0. */
 const FPSCR_MASK: u64 = 0xffn;
 /** VSCR: NJ and SAT; NJ is set at reset. */
 const VSCR_MASK: u64 = 0x10001n;
 const VSCR_RESET: u64 = 0x10000n;
-/** Fields of at least this many bits get a new hashed pattern every round; narrower ones the partition's number. */
-const WIDE_BITS = 16;
-const ALL: u64 = 0xffffffffffffffffn;
 
 // The registers compared ("items"), each as two doublewords in the arrays: VSR i at 2i, 2i + 1
 // (so that stateVsrSave/Load use the arrays directly), then FPSCR, VSCR, the SPR rows and the
@@ -93,9 +89,6 @@ const refusalPrinted = new Uint8Array(MAX_ITEMS);
 
 let sprs = 0;
 let items = 0;
-/** The partition's identity (identify): a hash of its name, and a small number from its last letter. */
-let seed: u64 = 0n;
-let ordinal = 0;
 /** DEC as fill() set it last, and the timebase then. */
 let decSet: u64 = 0n;
 let decSetTb: u64 = 0n;
@@ -105,47 +98,6 @@ let leaks = 0;
 let reportedChecks = 0;
 let reportedLeaks = 0;
 
-const fdt = new Fdt();
-const name = new Uint8Array(32);
-
-// ---- console lines ------------------------------------------------------------------------
-
-const line = new Uint8Array(160);
-let lineLength = 0;
-
-function put(s: string): void {
-  for (let i = 0; i < s.length && lineLength < line.length; i++) line[lineLength++] = s.charCodeAt(i);
-}
-
-/** Append `v` as 0x and hex digits without leading zeros. */
-function putHex(v: u64): void {
-  put('0x');
-  let shift = 60;
-  while (shift > 0 && ((v >> BigInt(shift)) & 0xfn) === 0n) shift -= 4;
-  for (; shift >= 0; shift -= 4) {
-    const d = Number((v >> BigInt(shift)) & 0xfn);
-    if (lineLength < line.length) line[lineLength++] = d < 10 ? 0x30 + d : 0x57 + d;
-  }
-}
-
-function putDecimal(n: number): void {
-  if (n >= 10) putDecimal(Math.trunc(n / 10));
-  if (lineLength < line.length) line[lineLength++] = 0x30 + (n % 10);
-}
-
-/** Append the NUL-terminated string at partition address `at`. */
-function putStringAt(at: u64): void {
-  for (let i = 0; i < 32; i++) {
-    const c = load8(BigInt.asUintN(64, at + BigInt(i)));
-    if (c === 0) return;
-    if (lineLength < line.length) line[lineLength++] = c;
-  }
-}
-
-function endLine(): void {
-  printBytes(line, lineLength);
-  lineLength = 0;
-}
 
 // ---- items --------------------------------------------------------------------------------
 
@@ -198,67 +150,6 @@ function sprRow(s: string): number {
     if (same) return j;
   }
   return -1;
-}
-
-// ---- patterns -----------------------------------------------------------------------------
-
-/** splitmix64's finaliser: a well-mixed 64-bit value from `x`. */
-function mix64(x: u64): u64 {
-  let z: u64 = BigInt.asUintN(64, x + 0x9e3779b97f4a7c15n);
-  z = BigInt.asUintN(64, (z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n);
-  z = BigInt.asUintN(64, (z ^ (z >> 27n)) * 0x94d049bb133111ebn);
-  return z ^ (z >> 31n);
-}
-
-/** The low bits of `v`, one per set bit of `mask`, placed at those bits (pdep). */
-function deposit(v: u64, mask: u64): u64 {
-  let out: u64 = 0n;
-  let m = mask;
-  let bit: u64 = 1n;
-  while (m !== 0n) {
-    const low: u64 = m & BigInt.asUintN(64, -m);
-    if ((v & bit) !== 0n) out |= low;
-    m ^= low;
-    bit = BigInt.asUintN(64, bit << 1n);
-  }
-  return out;
-}
-
-/**
- * This partition's pattern for the `mask` bits of register `salt` in `round`. Wide fields get a
- * hash of seed, round and salt. Narrow ones (a few bits, where two partitions' hashes would
- * often agree) get the partition's number, flipped where the reset value has ones, the same
- * every round: two partitions then always differ, and from the reset value too unless the
- * field has a single bit (CTRL: partition 2's pattern is the reset value).
- */
-function pattern(mask: u64, reset: u64, round: number, salt: number): u64 {
-  if (popcnt64(mask) < WIDE_BITS) return deposit(BigInt(ordinal), mask) ^ (reset & mask);
-  return deposit(mix64(seed ^ BigInt.asUintN(64, BigInt(round) << 40n) ^ BigInt(salt)), mask);
-}
-
-/**
- * Read the partition's name (the root's `ibm,partition-name`) into `seed`, its FNV-1a hash, and
- * `ordinal`, the low five bits of its last character (iso-a 1, iso-b 2). Without a name: the
- * device tree's address hashed, and 1.
- */
-function identify(fdtAddr: u64): void {
-  let n = -1;
-  if (fdt.open(fdtAddr, FDT_LIMIT) === FdtStatus.Ok) {
-    const prop = fdt.findProp(fdt.root(), 'ibm,partition-name');
-    if (prop >= 0) n = fdt.propCopyString(prop, name);
-  }
-  seed = mix64(fdtAddr);
-  ordinal = 1;
-  if (n <= 0) return;
-  let h: u64 = 0xcbf29ce484222325n;
-  for (let i = 0; i < n; i++) h = BigInt.asUintN(64, (h ^ BigInt(name[i])) * 0x100000001b3n);
-  seed = h;
-  ordinal = name[n - 1] & 0x1f;
-}
-
-/** DEC's pattern: 0x2.., 0x3.., 0x4.. or 0x5... by the partition's number (below DEC_FRESH), plus the round. */
-function decPattern(round: number): u64 {
-  return BigInt.asUintN(64, 0x20000000n + (BigInt(ordinal & 3) << 28n) + (BigInt(round) << 20n));
 }
 
 // ---- reading and writing everything -------------------------------------------------------
