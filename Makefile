@@ -13,7 +13,7 @@ IMAGE_EPOCH := $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/
 	bench bench-compiler bench-hv bench-shype bench-vtpm porffor-report clean
 
 help:
-	@echo "make run [MACHINE=pseries|powernv9|powernv10|powernv9-skiboot|powernv10-skiboot] [CONFIG=default|faults]"
+	@echo "make run [MACHINE=pseries|powernv9|powernv10|powernv9-skiboot|powernv10-skiboot] [CONFIG=default|faults|isolation|…]"
 	@echo "                     build the image and boot it under QEMU"
 	@echo "make image [CONFIG=…] build/tshype-pseries.{bin,flash}, build/tshype-powernv.{bin,elf,flash}"
 	@echo "make test            install missing tools; type-check, unit, conformance and system tests"

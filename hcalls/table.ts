@@ -35,6 +35,7 @@ export const enum Handler {
   Halt = 9,
   AuditRead = 10,
   PolicyReload = 11,
+  Report = 12,
 }
 
 /** tshype's private hcall: halt the calling partition with the status in r4. */
@@ -43,6 +44,11 @@ export const H_TSHYPE_HALT = 0x6f00;
 export const H_TSHYPE_AUDIT_READ = 0x6f04;
 /** tshype's private hcall: replace the sHype policy (needs the ReloadPolicy role). */
 export const H_TSHYPE_POLICY_RELOAD = 0x6f08;
+/**
+ * tshype's private hcall: a test partition reports r4 registers compared and r5 leaks found;
+ * the hypervisor sums them into the shutdown summary and fails the run if any leaked.
+ */
+export const H_TSHYPE_REPORT = 0x6f0c;
 /** QEMU/KVM's private RTAS hcall, kept so that a guest's RTAS stub works unchanged. */
 export const H_RTAS = 0xf000;
 
@@ -82,6 +88,7 @@ export const HCALLS: HcallRow[] = [
   new HcallRow(H_TSHYPE_AUDIT_READ, 'H_TSHYPE_AUDIT_READ', Handler.AuditRead, Op.HcallLifecycle, 'hcall-tshype'),
   new HcallRow(H_TSHYPE_POLICY_RELOAD, 'H_TSHYPE_POLICY_RELOAD', Handler.PolicyReload, Op.HcallLifecycle, 'hcall-tshype'),
   new HcallRow(H_RTAS, 'H_RTAS', Handler.Rtas, Op.HcallRtas, ''),
+  new HcallRow(H_TSHYPE_REPORT, 'H_TSHYPE_REPORT', Handler.Report, Op.HcallLifecycle, 'hcall-tshype'),
 ];
 
 // ---- opcode lookup, derived from HCALLS at initialisation ---------------------------------

@@ -2,7 +2,8 @@
  * The boot sequence: read the machine from its device tree, check the configuration built into
  * the image against it, create, load and start the partitions, run them until all have
  * stopped, print the summary. Returns the exit status for powerOff (0 unless the hypervisor
- * itself failed; partitions that crash are reported, not fatal).
+ * itself failed or a test partition reported an isolation leak; partitions that crash are
+ * reported, not fatal).
  */
 import { mftb, type u64 } from 'tsnc';
 import { initPartitioning, platformName, preparePartition } from '@platform';
@@ -161,7 +162,35 @@ function summary(total: u64): void {
   interruptSummary();
 }
 
-/** Boot and run the configuration; returns the status for powerOff. */
+/** boot()'s status when a test partition reported an isolation leak (H_TSHYPE_REPORT). */
+export const EXIT_ISOLATION_LEAKS = 2;
+
+/**
+ * The isolation line of the summary, `[hv] isolation: N checks, M leaks`, summed over the
+ * partitions that used H_TSHYPE_REPORT (nothing when none did). Returns M.
+ */
+export function isolationSummary(): number {
+  let reported = false, checks = 0, leaks = 0;
+  for (let i = 0; i < system.count; i++) {
+    const p = partitions[i];
+    if (!p.reported) continue;
+    reported = true;
+    checks += p.reportedChecks;
+    leaks += p.reportedLeaks;
+  }
+  if (!reported) return 0;
+  writeString('[hv] isolation: ');
+  writeDecimal(checks);
+  writeString(' checks, ');
+  writeDecimal(leaks);
+  writeLine(' leaks');
+  return leaks;
+}
+
+/**
+ * Boot and run the configuration; returns the status for powerOff: 0, 1 after a hypervisor
+ * failure, EXIT_ISOLATION_LEAKS when a test partition reported a leak.
+ */
 export function boot(fdtAddr: u64): number {
   writeString('[hv] tshype on ');
   writeString(platformName());
@@ -202,5 +231,5 @@ export function boot(fdtAddr: u64): number {
   runAll();
   summary(BigInt.asUintN(64, mftb() - t0));
   securitySummary();
-  return 0;
+  return isolationSummary() > 0 ? EXIT_ISOLATION_LEAKS : 0;
 }

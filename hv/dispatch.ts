@@ -15,7 +15,7 @@ import { hCede, hConfer, hProd } from '../hcalls/processor';
 import { hRandom, hSetMode } from '../hcalls/mode';
 import { hRegisterProcTbl } from '../hcalls/translation';
 import { hRtas } from '../hcalls/rtas';
-import { hHalt } from '../hcalls/lifecycle';
+import { hHalt, hReport } from '../hcalls/lifecycle';
 import { hAuditRead, hPolicyReload } from '../hcalls/shype';
 
 /** invoke()'s answer for a Handler it has no case for (never a PAPR status). */
@@ -36,6 +36,7 @@ export function invoke(handler: Handler, p: Partition, v: Vcpu): number {
     case Handler.Halt: return hHalt(p, v);
     case Handler.AuditRead: return hAuditRead(p, v);
     case Handler.PolicyReload: return hPolicyReload(p, v);
+    case Handler.Report: return hReport(p, v);
   }
   return NO_HANDLER;
 }

@@ -26,7 +26,8 @@ import { reportHypervisorInterrupt } from './panic';
 /**
  * Boot the hypervisor. `fdt` is the real address of the flattened device tree the firmware
  * passed. Never returns: it ends in powerOff (status 0 when the hypervisor ran the
- * configuration to the end, non-zero after a hypervisor panic).
+ * configuration to the end, non-zero after a hypervisor panic or when a test partition
+ * reported an isolation leak with H_TSHYPE_REPORT).
  */
 export function hvMain(fdt: u64): void {
   powerOff(boot(fdt));

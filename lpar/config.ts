@@ -33,6 +33,11 @@ export const enum Program {
   Denied = 10,
   /** sHype test: reads the audit log through the hypervisor and prints what it found. */
   Auditor = 11,
+  /**
+   * Isolation attacker (lpar/guests/isolation.ts): fills every register it can touch, yields,
+   * checks that nothing leaked in or out; hcalls from problem state; reports with H_TSHYPE_REPORT.
+   */
+  Isolation = 12,
 }
 
 /** Virtual devices a partition can have (bit flags). */

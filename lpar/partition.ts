@@ -79,6 +79,10 @@ export class Partition {
    * set-time-of-day sets it), two's complement mod 2^64: negative for a date in the past.
    */
   clockOffset: u64 = 0n;
+  /** H_TSHYPE_REPORT totals: registers compared and leaks found, and whether it reported at all. */
+  reportedChecks = 0;
+  reportedLeaks = 0;
+  reported = false;
 
   constructor(index: number) {
     this.lpid = index + 1;
@@ -117,6 +121,9 @@ export function createPartition(p: Partition, cfg: PartitionConfig, memBase: u64
   p.runTicks = 0n;
   p.timeLimitTicks = BigInt.asUintN(64, BigInt(cfg.timeLimitMs) * ticksPerMs);
   p.clockOffset = 0n;
+  p.reportedChecks = 0;
+  p.reportedLeaks = 0;
+  p.reported = false;
   p.state = LparState.Created;
   return true;
 }

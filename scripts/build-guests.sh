@@ -10,14 +10,21 @@ names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
   for f in lpar/guests/*.ts; do grep -q 'export function guestMain' "$f" && names+=("$(basename "$f" .ts)"); done
 fi
-clang-19 --target=powerpc64-unknown-linux-gnu -mabi=elfv2 -c arch/ppc64/guest/start.S -o "$OUT/start.o"
+# the start-up, the partition's interrupt vectors and the state helpers (arch/ppc64/guest/*.S),
+# linked into every guest; -mcpu=pwr9 for the VSX instructions of state.S
+objs=()
+for src in arch/ppc64/guest/*.S; do
+  obj="$OUT/$(basename "$src" .S).o"
+  clang-19 --target=powerpc64-unknown-linux-gnu -mabi=elfv2 -mcpu=pwr9 -c "$src" -o "$obj"
+  objs+=("$obj")
+done
 # a guest is rebuilt when its binary is older than any guest source, the guest start-up or tsnc
 newest=$(find lpar/guests arch/ppc64/guest scripts/tsnc/src scripts/tsnc/lib -type f -printf '%T@\n' | sort -n | tail -1)
 for g in "${names[@]}"; do
   bin="$OUT/$g.bin"
   if [ -f "$bin" ] && [ "$(stat -c %Y "$bin")" -ge "${newest%.*}" ]; then continue; fi
   npx --no-install tsnc compile "lpar/guests/$g.ts" -o "$OUT/$g.o"
-  ld.lld-19 -static -T arch/ppc64/guest/guest.ld "$OUT/start.o" "$OUT/$g.o" -o "$OUT/$g.elf"
+  ld.lld-19 -static -T arch/ppc64/guest/guest.ld "${objs[@]}" "$OUT/$g.o" -o "$OUT/$g.elf"
   llvm-objcopy-19 -O binary "$OUT/$g.elf" "$OUT/$g.bin"
   echo "guest $g: $(stat -c %s "$OUT/$g.bin") bytes"
 done

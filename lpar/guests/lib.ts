@@ -23,6 +23,8 @@ export const H_RANDOM: u64 = 0x300n;
 export const H_SET_MODE: u64 = 0x31cn;
 export const H_REGISTER_PROC_TBL: u64 = 0x37cn;
 export const H_TSHYPE_HALT: u64 = 0x6f00n;
+export const H_TSHYPE_REPORT: u64 = 0x6f0cn;
+export const H_PRIVILEGE: u64 = 0xfffffffffffffffdn;   // -3
 export const H_RTAS: u64 = 0xf000n;
 export const VTY: u64 = 0x30000000n;
 
@@ -45,6 +47,18 @@ export function println(s: string): void {
   for (let i = 0; i <= s.length; i++) {
     chunk[n++] = i < s.length ? s.charCodeAt(i) : 0x0a;
     if (n === 16 || i === s.length) {
+      putChunk(n);
+      n = 0;
+    }
+  }
+}
+
+/** Print the first `length` bytes of `bytes` (at most bytes.length), then a newline. */
+export function printBytes(bytes: Uint8Array, length: number): void {
+  let n = 0;
+  for (let i = 0; i <= length; i++) {
+    chunk[n++] = i < length ? bytes[i] : 0x0a;
+    if (n === 16 || i === length) {
       putChunk(n);
       n = 0;
     }

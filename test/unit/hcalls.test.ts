@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { host } from 'tsnc/host';
 import { consoleText, resetPlatform } from '../fake/platform';
-import { HCALLS, H_RTAS, H_TSHYPE_HALT, functionSets, lookupHcall } from '../../hcalls/table';
+import { HCALLS, H_RTAS, H_TSHYPE_HALT, H_TSHYPE_REPORT, functionSets, lookupHcall } from '../../hcalls/table';
 import { Op } from '../../shype/ops';
 import { NO_HANDLER, dispatchHcall, invoke } from '../../hv/dispatch';
 import { GateOutcome, gateStats } from '../../hv/gate';
@@ -16,6 +16,7 @@ import { Program, PartitionConfig } from '../../lpar/config';
 import { createPartition, LparState, Partition, partitions, startPartition } from '../../lpar/partition';
 import { realAddress, NO_ADDRESS } from '../../lpar/memory';
 import { RtasToken } from '../../lpar/devtree';
+import { isolationSummary } from '../../hv/boot';
 
 const MEM_BASE = 0x4000000n;          // 64 MiB
 const MEM_SIZE = 0x200000n;           // 2 MiB partition
@@ -67,7 +68,7 @@ describe('hcall table', () => {
   });
 
   it('lookupHcall: unknown, misaligned and out-of-range opcodes are not found', () => {
-    for (const op of [0n, 4n, 0x59n, 0x1000n, 0x6f0cn, 0x6f02n, 0x7000n, 0xf004n, 0x7fffffffn, 0xffffffffffffffffn]) {
+    for (const op of [0n, 4n, 0x59n, 0x1000n, 0x6f10n, 0x6f02n, 0x7000n, 0xf004n, 0x7fffffffn, 0xffffffffffffffffn]) {
       expect(lookupHcall(op), op.toString(16)).to.equal(-1);
     }
   });
@@ -257,6 +258,47 @@ describe('hcall handlers', () => {
     expect(hcall(q, H_TSHYPE_HALT, 7)).to.equal(H.SUCCESS);
     expect(q.state).to.equal(LparState.Halted);
     expect(q.haltStatus).to.equal(7n);
+  });
+
+  it('H_TSHYPE_REPORT: adds checks and leaks to the partition\'s totals; counts past 2^32 - 1 are H_PARAMETER and count nothing', () => {
+    const p = partition();
+    expect(p.reported).to.equal(false);
+    expect(hcall(p, H_TSHYPE_REPORT, 100, 0)).to.equal(H.SUCCESS);
+    expect(hcall(p, H_TSHYPE_REPORT, 20, 3)).to.equal(H.SUCCESS);
+    expect(hcall(p, H_TSHYPE_REPORT, 0, 1)).to.equal(H.SUCCESS);
+    expect([p.reported, p.reportedChecks, p.reportedLeaks]).to.deep.equal([true, 120, 4]);
+    expect(hcall(p, H_TSHYPE_REPORT, 0x100000000n, 0)).to.equal(H.PARAMETER);
+    expect(hcall(p, H_TSHYPE_REPORT, 1, 0x100000000n)).to.equal(H.PARAMETER);
+    expect(hcall(p, H_TSHYPE_REPORT, -1, -1)).to.equal(H.PARAMETER);
+    expect([p.reportedChecks, p.reportedLeaks]).to.deep.equal([120, 4]);
+    expect(partition().reported, 'a new partition starts with no report').to.equal(false);
+  });
+});
+
+describe('isolation summary', () => {
+  /** Partitions 0 and 1 (the default configuration's two) reporting `a` and `b` ([checks, leaks] or null). */
+  function reports(a: [number, number] | null, b: [number, number] | null): void {
+    [a, b].forEach((r, i) => {
+      partitions[i].reported = r !== null;
+      partitions[i].reportedChecks = r ? r[0] : 0;
+      partitions[i].reportedLeaks = r ? r[1] : 0;
+    });
+  }
+
+  it('isolationSummary: one line summing the partitions that reported; returns the leaks', () => {
+    reports([600, 0], [590, 0]);
+    expect(isolationSummary()).to.equal(0);
+    expect(consoleText()).to.equal('[hv] isolation: 1190 checks, 0 leaks\n');
+    resetPlatform();
+    reports([600, 7], null);
+    expect(isolationSummary()).to.equal(7);
+    expect(consoleText()).to.equal('[hv] isolation: 600 checks, 7 leaks\n');
+  });
+
+  it('isolationSummary: prints nothing when no partition reported', () => {
+    reports(null, null);
+    expect(isolationSummary()).to.equal(0);
+    expect(consoleText()).to.equal('');
   });
 });
 
