@@ -31,6 +31,7 @@ export function hRegisterProcTbl(p: Partition, v: Vcpu): number {
   if (op === PROC_TABLE_DEREG) {
     p.processTable = 0n;
     p.gtse = false;
+    p.translationChanged = true;
     return H.SUCCESS;
   }
   if (op !== PROC_TABLE_NEW || (flags & PROC_TABLE_TYPE_MASK) !== PROC_TABLE_RADIX) return H.PARAMETER;
@@ -40,5 +41,6 @@ export function hRegisterProcTbl(p: Partition, v: Vcpu): number {
   if (bytes > p.memSize || realAddress(p, base, Number(bytes)) === NO_ADDRESS) return H.PARAMETER;
   p.processTable = base | prts;
   p.gtse = (flags & PROC_TABLE_GTSE) !== 0n;
+  p.translationChanged = true;
   return H.SUCCESS;
 }

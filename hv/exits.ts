@@ -25,14 +25,16 @@ const LOGGED_PER_KIND = 4;
 /**
  * The hcall fast path (hv/main.ts hvHcallFastPath, called by the platforms' exit code): count
  * the exit, dispatch the hcall partition `p`'s vCPU made, and say whether the vCPU may go on at
- * once (true) or must go back to the scheduler (false: it halted, crashed, ceded or conferred).
+ * once (true) or must go back to the scheduler (false: it halted, crashed, ceded or conferred,
+ * or its translation changed and the platform must apply that before it runs on).
  * Only r3..r12 and the MSR of the vCPU are current when this runs (hcalls/dispatch.ts).
  */
 export function fastHcall(p: Partition): boolean {
   const v = p.vcpu;
   p.exits++;
+  p.translationChanged = false;
   dispatchHcall(p, v);
-  return p.runnable() && !v.ceded && !v.yielded;
+  return p.runnable() && !v.ceded && !v.yielded && !p.translationChanged;
 }
 
 /** Handle one exit of partition `p` with interrupt vector `vector` (negative: entry refused). */

@@ -66,6 +66,12 @@ export class Partition {
   processTable: u64 = 0n;
   /** Guest translation shootdown enable (the guest may use tlbie itself): LPCR[GTSE]. */
   gtse = false;
+  /**
+   * Set by a handler that changed what the partition's translation is built from (the process
+   * table): the vCPU must not be resumed on the hcall fast path, so that the platform's next
+   * entry applies the change (hv/exits.ts fastHcall).
+   */
+  translationChanged = false;
   // accounting
   hcalls = 0;
   denials = 0;
@@ -115,6 +121,7 @@ export function createPartition(p: Partition, cfg: PartitionConfig, memBase: u64
   p.lineLength = 0;
   p.processTable = 0n;
   p.gtse = false;
+  p.translationChanged = false;
   p.hcalls = 0;
   p.denials = 0;
   p.exits = 0;

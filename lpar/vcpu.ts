@@ -99,6 +99,14 @@ export class Vcpu {
   ebbhr: u64 = 0n;
   ebbrr: u64 = 0n;
   bescr: u64 = 0n;
+  /**
+   * BESCRS, BESCRR and USIER: on hardware the set/reset views of BESCR and the problem-state
+   * view of SIER; QEMU 7.2 models them as registers of their own, which a partition can write
+   * and read, so they are switched there (common/switch.ts).
+   */
+  bescrs: u64 = 0n;
+  bescrr: u64 = 0n;
+  usier: u64 = 0n;
   // performance monitor
   mmcr0: u64 = MMCR0_RESET;
   mmcr1: u64 = 0n;
@@ -225,6 +233,9 @@ export class Vcpu {
     this.ebbhr = 0n;
     this.ebbrr = 0n;
     this.bescr = 0n;
+    this.bescrs = 0n;
+    this.bescrr = 0n;
+    this.usier = 0n;
     this.resetPmu();
     this.tfhar = 0n;
     this.tfiar = 0n;

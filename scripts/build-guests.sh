@@ -12,10 +12,13 @@ if [ ${#names[@]} -eq 0 ]; then
 fi
 # the start-up, the partition's interrupt vectors and the state helpers (arch/ppc64/guest/*.S),
 # linked into every guest; -mcpu=pwr9 for the VSX instructions of state.S
+# (they share common/asm.h with the hypervisor, and with it bits.h, generated from bits.ts)
+mkdir -p "$OUT/include"
+node -r ./scripts/tsnc/register.cjs scripts/gen-asm-offsets.ts "$OUT/include/bits.h" arch/ppc64/bits.ts
 objs=()
 for src in arch/ppc64/guest/*.S; do
   obj="$OUT/$(basename "$src" .S).o"
-  clang-19 --target=powerpc64-unknown-linux-gnu -mabi=elfv2 -mcpu=pwr9 -c "$src" -o "$obj"
+  clang-19 --target=powerpc64-unknown-linux-gnu -mabi=elfv2 -mcpu=pwr9 -I "$OUT/include" -c "$src" -o "$obj"
   objs+=("$obj")
 done
 # a guest is rebuilt when its binary is older than any guest source, the guest start-up or tsnc

@@ -81,13 +81,16 @@ ENDFUNC doublewordsAddress
 /*
  * The real address of an object (a class instance is passed as the address of its fields,
  * docs/restricted-typescript.md), for the save areas the entry and exit assembly reads objects
- * through. One symbol per class, as above.
+ * through, and back (vcpuAt: the object at an address vcpuAddress gave). One symbol per class
+ * and direction, as above.
  */
 FUNC vcpuAddress
 FUNC partitionAddress
+FUNC vcpuAt
     blr
 ENDFUNC vcpuAddress
 ENDFUNC partitionAddress
+ENDFUNC vcpuAt
 
 /*
  * Weak stand-ins for the portable hypervisor's entry points other than hvMain (hv/main.ts), for

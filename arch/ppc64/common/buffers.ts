@@ -17,3 +17,5 @@ export declare function doublewordsAddress(a: BigUint64Array): u64;
 export declare function vcpuAddress(v: Vcpu): u64;
 /** Real address of a partition object (its first field). */
 export declare function partitionAddress(p: Partition): u64;
+/** The vCPU at `address`, an address vcpuAddress returned (for a back end that keeps one). */
+export declare function vcpuAt(address: u64): Vcpu;

@@ -8,8 +8,8 @@
  *   DAR, DSISR, DEC (as a count that runs on while the vCPU is out), the storage keys (AMR,
  *   IAMR, UAMOR), DSCR, TAR, FSCR, PSPB, CTRL, VRSAVE, TIDR, EAR, ACOP, WORT, TACR, TCSCR,
  *   CSIGR, HASHKEYR (POWER10), the event-based branch registers, the performance monitor
- *   (frozen while it is out), the transactional-memory SPRs (where MSR[TM] can be set), and
- *   FP, VMX and VSX (common/vector.S).
+ *   (frozen while it is out), the transactional-memory SPRs (where MSR[TM] can be set), QEMU's
+ *   stand-alone copies of BESCRS, BESCRR and USIER, and FP, VMX and VSX (common/vector.S).
  * What is scrubbed instead: the SLB (radix partitions do not use it, but a guest can write and
  *   read it back; every entry is zeroed, as KVM does for radix guests) and any load reservation.
  *
@@ -39,6 +39,10 @@ const SPR_PMC3 = 789, SPR_PMC4 = 790, SPR_PMC5 = 791, SPR_PMC6 = 792, SPR_MMCR0 
 const SPR_SIAR = 796, SPR_SDAR = 797, SPR_MMCR1 = 798, SPR_EBBHR = 804, SPR_EBBRR = 805;
 const SPR_BESCR = 806, SPR_TAR = 815, SPR_TACR = 888, SPR_TCSCR = 889, SPR_CSIGR = 890;
 const SPR_SPMC1 = 892, SPR_SPMC2 = 893, SPR_MMCRS = 894, SPR_WORT = 895;
+// views of other registers on hardware, registers of their own in QEMU 7.2 (switchInit)
+const SPR_USIER = 768, SPR_BESCRS = 800, SPR_BESCRR = 802;
+/** A value to tell a view from a register of its own. */
+const ALIAS_PROBE: u64 = 0x5a5a0000n;
 
 /** MMCR0[FC]: freeze the counters. */
 const MMCR0_FC: u64 = 0x80000000n;
@@ -51,14 +55,21 @@ const DEC_SPAN: u64 = 0x100000000n;
 /** What this processor has (switchInit). */
 let hasTm = false;
 let hasHashKey = false;
+/** USIER, BESCRS and BESCRR hold values of their own (QEMU 7.2) rather than being views. */
+let separateViews = false;
 
 /**
- * Find out what the processor implements: POWER10's hash key register, and transactional
- * memory (its SPRs are reachable only with MSR[TM] = 1, which a processor without TM does not
- * keep). Call once before the first switch.
+ * Find out what the processor implements: POWER10's hash key register, transactional memory
+ * (its SPRs are reachable only with MSR[TM] = 1, which a processor without TM does not keep),
+ * and whether USIER, BESCRS and BESCRR are views (hardware: USIER reads SIER) or registers of
+ * their own (QEMU 7.2), which must then be switched too. Call once before the first switch.
  */
 export function switchInit(): void {
   hasHashKey = isPower10();
+  const sier = mfspr(SPR_SIER);
+  mtspr(SPR_SIER, ALIAS_PROBE);
+  separateViews = mfspr(SPR_USIER) !== ALIAS_PROBE;
+  mtspr(SPR_SIER, sier);
   const msr = mfmsr();
   mtmsrd(msr | MSR_TM, 0);
   isync();
@@ -105,6 +116,11 @@ export function saveSwitchedState(v: Vcpu): void {
   v.ebbhr = mfspr(SPR_EBBHR);
   v.ebbrr = mfspr(SPR_EBBRR);
   v.bescr = mfspr(SPR_BESCR);
+  if (separateViews) {
+    v.bescrs = mfspr(SPR_BESCRS);
+    v.bescrr = mfspr(SPR_BESCRR);
+    v.usier = mfspr(SPR_USIER);
+  }
   savePmu(v);
   if (hasTm) saveTm(v);
   saveVectorState(v);
@@ -137,7 +153,12 @@ export function loadSwitchedState(v: Vcpu): void {
   if (hasHashKey) mtspr(SPR_HASHKEYR, v.hashkeyr);
   mtspr(SPR_EBBHR, v.ebbhr);
   mtspr(SPR_EBBRR, v.ebbrr);
-  mtspr(SPR_BESCR, v.bescr);
+  if (separateViews) {
+    mtspr(SPR_BESCRS, v.bescrs);
+    mtspr(SPR_BESCRR, v.bescrr);
+    mtspr(SPR_USIER, v.usier);
+  }
+  mtspr(SPR_BESCR, v.bescr);   // after its views: on hardware writing them sets or clears BESCR bits
   mtspr(SPR_DEC, decAt(v, mftb()));
 }
 

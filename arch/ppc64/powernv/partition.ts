@@ -25,7 +25,7 @@ import type { Vcpu } from '../../../lpar/vcpu';
 import { allocPages, NO_PAGES } from '../common/pages';
 import { buildPartitionTree, pateRadix } from '../radix';
 import { MSR_ME } from '../bits';
-import { doublewordsAddress, partitionAddress, vcpuAddress } from '../common/buffers';
+import { doublewordsAddress, partitionAddress, vcpuAddress, vcpuAt } from '../common/buffers';
 import { loadSwitchedState, saveSwitchedState, switchInit } from '../common/switch';
 import {
   AMOR_ALL, HFSCR_GUEST, LPCR_AIL, LPCR_EVIRT, LPCR_GTSE, LPCR_HAIL, LPCR_HDICE, LPCR_HEIC, LPCR_HR,
@@ -80,11 +80,11 @@ let hvLpcr: u64 = 0n;
 /** This CPU's save area. */
 let area: u64 = 0n;
 /**
- * The vCPU whose switched state the processor holds, and its epoch then (lpar/vcpu.ts): a
- * vCPU reset since must not have the processor's old values saved over its new ones.
+ * The address of the vCPU whose switched state the processor holds (0: none yet), and its
+ * epoch then (lpar/vcpu.ts): a vCPU reset since must not have the processor's old values saved
+ * over its new ones.
  */
-/** (Only meaningful while residentEpoch >= 0.) */
-let resident: Vcpu;
+let resident: u64 = 0n;
 let residentEpoch = -1;
 
 /**
@@ -140,7 +140,7 @@ export function runVcpu(p: Partition, ticks: u64): number {
   if (patb === 0n) return ENTRY_REFUSED;
   const v = p.vcpu;
   syncProcessTable(p);
-  if (residentEpoch < 0 || resident !== v || residentEpoch !== v.epoch) switchTo(v);
+  if (resident !== vcpuAddress(v) || residentEpoch !== v.epoch) switchTo(v);
   put(SA_VCPU, vcpuAddress(v));
   put(SA_VCPU_GPRS, doublewordsAddress(v.gpr));
   put(SA_PARTITION, partitionAddress(p));
@@ -155,13 +155,13 @@ export function runVcpu(p: Partition, ticks: u64): number {
  * it was reset since it last ran), load `v`'s.
  */
 function switchTo(v: Vcpu): void {
-  if (residentEpoch >= 0 && residentEpoch === resident.epoch) {
-    saveSwitchedState(resident);
-    saveHypervisorOwned(resident);
+  if (resident !== 0n && residentEpoch === vcpuAt(resident).epoch) {
+    saveSwitchedState(vcpuAt(resident));
+    saveHypervisorOwned(vcpuAt(resident));
   }
   loadHypervisorOwned(v);
   loadSwitchedState(v);
-  resident = v;
+  resident = vcpuAddress(v);
   residentEpoch = v.epoch;
 }
 

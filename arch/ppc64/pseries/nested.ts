@@ -33,7 +33,7 @@ import type { Vcpu } from '../../../lpar/vcpu';
 import { Exit } from '../exit';
 import { buildPartitionTree, pateRadix } from '../radix';
 import { allocPages, NO_PAGES } from '../common/pages';
-import { bytesAddress } from '../common/buffers';
+import { bytesAddress, vcpuAddress, vcpuAt } from '../common/buffers';
 import { loadSwitchedState, saveSwitchedState, switchInit } from '../common/switch';
 import { AMOR_ALL, HFSCR_GUEST, PATB_BYTES, PATE_BYTES, guestMsr, partitionLpcrBits } from '../partitioning';
 
@@ -80,9 +80,8 @@ let littleEndian = false;
 let hv: u64 = 0n;
 let regs: u64 = 0n;
 
-/** The vCPU whose switched state the processor holds, and its epoch then (as on powernv). */
-/** (Only meaningful while residentEpoch >= 0.) */
-let resident: Vcpu;
+/** The address of the vCPU whose switched state the processor holds (0: none), its epoch then (as on powernv). */
+let resident: u64 = 0n;
 let residentEpoch = -1;
 
 /** Store `v` at byte `off` of the structure at real address `base`, little-endian if `le`. */
@@ -151,7 +150,7 @@ function invalidateLpid(lpid: number): void {
 export function runVcpu(p: Partition, ticks: u64): number {
   syncProcessTable(p);
   const v = p.vcpu;
-  if (residentEpoch < 0 || resident !== v || residentEpoch !== v.epoch) switchTo(v);
+  if (resident !== vcpuAddress(v) || residentEpoch !== v.epoch) switchTo(v);
   const deadline: u64 = BigInt.asUintN(64, mftb() + ticks);
   let rc = enter(p, deadline);
   if (!orderKnown && rc === H_PARAMETER) {
@@ -200,9 +199,9 @@ function hcallIn(le: boolean, v: Vcpu): void {
  * resident vCPU's, unless it was reset since it last ran, and load `v`'s.
  */
 function switchTo(v: Vcpu): void {
-  if (residentEpoch >= 0 && residentEpoch === resident.epoch) saveSwitchedState(resident);
+  if (resident !== 0n && residentEpoch === vcpuAt(resident).epoch) saveSwitchedState(vcpuAt(resident));
   loadSwitchedState(v);
-  resident = v;
+  resident = vcpuAddress(v);
   residentEpoch = v.epoch;
 }
 
