@@ -17,8 +17,12 @@ import { printWallClock, setTimebaseHz, startWallClock, timebaseHz } from '../lp
 import { GateOutcome, gateStats } from './gate';
 import { interruptSummary } from './exits';
 import { validateSystem, ConfigError } from '../lpar/validate';
+import type { PartitionConfig } from '../lpar/config';
 import { CrashReason, LparState, partitions, createPartition, destroyPartition, startPartition, Partition } from '../lpar/partition';
-import { admitStart, forgetPartition, initSecurity, labelOf, securityActive, securitySummary } from './security';
+import {
+  abortLaunch, admitDestroy, admitLaunch, commitLaunch, forgetPartition, initSecurity, labelOf, securityActive,
+  securitySummary,
+} from './security';
 import { fdtAddress, guestTreeParams, loadPartition, LoadStatus } from '../lpar/loader';
 import { describeHcalls } from './dispatch';
 import { imageAddress, imageSize } from '../lpar/images';
@@ -92,11 +96,19 @@ function placementClear(baseMiB: Int32Array): boolean {
   return true;
 }
 
-/** Create, map, load and start partition i of the configuration at `baseMiB`. */
+/** Launch partition i of the configuration, placed at `baseMiB` (launchPartition). */
 function launch(i: number, baseMiB: number): boolean {
-  const cfg = system.partitions[i];
-  const p = partitions[i];
-  const base: u64 = BigInt.asUintN(64, BigInt(baseMiB) << 20n);
+  return launchPartition(partitions[i], system.partitions[i], BigInt.asUintN(64, BigInt(baseMiB) << 20n));
+}
+
+/**
+ * Launch the configured partition `cfg` into slot `p` with its memory at real address `base`:
+ * admitted first (the configuration's CreatePartition and StartPartition on its label, the Chinese
+ * Wall of its start), then created, mapped, loaded and started. A refusal creates nothing; a
+ * failure after the creation gives the slot back (a decided DestroyPartition). True when the
+ * partition runs. Exported for the unit tests.
+ */
+export function launchPartition(p: Partition, cfg: PartitionConfig, base: u64): boolean {
   const ssidref = labelOf(cfg.label);
   if (securityActive() && ssidref === 0) {
     writeString("[hv] partition '");
@@ -106,22 +118,17 @@ function launch(i: number, baseMiB: number): boolean {
     writeLine("' is not in the policy");
     return false;
   }
-  if (!createPartition(p, cfg, base, timebaseHz / 1000n, ssidref)) return false;
-  if (!preparePartition(p)) { say(p, 'not started: out of page-table memory'); writeLine(''); return false; }
-  const image = imageAddress(cfg.program), size = imageSize(cfg.program);
-  const loaded = loadPartition(p, image, size);
-  if (loaded !== LoadStatus.Ok) {
-    say(p, 'not started: cannot load its program, status ');
-    writeDecimal(loaded);
-    writeLine('');
+  if (!admitLaunch(p, cfg.name, ssidref)) return false;
+  if (!createPartition(p, cfg, base, timebaseHz / 1000n, ssidref)) {
+    abortLaunch(ssidref);
     return false;
   }
-  if (!admitStart(p)) {
-    forgetPartition(p);
-    destroyPartition(p);
+  if (!loadProgram(p) || !startPartition(p, 0n, fdtAddress(p))) {
+    abortLaunch(ssidref);
+    dismantle(p);
     return false;
   }
-  startPartition(p, 0n, fdtAddress(p));
+  commitLaunch(ssidref);
   say(p, 'started: ');
   writeDecimal(cfg.memoryMiB);
   writeString(' MiB at 0x');
@@ -132,12 +139,33 @@ function launch(i: number, baseMiB: number): boolean {
   return true;
 }
 
+/** Map created partition `p` and load its program; false (with a console line) when it cannot. */
+function loadProgram(p: Partition): boolean {
+  if (!preparePartition(p)) { say(p, 'not started: out of page-table memory'); writeLine(''); return false; }
+  const loaded = loadPartition(p, imageAddress(p.program), imageSize(p.program));
+  if (loaded === LoadStatus.Ok) return true;
+  say(p, 'not started: cannot load its program, status ');
+  writeDecimal(loaded);
+  writeLine('');
+  return false;
+}
+
+/**
+ * Give back the slot of partition `p`, created but not started: a DestroyPartition decided with
+ * the configuration as the subject. Refused, the slot stays as it is (created, never run).
+ */
+function dismantle(p: Partition): void {
+  if (!admitDestroy(p)) return;
+  forgetPartition(p);
+  destroyPartition(p);
+}
+
 function summary(total: u64): void {
   writeLine('[hv] summary:');
   for (let i = 0; i < system.count; i++) {
     const p = partitions[i];
     writeString("[hv]   '");
-    writeString(p.name);
+    writeString(system.partitions[i].name);   // a partition refused at launch has no name in its slot
     writeString("' ");
     if (p.state === LparState.Halted) { writeString('halted, status '); writeDecimal(Number(p.haltStatus & 0xffffffffn)); }
     else if (p.state === LparState.Crashed) writeString(p.crash === CrashReason.TimeLimit ? 'stopped at its time limit' : 'crashed');

@@ -1,22 +1,24 @@
 /**
  * sHype in the hypervisor: the policy built into the image, partition labels, the gate's
- * decisions, Chinese Wall admission of partitions and the shutdown summary. Every decision
- * about an hcall goes through shype/decide.ts (cache, policy, audit); this module only says
- * who is asking for what.
+ * decisions, the launch of the configured partitions (the configuration's management decisions
+ * and the Chinese Wall) and the shutdown summary. Every decision goes through shype/decide.ts
+ * (cache, policy, audit, counters); this module only says who is asking for what, and prints.
  *
  * Without a policy in the image (a configuration with `policy = ''`) sHype is off: every hcall
- * class is allowed and partitions are not labelled.
+ * class is allowed, the configuration launches its partitions, partitions are not labelled, and
+ * management hcalls are refused (they need a policy granting them).
  */
-import { load64, mftb, type u64 } from 'tsnc';
+import { load64, type u64 } from 'tsnc';
 import { consoleWrite } from '@platform';
-import { decide } from '../shype/decide';
-import { NO_OBJECT, Op, allows, ruleOf, decision } from '../shype/ops';
+import { allowsHcall, decide } from '../shype/decide';
+import { CONFIGURATION, NO_OBJECT, Op, allows, ruleOf } from '../shype/ops';
 import {
-  PolicyStatus, cwCommit, cwConflictMessage, cwPrepare, cwRelease, labelByName, labelCount, loadPolicy,
+  PolicyStatus, cwConflictMessage, cwExplain, labelByName, labelCount, loadPolicy,
   policyNameBytes, nameBytes, ruleDescriptionBytes, ruleLine, reloadPolicy, reloadFailure,
 } from '../shype/policy';
-import { count as auditCount, lost as auditLost, opOf, subjectOf, decisionOf, record } from '../shype/audit';
+import { count as auditCount, lost as auditLost, opOf, subjectOf, objectOf, decisionOf } from '../shype/audit';
 import { invalidateAll, invalidateSubject, totalHits, totalMisses } from '../shype/cache';
+import { wallAbort, wallCommit, wallPrepare, wallRelease } from '../shype/wall';
 import { MAX_PARTITIONS } from '../lpar/config';
 import { Partition, partitions } from '../lpar/partition';
 import { writeDecimal, writeLine, writeString } from '../lpar/console';
@@ -66,38 +68,107 @@ export function labelOf(name: string): number {
   return active ? labelByName(name) : 0;
 }
 
-/** The gate's decision for partition `p` making an hcall of class `hclass` (an Op 0..5). */
+/**
+ * The gate's decision for partition `p` making an hcall of class `hclass` (an Op 0..5): true to
+ * allow. The hot path of every hcall: a cached allow costs a lookup and nothing else (no
+ * timebase read; decide() reads it only for an audit record).
+ */
 export function admitHcall(p: Partition, hclass: number): boolean {
   if (!active) return true;
-  return allows(decide(p.lpid - 1, p.ssidref, NO_OBJECT, hclass, mftb()));
+  return allowsHcall(p.lpid - 1, p.ssidref, hclass);
 }
 
 /** The decision for partition `p` doing management operation `op` on `object` (NO_OBJECT or an ssidref). */
 export function admitOperation(p: Partition, op: Op, object: number): boolean {
   if (!active) return false;   // management operations need a policy granting them
-  return allows(decide(p.lpid - 1, p.ssidref, object, op, mftb()));
+  return allows(decide(p.lpid - 1, p.ssidref, object, op));
+}
+
+/** Print "[hv] partition 'NAME' WHAT, rule R (line L: DESCRIPTION)" for a denial `d`. */
+function sayRefused(name: string, what: string, d: number): void {
+  writeString("[hv] partition '");
+  writeString(name);
+  writeString("' ");
+  writeString(what);
+  writeString(', rule ');
+  writeDecimal(ruleOf(d));
+  writeString(' (line ');
+  writeDecimal(ruleLine(ruleOf(d)));
+  writeString(': ');
+  writeBytes(ruleDescriptionBytes(ruleOf(d), text));
+  writeLine(')');
 }
 
 /**
- * Chinese Wall admission of partition `p` about to start: true (and its types now count as
- * running) or false, with a console line naming the conflicting types and an audit record.
+ * May the boot configuration do `op` (Create/Start/DestroyPartition) on the partition in slot `p`
+ * with label `ssidref`, called `name`? Decided with the built-in subject CONFIGURATION; a refusal
+ * prints `what` (e.g. "refused: the configuration may not create it") with the rule.
  */
-export function admitStart(p: Partition): boolean {
-  if (!active) return true;
-  const refused = cwPrepare(p.ssidref);
-  if (refused === 0) {
-    cwCommit(p.ssidref);
-    return true;
+function configurationMay(p: Partition, name: string, ssidref: number, op: Op, what: string): boolean {
+  const d = decide(p.lpid - 1, CONFIGURATION, ssidref, op);
+  if (allows(d)) return true;
+  sayRefused(name, what, d);
+  return false;
+}
+
+/**
+ * The Chinese Wall on starting a partition with label `ssidref` in slot `p`, called `name`:
+ * decided as the label's own start (shype/wall.ts), and on an allow its types are reserved. A
+ * refusal prints the conflicting types, recomputed by the engine, so that a denial answered from
+ * the decision cache explains itself like a fresh one.
+ */
+function wallAdmits(p: Partition, name: string, ssidref: number): boolean {
+  let d = decide(p.lpid - 1, ssidref, NO_OBJECT, Op.StartPartition);
+  if (allows(d)) {
+    d = wallPrepare(ssidref);   // 0 unless the wall changed since the decision, which it cannot here
+    if (d === 0) return true;
   }
-  record(mftb(), p.lpid - 1, p.ssidref, p.ssidref, Op.StartPartition, decision(false, ruleOf(refused)));
+  if (cwExplain(ssidref) === 0) {
+    sayRefused(name, 'refused', d);
+    return false;
+  }
   writeString("[hv] partition '");
-  writeString(p.name);
+  writeString(name);
   writeString("' refused by the Chinese Wall: ");
   writeBytes(cwConflictMessage(text));
   writeString(', rule ');
-  writeDecimal(ruleOf(refused));
+  writeDecimal(ruleOf(d));
   writeLine('');
   return false;
+}
+
+/**
+ * Admission of the configured partition `name` with label `ssidref` into slot `p`, before anything
+ * is created: the configuration must be allowed to create it and to start it, and the Chinese
+ * Wall must let its types run. True: its types are reserved, and the caller ends the launch with
+ * commitLaunch (it started) or abortLaunch (it did not). False: refused with a console line, an
+ * audit record, and nothing reserved. Without a policy: always true.
+ */
+export function admitLaunch(p: Partition, name: string, ssidref: number): boolean {
+  if (!active) return true;
+  return configurationMay(p, name, ssidref, Op.CreatePartition, 'refused: the configuration may not create it') &&
+    configurationMay(p, name, ssidref, Op.StartPartition, 'refused: the configuration may not start it') &&
+    wallAdmits(p, name, ssidref);
+}
+
+/** The admitted partition with label `ssidref` runs now: its types count as running. */
+export function commitLaunch(ssidref: number): void {
+  if (active) wallCommit(ssidref);
+}
+
+/** The admitted partition with label `ssidref` did not start after all: drop its reservation. */
+export function abortLaunch(ssidref: number): void {
+  if (active) wallAbort(ssidref);
+}
+
+/**
+ * May the configuration destroy partition `p` (a launch that failed half way)? Decided as
+ * DestroyPartition on its label with the configuration as the subject; a refusal prints a line
+ * and the slot must stay as it is. Without a policy: always true.
+ */
+export function admitDestroy(p: Partition): boolean {
+  if (!active) return true;
+  return configurationMay(p, p.name, p.ssidref, Op.DestroyPartition, 'not destroyed: the configuration may not destroy it');
 }
 
 /** Partition `p`'s slot is emptied: no cached decision about its label may outlive it. */
@@ -144,7 +215,7 @@ export function replacePolicy(by: Partition, addr: u64, size: number): PolicySta
 
 /** Partition `p` stopped (halted or crashed): its types no longer count as running. */
 export function releasePartition(p: Partition): void {
-  if (active && p.ssidref !== 0) cwRelease(p.ssidref);
+  if (active && p.ssidref !== 0) wallRelease(p.ssidref);
 }
 
 /** The shutdown summary: decisions, cache hit rate, and the audit log. */
@@ -165,12 +236,20 @@ export function securitySummary(): void {
   for (let i = 0; i < auditCount() && i < 8; i++) auditLine(i);
 }
 
+/**
+ * Print audit record i: "[hv]   audit: SUBJECT op N[ on OBJECT] denied by rule R (line L: DESCRIPTION)",
+ * the subject "configuration" for the boot configuration's decisions.
+ */
 function auditLine(i: number): void {
   const d = decisionOf(i);
   writeString('[hv]   audit: ');
   writeBytes(nameBytes(subjectOf(i), text));
   writeString(' op ');
   writeDecimal(opOf(i));
+  if (objectOf(i) !== NO_OBJECT) {
+    writeString(' on ');
+    writeBytes(nameBytes(objectOf(i), text));
+  }
   writeString(allows(d) ? ' allowed by rule ' : ' denied by rule ');
   writeDecimal(ruleOf(d));
   writeString(' (line ');

@@ -1,16 +1,17 @@
 /**
  * The decision cache in front of the policy: a fixed table of (subject, object, op) -> decision
  * that answers allows and denies alike, so that a repeated question costs a few instructions
- * (about 24 for decide() on a hit in way 0; test/bench/shype/ measures it).
+ * (test/bench/shype/ measures decide() on an allowed hit, a denied hit and a miss).
  *
  * Layout: CAPACITY = 256 entries, SETS = 64 sets of WAYS = 4, entry e = set * WAYS + way. An entry
- *   is one 64-bit word, `decision << 32 | tag`, so a single load yields both; the per-partition
- *   counters follow the entries in the same static array (one base address on the hit path).
+ *   is one 64-bit word, `tag << 32 | decision`, so a single load yields both: one shift and one
+ *   compare check the tag, and the decision's allow bit is the entry's bit 0. The counters follow
+ *   the entries in the same static array (one base address on the hit path).
  * Key: the question packed in a tag, `op << 16 | object << 8 | subject`. Each field has 8 bits,
  *   so the tag is exact (different questions, different tags) for subject, object and op in
  *   0..255. A question with a field outside 0..255 (as a 32-bit integer, like every bitwise
  *   operator of the subset: an ssidref is a u32) is never cached: lookup() answers MISS and
- *   insert() ignores it. An unused entry has the tag EMPTY (-1), which no question has.
+ *   insert() ignores it. An unused entry is EMPTY (all ones: tag -1), which no question has.
  * Hash: multiplicative, bits 14..19 of tag * 0x3e99 (one `mulli`, one `rlwinm`). The multiplier
  *   and bits were chosen by measuring, among odd 15-bit multipliers: the hcall-class questions
  *   of partitions with labels 1..8 (8 x 6, object NO_OBJECT) all land in different sets (every
@@ -25,19 +26,24 @@
  * Exactness: an entry is written only by insert(), tag and decision together in one store.
  *   lookup() answers from the first matching way, which is the newest entry for that question
  *   (so even a question inserted twice answers with its latest decision, and its older entry is
- *   evicted first). invalidateAll() empties every entry; invalidateSubject()/invalidateObject()
- *   empty every entry with that label and close the gaps, keeping the order.
+ *   evicted first). invalidateAll() empties every entry; invalidateSubject(), invalidateObject()
+ *   and invalidateOperation() empty every entry of that label or operation and close the gaps,
+ *   keeping the order.
  *
- * Counters: hits, misses and denials per partition, 64-bit, indexed by the caller's partition
- * index `who` (0..MAX_PARTITIONS-1, taken modulo MAX_PARTITIONS, a power of two —
- * test/unit/shype-cache.test.ts checks it). Whole-system figures are their sums.
+ * Counters, 64-bit: hits of the whole system (one counter, so that a hit needs neither the
+ * caller's index nor an address computed from it), misses and denials per partition, indexed by
+ * `who` (0..MAX_PARTITIONS-1, taken modulo MAX_PARTITIONS, a power of two —
+ * test/unit/shype-cache.test.ts checks it).
  */
 import { MAX_PARTITIONS } from '../lpar/config';
 import type { i64 } from 'tsnc';
 import type { Op } from './ops';
 
-/** lookup()'s answer when the question is not cached. */
-export const MISS = -1;
+/**
+ * lookup()'s answer when the question is not cached: even, like a denial, so that a caller's
+ * one test of bit 0 separates a cached allow (done) from everything else (the slow path).
+ */
+export const MISS = -2;
 /** Entries in the cache. */
 export const CAPACITY = 256;
 /** Entries per set: a question can only be cached in one of the WAYS entries of its set. */
@@ -48,35 +54,42 @@ export const SETS = 64;
 const HASH_MULTIPLIER = 0x3e99;
 /** The product bits that pick the set: bits 14..19. */
 const SET_SHIFT = 14;
-/** The tag of an empty way (no question's tag: those are below 2^24). */
-const EMPTY = -1;
+/** An unused entry: all ones, so its tag is -1 (no question's tag: those are below 2^24). */
+const EMPTY: i64 = -1n;
+/** The tag of an unused entry. */
+const EMPTY_TAG = -1;
 /** The partition index mask for the counters (MAX_PARTITIONS is a power of two). */
 const WHO_MASK = MAX_PARTITIONS - 1;
 
 /**
  * The cache and its counters in one static array, so that the hit path needs one base address:
- * entries 0..CAPACITY-1 are `decision << 32 | tag` (tag EMPTY when unused), then the 64-bit
- * counters of each partition: hits at HITS + who, misses at MISSES + who, denials at DENIALS + who.
+ * entries 0..CAPACITY-1 are `tag << 32 | decision` (EMPTY when unused), then the 64-bit
+ * counters: hits at HITS, misses of each partition at MISSES + who, denials at DENIALS + who.
  */
-const table = new BigInt64Array(CAPACITY + 3 * MAX_PARTITIONS);
+const table = new BigInt64Array(CAPACITY + 1 + 2 * MAX_PARTITIONS);
 const HITS = CAPACITY;
-const MISSES = CAPACITY + MAX_PARTITIONS;
-const DENIALS = CAPACITY + 2 * MAX_PARTITIONS;
-table.fill(BigInt(EMPTY), 0, CAPACITY);
+const MISSES = CAPACITY + 1;
+const DENIALS = CAPACITY + 1 + MAX_PARTITIONS;
+table.fill(EMPTY, 0, CAPACITY);
 
 /** True when all three fields fit the 8-bit slots of a tag (the question can be cached). */
 function cacheable(subject: number, object: number, op: Op): boolean {
   return ((subject | object | op) & ~0xff) === 0;
 }
 
-/** The tag of a cacheable question (below 2^24). */
+/** The tag of a cacheable question (below 2^24): `op << 16 | object << 8 | subject`. */
 export function tagOf(subject: number, object: number, op: Op): number {
   return op * 0x10000 + object * 0x100 + subject;
 }
 
-/** The tag of an entry (its low 32 bits, signed: EMPTY stays -1). */
+/** The tag of an entry (its high 32 bits, signed: an EMPTY entry's is -1). */
 function tagIn(entry: i64): number {
-  return Number(BigInt.asIntN(32, entry));
+  return Number(entry >> 32n);
+}
+
+/** The decision of a valid entry (its low 31 bits). */
+function decisionIn(entry: i64): number {
+  return Number(entry & 0x7fffffffn);
 }
 
 /** Entry number of way 0 of the set a tag lives in: 0, 4, …, CAPACITY - WAYS. */
@@ -85,24 +98,29 @@ export function setOf(tag: number): number {
 }
 
 /**
- * The cached decision for (subject, object, op), counting a hit or a miss for partition `who`.
- * Returns the decision (>= 0), or MISS (-1) when it is not cached. Ways are searched from 0,
+ * The cached decision for (subject, object, op), counting a hit (for the whole system). Returns
+ * the decision (>= 0), or MISS when it is not cached: the caller counts the miss for the asking
+ * partition (countMiss), so that a hit needs nothing of the caller's but the question.
+ */
+export function lookup(subject: number, object: number, op: Op): number {
+  const d = find(subject, object, op);
+  if (d !== MISS) table[HITS]++;
+  return d;
+}
+
+/**
+ * The cached decision for (subject, object, op) or MISS, counting nothing (lookup() without the
+ * hit counter, for a caller that has counted this question already). Ways are searched from 0,
  * so the newest entry for a question answers.
  */
-export function lookup(who: number, subject: number, object: number, op: Op): number {
-  const w = who & WHO_MASK;
-  if (cacheable(subject, object, op)) {
-    const tag = tagOf(subject, object, op);
-    const set = setOf(tag);
-    for (let way = 0; way < WAYS; way++) {
-      const entry = table[set + way];
-      if (tagIn(entry) === tag) {
-        table[HITS + w]++;
-        return Number(BigInt.asUintN(31, entry >> 32n));
-      }
-    }
+export function find(subject: number, object: number, op: Op): number {
+  if (!cacheable(subject, object, op)) return MISS;
+  const tag = tagOf(subject, object, op);
+  const set = setOf(tag);
+  for (let way = 0; way < WAYS; way++) {
+    const entry = table[set + way];
+    if (tagIn(entry) === tag) return decisionIn(entry);
   }
-  table[MISSES + w]++;
   return MISS;
 }
 
@@ -118,56 +136,65 @@ export function insert(subject: number, object: number, op: Op, decision: number
   const tag = tagOf(subject, object, op);
   const set = setOf(tag);
   for (let e = set + WAYS - 1; e > set; e--) table[e] = table[e - 1];
-  table[set] = BigInt.asIntN(64, (BigInt(decision) << 32n) | BigInt(tag));
+  table[set] = BigInt.asIntN(64, (BigInt(tag) << 32n) | BigInt(decision & 0x7fffffff));
 }
 
 /** Forget every cached decision (policy reload). O(CAPACITY). */
 export function invalidateAll(): void {
-  table.fill(BigInt(EMPTY), 0, CAPACITY);
+  table.fill(EMPTY, 0, CAPACITY);
 }
 
 /**
- * Drop every entry whose tag field at `shift` (0: subject, 8: object) is `ssidref`, closing the
- * gaps so that each set keeps its valid entries first, in their order (what insert() relies on).
+ * Drop every entry whose tag has `value` in the bits of `mask`, closing the gaps so that each set
+ * keeps its valid entries first, in their order (what insert() relies on).
  */
-function invalidateField(shift: number, ssidref: number): void {
+function invalidateMatching(mask: number, value: number): void {
   for (let set = 0; set < CAPACITY; set += WAYS) {
     let kept = set;
     for (let e = set; e < set + WAYS; e++) {
       const tag = tagIn(table[e]);
-      if (tag !== EMPTY && ((tag >>> shift) & 0xff) !== ssidref) table[kept++] = table[e];
+      if (tag !== EMPTY_TAG && (tag & mask) !== value) table[kept++] = table[e];
     }
-    for (; kept < set + WAYS; kept++) table[kept] = BigInt(EMPTY);
+    for (; kept < set + WAYS; kept++) table[kept] = EMPTY;
   }
 }
 
 /** Forget every cached decision whose subject is `ssidref` (its partition was destroyed). O(CAPACITY). */
 export function invalidateSubject(ssidref: number): void {
-  invalidateField(0, ssidref);
+  if (cacheable(ssidref, 0, 0)) invalidateMatching(0xff, ssidref);
 }
 
 /** Forget every cached decision whose object is `ssidref` (the object's state changed). O(CAPACITY). */
 export function invalidateObject(ssidref: number): void {
-  invalidateField(8, ssidref);
+  if (cacheable(0, ssidref, 0)) invalidateMatching(0xff00, ssidref << 8);
+}
+
+/**
+ * Forget every cached decision of operation `op` on `object` (an ssidref or NO_OBJECT), whoever
+ * the subject: the answers that depend on state outside the policy, such as the Chinese Wall's
+ * (StartPartition, NO_OBJECT) when the running types change. O(CAPACITY).
+ */
+export function invalidateOperation(op: Op, object: number): void {
+  if (cacheable(0, object, op)) invalidateMatching(0xffff00, tagOf(0, object, op));
 }
 
 /** Number of valid entries (for reports and tests). O(CAPACITY). */
 export function occupancy(): number {
   let n = 0;
   for (let e = 0; e < CAPACITY; e++) {
-    if (tagIn(table[e]) !== EMPTY) n++;
+    if (tagIn(table[e]) !== EMPTY_TAG) n++;
   }
   return n;
+}
+
+/** Count a cache miss of partition `who` (decide() calls it when lookup() answers MISS). */
+export function countMiss(who: number): void {
+  table[MISSES + (who & WHO_MASK)]++;
 }
 
 /** Count a denial returned to partition `who` (decide() calls it for cached and fresh denials). */
 export function countDenial(who: number): void {
   table[DENIALS + (who & WHO_MASK)]++;
-}
-
-/** Cache hits of partition `who` since the last resetCounters(). */
-export function hits(who: number): number {
-  return Number(table[HITS + (who & WHO_MASK)]);
 }
 
 /** Cache misses of partition `who` since the last resetCounters(). */
@@ -187,9 +214,9 @@ function total(base: number): number {
   return n;
 }
 
-/** Cache hits of the whole system (all partitions). */
+/** Cache hits of the whole system since the last resetCounters(). */
 export function totalHits(): number {
-  return total(HITS);
+  return Number(table[HITS]);
 }
 
 /** Cache misses of the whole system (all partitions). */
@@ -197,7 +224,7 @@ export function totalMisses(): number {
   return total(MISSES);
 }
 
-/** Zero the hit, miss and denial counters of every partition. */
+/** Zero the hit counter and the miss and denial counters of every partition. */
 export function resetCounters(): void {
   table.fill(0n, CAPACITY);
 }

@@ -3,7 +3,8 @@
  * cache (shype/cache.ts), the audit log (shype/audit.ts) and the hypervisor's gate.
  *
  * A decision is asked as (subject, object, operation):
- *   subject   the ssidref of the calling partition's label (1..MAX_LABELS; 0 is "no label")
+ *   subject   the ssidref of the calling partition's label (1..MAX_LABELS; 0 is "no label"),
+ *             or CONFIGURATION for the boot configuration launching its partitions
  *   object    the ssidref of the object's label, or NO_OBJECT for operations on a class
  *             (the hcall classes, which have no object)
  *   operation one of Op below
@@ -15,6 +16,15 @@
 export const MAX_LABELS = 64;
 /** The object of an operation that has none (hcall classes). */
 export const NO_OBJECT = 0;
+/**
+ * The built-in subject that stands for the boot configuration built into the measured image
+ * (lpar/configs/<name>.ts): the hypervisor asks as CONFIGURATION when it creates, starts and
+ * destroys the configured partitions at boot. Never a label of a policy (those are
+ * 1..MAX_LABELS); below 256, so its decisions are cached like any other, and within the 16 bits
+ * of an audit record's subject. Policies grant or deny it with `configuration launches ...`
+ * (docs/policy-language.md).
+ */
+export const CONFIGURATION = 255;
 
 /** Operations a policy decides on. The first six are the hcall classes of hcalls/table.ts. */
 export const enum Op {
@@ -26,7 +36,10 @@ export const enum Op {
   HcallLifecycle = 5,
   /** Management: create a partition (object: the new partition's label). */
   CreatePartition = 6,
-  /** Management: start a partition (object: its label). */
+  /**
+   * Management: start a partition (object: its label). Asked with NO_OBJECT, it is the Chinese
+   * Wall question of the subject's own start: may a partition with this label run now?
+   */
   StartPartition = 7,
   /** Management: destroy a partition (object: its label). */
   DestroyPartition = 8,

@@ -12,7 +12,8 @@
  *    24 u16 string pool size 26 u16 policy name (string reference)    28 u32 reserved (0)
  *   types      type count x 4:      u16 name, u16 rule ("ste: common type T"); padded to 8
  *   labels     label count x 40:    u64 type mask, u16 name, u8 kind, u8 level, u32 reserved,
- *                                   u16 decision[MGMT_OPS] (Op 0..10), u16 reserved
+ *                                   u16 decision[MGMT_OPS] (Op 0..10),
+ *                                   u16 the configuration's decision on this label (LABEL_LAUNCH)
  *   conflicts  conflict count x 16: u64 type mask, u16 name, u16 rule, u32 reserved
  *   levels     level count x 2:     u16 name; padded to 8
  *   rules      rule count x 8:      u32 source line (0: built in), u16 description, u8 kind, u8 0
@@ -22,10 +23,18 @@
 
 /** 'sHyP' */
 export const POLICY_MAGIC = 0x73487950;
-export const POLICY_VERSION = 1;
+/** 2: the label entry carries the configuration's decision (version 1 had a reserved u16). */
+export const POLICY_VERSION = 2;
 export const HEADER_SIZE = 32;
 export const TYPE_ENTRY = 4;
 export const LABEL_ENTRY = 40;
+/** Offset in a label entry of the decision slots for Op 0..10 (u16 each). */
+export const LABEL_DECISIONS = 16;
+/**
+ * Offset in a label entry of the configuration's decision on this label: whether the boot
+ * configuration (subject CONFIGURATION) may create, start and destroy a partition with it.
+ */
+export const LABEL_LAUNCH = 38;
 export const CONFLICT_ENTRY = 16;
 export const LEVEL_ENTRY = 2;
 export const RULE_ENTRY = 8;

@@ -6,18 +6,20 @@
  * reloads a policy by building it into the staging tables, replaying the running partitions
  * against it and swapping — or refusing and leaving the active policy untouched.
  *
- * Decisions are stateless (cacheable) except the Chinese Wall check, which is cwPrepare's and
- * never part of evaluate(). Nothing here allocates after module initialisation.
+ * Decisions depend only on the loaded policy, except one: the Chinese Wall question of a
+ * partition's own start, evaluate(label, NO_OBJECT, StartPartition), which depends on the types
+ * that count now (running or reserved). Whoever caches decisions drops those answers when
+ * cwCountingTypes() changes (shype/wall.ts). Nothing here allocates after module initialisation.
  */
 import type { u64 } from 'tsnc';
 import { add64, ctz64, load8, not64 } from 'tsnc';
-import { MAX_LABELS, NO_OBJECT, OP_COUNT, Op, decision } from './ops';
+import { CONFIGURATION, MAX_LABELS, NO_OBJECT, OP_COUNT, Op, decision } from './ops';
 import {
-  BUILTIN_RULES, CONFLICT_ENTRY, FNV_BASIS, HEADER_SIZE, LABEL_ENTRY, LABEL_KINDS, LEVEL_ENTRY,
-  LabelKind, MAX_CONFLICTS, MAX_LEVELS, MAX_POOL, MAX_RULES, MAX_TYPES, MGMT_OPS, POLICY_MAGIC,
-  POLICY_VERSION, PolicyKind, RULE_ENTRY, R_BLP_NO_FLOW, R_BLP_NO_READ_UP, R_BLP_NO_WRITE_DOWN,
-  R_BLP_READ, R_BLP_WRITE, R_DEFAULT, R_STE_NO_COMMON_TYPE, R_UNKNOWN_OBJECT, R_UNKNOWN_OP,
-  R_UNKNOWN_SUBJECT, TYPE_ENTRY, align8, fnvStep,
+  BUILTIN_RULES, CONFLICT_ENTRY, FNV_BASIS, HEADER_SIZE, LABEL_DECISIONS, LABEL_ENTRY, LABEL_KINDS,
+  LABEL_LAUNCH, LEVEL_ENTRY, LabelKind, MAX_CONFLICTS, MAX_LEVELS, MAX_POOL, MAX_RULES, MAX_TYPES,
+  MGMT_OPS, POLICY_MAGIC, POLICY_VERSION, PolicyKind, RULE_ENTRY, R_BLP_NO_FLOW, R_BLP_NO_READ_UP,
+  R_BLP_NO_WRITE_DOWN, R_BLP_READ, R_BLP_WRITE, R_DEFAULT, R_NO_ROLE, R_STE_NO_COMMON_TYPE,
+  R_UNKNOWN_OBJECT, R_UNKNOWN_OP, R_UNKNOWN_SUBJECT, TYPE_ENTRY, align8, fnvStep,
 } from './policy-format';
 
 /** Result of loading or reloading a policy. */
@@ -65,6 +67,8 @@ class Policy {
   labelLevel = new Uint8Array(MAX_LABELS + 1);
   /** [ssidref * MGMT_OPS + op]: the decision for Op 0..10. */
   opDecision = new Uint16Array((MAX_LABELS + 1) * MGMT_OPS);
+  /** [ssidref]: the configuration's decision on creating, starting, destroying that label. */
+  launchDecision = new Uint16Array(MAX_LABELS + 1);
   typeName = new Uint16Array(MAX_TYPES);
   typeRule = new Uint16Array(MAX_TYPES);
   conflictTypes = new BigUint64Array(MAX_CONFLICTS);
@@ -233,9 +237,11 @@ function loadLabels(p: Policy): PolicyStatus {
     if (!stringOk(p, p.labelName[s]) || p.labelKind[s] >= LABEL_KINDS) return PolicyStatus.BadIndex;
     if (p.labelLevel[s] >= Math.max(p.levelCount, 1)) return PolicyStatus.BadIndex;
     for (let op = 0; op < MGMT_OPS; op++) {
-      p.opDecision[s * MGMT_OPS + op] = rd16(at + 16 + op * 2);
+      p.opDecision[s * MGMT_OPS + op] = rd16(at + LABEL_DECISIONS + op * 2);
       if (!decisionOk(p, p.opDecision[s * MGMT_OPS + op])) return PolicyStatus.BadIndex;
     }
+    p.launchDecision[s] = rd16(at + LABEL_LAUNCH);
+    if (!decisionOk(p, p.launchDecision[s])) return PolicyStatus.BadIndex;
     for (let j = 1; j < s; j++) {
       if (stringsEqual(p, p.labelName[j], p, p.labelName[s])) return PolicyStatus.DuplicateLabel;
     }
@@ -364,19 +370,23 @@ function install(): void {
 // Decisions.
 
 /**
- * The decision on (subject, object, op): bit 0 allow, bits 1.. the deciding rule. Unknown
- * subjects (0, beyond the labels, or a resource label) are denied by R_UNKNOWN_SUBJECT; an
- * operation outside Op by R_UNKNOWN_OP; an unknown object of an operation that has one by
- * R_UNKNOWN_OBJECT. Hcall classes, ReloadPolicy and ReadAudit ignore the object. Deterministic
- * and stateless: the Chinese Wall is cwPrepare's business.
+ * The decision on (subject, object, op): bit 0 allow, bits 1.. the deciding rule. The subject
+ * CONFIGURATION is the boot configuration (configurationDecision). Other unknown subjects (0,
+ * beyond the labels, or a resource label) are denied by R_UNKNOWN_SUBJECT; an operation outside
+ * Op by R_UNKNOWN_OP; an unknown object of an operation that has one by R_UNKNOWN_OBJECT. Hcall
+ * classes, ReloadPolicy and ReadAudit ignore the object. StartPartition with NO_OBJECT is the
+ * Chinese Wall question of the subject's own start (wallDecision): the one answer that depends on
+ * the running types, not only on the policy. Deterministic; changes nothing but the details
+ * cwConflictMessage() reports.
  */
 export function evaluate(subject: number, object: number, op: number): number {
   const p = active;
+  if (subject === CONFIGURATION && p.loaded) return configurationDecision(p, object, op);
   if (!isPartition(p, subject)) return decision(false, R_UNKNOWN_SUBJECT);
   if (op < 0 || op >= OP_COUNT) return decision(false, R_UNKNOWN_OP);
   if (op < MGMT_OPS) {
-    const onLabel = op === Op.CreatePartition || op === Op.StartPartition || op === Op.DestroyPartition;
-    if (onLabel && !isPartition(p, object)) return decision(false, R_UNKNOWN_OBJECT);
+    if (op === Op.StartPartition && object === NO_OBJECT) return wallDecision(p, subject);
+    if (onLabel(op) && !isPartition(p, object)) return decision(false, R_UNKNOWN_OBJECT);
     return p.opDecision[subject * MGMT_OPS + op];
   }
   if (object === NO_OBJECT || object > p.labelCount || object < 0) return decision(false, R_UNKNOWN_OBJECT);
@@ -387,6 +397,36 @@ export function evaluate(subject: number, object: number, op: number): number {
   if (first >= 0) return first;
   if (second >= 0) return second;
   return decision(true, R_DEFAULT);
+}
+
+/** Create, start and destroy: the management operations on a partition label. */
+function onLabel(op: number): boolean {
+  return op === Op.CreatePartition || op === Op.StartPartition || op === Op.DestroyPartition;
+}
+
+/**
+ * The boot configuration's decision: it may create, start and destroy the partition labels its
+ * policy's `configuration launches` statement names (every partition label without one, by
+ * R_DEFAULT). It holds no other management operation (R_NO_ROLE), makes no hcalls and shares
+ * nothing (R_UNKNOWN_SUBJECT: it is not a partition label).
+ */
+function configurationDecision(p: Policy, o: number, op: number): number {
+  if (op < 0 || op >= OP_COUNT) return decision(false, R_UNKNOWN_OP);
+  if (onLabel(op)) return isPartition(p, o) ? p.launchDecision[o] : decision(false, R_UNKNOWN_OBJECT);
+  if (op === Op.ReloadPolicy || op === Op.ReadAudit) return decision(false, R_NO_ROLE);
+  return decision(false, R_UNKNOWN_SUBJECT);
+}
+
+/**
+ * The Chinese Wall on partition label `s` starting now: allowed by R_DEFAULT unless a type of
+ * `s` conflicts with a type that counts (running or reserved), then the conflict set's denial
+ * (cwConflictMessage() says which types).
+ */
+function wallDecision(p: Policy, s: number): number {
+  const d = cwCheck(p, s);
+  if (d === 0) return decision(true, R_DEFAULT);
+  conflictInStaging = false;
+  return d;
 }
 
 function isPartition(p: Policy, s: number): boolean {
@@ -491,6 +531,33 @@ export function cwRelease(ssidref: number): void {
   }
 }
 
+/**
+ * The Chinese Wall question again for label `ssidref`, reserving nothing: 0 if it may start now,
+ * else the conflict's deny decision, and cwConflictMessage() then describes it. For explaining a
+ * denial that came from a decision cache (whose details the engine did not just compute).
+ */
+export function cwExplain(ssidref: number): number {
+  const d = cwCheck(active, ssidref);
+  if (d !== 0) conflictInStaging = false;
+  return d;
+}
+
+/**
+ * The types that count for the Chinese Wall now: those of a conflict set that are running or
+ * reserved, bit t for type index t. The whole state the wall's decisions depend on (a type in no
+ * conflict set never decides anything): when it changes, cached wall answers are stale.
+ */
+export function cwCountingTypes(): u64 {
+  const p = active;
+  let walled: u64 = 0n;
+  for (let c = 0; c < p.conflictCount; c++) walled = walled | p.conflictTypes[c];
+  let m: u64 = 0n;
+  for (let t = 0; t < p.typeCount; t++) {
+    if (hasType(walled, t) && p.running[t] + p.pending[t] > 0) m = m | BigInt.asUintN(64, 1n << BigInt(t));
+  }
+  return m;
+}
+
 /** Running partitions that have type index `t` (for tests and the console summary). */
 export function cwRunningCount(t: number): number {
   return t >= 0 && t < active.typeCount ? active.running[t] : 0;
@@ -538,9 +605,13 @@ export function labelByName(name: string): number {
   return 0;
 }
 
-/** Copy the name of label `ssidref` into `out`; returns its length (0 if unknown). */
+/**
+ * Copy the name of label `ssidref` into `out` ("configuration" for the built-in subject
+ * CONFIGURATION); returns its length (0 if unknown).
+ */
 export function nameBytes(ssidref: number, out: Uint8Array): number {
   const p = active;
+  if (ssidref === CONFIGURATION) return putText('configuration', out, 0);
   if (!p.loaded || ssidref < 1 || ssidref > p.labelCount) return 0;
   return putPool(p, p.labelName[ssidref], out, 0);
 }

@@ -25,7 +25,7 @@ const BASE = 'primary chinese-wall\nsecondary ste\ntype a b c\nlevels low high\n
 
 /** [what, source, expected errors] — line numbers count from the first line of source. */
 const REFUSALS: [string, string, string[]][] = [
-  ['unknown statement', BASE + 'lable z types a\n', ["p.pol:7: unknown statement 'lable' (policy, primary, secondary, type, levels, label, vdevice, vtpm, memory, lan, conflict, role, hcalls)"]],
+  ['unknown statement', BASE + 'lable z types a\n', ["p.pol:7: unknown statement 'lable' (policy, primary, secondary, type, levels, label, vdevice, vtpm, memory, lan, conflict, role, hcalls, configuration)"]],
   ['syntax: word before a section', BASE + 'label z a\n', ["p.pol:7: expected 'types' or 'level', found 'a'"]],
   ['bad name', BASE + 'label 9z types a\n', ["p.pol:7: bad label name '9z' (letters, digits, _ . -; a letter or _ first)"]],
   ['keyword as a name', BASE + 'label types types a\n', ["p.pol:7: label name 'types' is a keyword"]],
@@ -60,6 +60,23 @@ const REFUSALS: [string, string, string[]][] = [
   ['hcalls default twice', BASE + 'hcalls default deny\nhcalls default allow\n', ['p.pol:8: duplicate "hcalls default" statement (first at line 7)']],
   ['hcalls default with a bad verdict', BASE + 'hcalls default maybe\n', ['p.pol:7: expected "hcalls default allow" or "hcalls default deny"']],
   ['no labels', 'type a\n', ['p.pol:1: policy defines no labels']],
+  ['a label named like the configuration', BASE + 'label configuration types c\n',
+    ["p.pol:7: 'configuration' is the built-in subject of the boot configuration, not a label name"]],
+  ['a resource named like the configuration', BASE + 'vtpm configuration types c\n',
+    ["p.pol:7: 'configuration' is the built-in subject of the boot configuration, not a label name"]],
+  ['configuration without launches', BASE + 'configuration starts x\n',
+    ['p.pol:7: expected "configuration launches LABEL...", "configuration launches *" or "configuration launches none"']],
+  ['configuration launches naming nothing', BASE + 'configuration launches\n',
+    ['p.pol:7: configuration launches names no labels (a label, *, or none)']],
+  ['configuration launches twice', BASE + 'configuration launches x\nconfiguration launches y\n',
+    ['p.pol:8: duplicate "configuration launches" statement (first at line 7)']],
+  ['configuration launches an unknown label', BASE + 'configuration launches x z\n', ["p.pol:7: unknown label 'z'"]],
+  ['configuration launches a resource label', BASE + 'vtpm t types a\nconfiguration launches t\n',
+    ["p.pol:8: 't' is a resource label, not a partition label"]],
+  ['configuration launches none and a label', BASE + 'configuration launches none x\n',
+    ["p.pol:7: 'none' must be the only word after configuration launches"]],
+  ['configuration launches * and a label', BASE + 'configuration launches x *\n',
+    ["p.pol:7: '*' must be the only word after configuration launches"]],
   ['several errors, each reported', BASE + 'label x types a\nlabel z types q\n',
     ["p.pol:7: duplicate label 'x' (first at line 5)", "p.pol:8: unknown type 'q' in label 'z'"]],
 ];
@@ -94,7 +111,7 @@ describe('policy compiler', () => {
 
   it('compile: every example policy compiles to a binary with a valid checksum', () => {
     const files = fs.readdirSync(POLICIES).filter(f => f.endsWith('.pol'));
-    expect(files).to.include.members(['default.pol', 'wall.pol', 'deny.pol', 'ste.pol', 'blp.pol', 'roles.pol']);
+    expect(files).to.include.members(['default.pol', 'wall.pol', 'deny.pol', 'ste.pol', 'blp.pol', 'roles.pol', 'launch.pol']);
     for (const f of files) {
       const out = path.join(dir, f.replace('.pol', '.bin'));
       const r = run('policy', 'compile', path.join(POLICIES, f), '-o', out);
@@ -146,6 +163,19 @@ const EXPLAINED: [string, string[], string][] = [
     'ALLOW: subject sec (ssidref 2), object none, op ReadAudit\nrule 13 (FILE:14): role security labels sec ops ReadAudit ReloadPolicy'],
   ['roles.pol', ['--subject', 'app', '--object', '-', '--op', 'HcallRtas'],
     'DENY: subject app (ssidref 3), object none, op HcallRtas\nrule 10 (FILE:16): hcalls default deny'],
+  ['default.pol', ['--subject', '255', '--object', 'beta', '--op', 'CreatePartition'],
+    'ALLOW: subject configuration (ssidref 255), object beta (ssidref 2), op CreatePartition\nrule 0 (built in): default: no policy restricts this operation'],
+  ['default.pol', ['--subject', '255', '--object', '-', '--op', 'ReloadPolicy'],
+    'DENY: subject configuration (ssidref 255), object none, op ReloadPolicy\nrule 11 (built in): roles: no role grants this operation to the subject'],
+  ['launch.pol', ['--subject', '255', '--object', 'alpha', '--op', 'StartPartition'],
+    'ALLOW: subject configuration (ssidref 255), object alpha (ssidref 1), op StartPartition\nrule 12 (FILE:12): configuration launches alpha'],
+  ['launch.pol', ['--subject', '255', '--object', 'beta', '--op', 'StartPartition'],
+    'DENY: subject configuration (ssidref 255), object beta (ssidref 2), op StartPartition\nrule 12 (FILE:12): configuration launches alpha'],
+  ['wall.pol', ['--subject', '255', '--object', 'gamma', '--op', 'StartPartition', '--running', 'alpha,beta'],
+    'DENY: subject configuration (ssidref 255), object gamma (ssidref 3), op StartPartition\n' +
+    'rule 12 (FILE:14): chinese wall: conflict banks bank_a bank_b\nchinese wall: bank_b conflicts with running bank_a (conflict set banks)'],
+  ['wall.pol', ['--subject', 'gamma', '--object', '-', '--op', 'StartPartition'],
+    'ALLOW: subject gamma (ssidref 3), object none, op StartPartition\nrule 0 (built in): default: no policy restricts this operation'],
 ];
 
 describe('tshype policy explain', () => {

@@ -8,12 +8,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { host } from 'tsnc/host';
 import {
-  PolicyStatus, cwAbort, cwCommit, cwConflictMessage, cwConflictType, cwPrepare, cwRelease,
-  cwRunningCount, cwRunningType, evaluate, isPartitionLabel, labelByName, labelCount, loadPolicy,
+  PolicyStatus, cwAbort, cwCommit, cwConflictMessage, cwConflictType, cwCountingTypes, cwExplain, cwPrepare,
+  cwRelease, cwRunningCount, cwRunningType, evaluate, isPartitionLabel, labelByName, labelCount, loadPolicy,
   nameBytes, policyGeneration, policyNameBytes, reloadFailure, reloadPolicy, replay,
   ruleDescriptionBytes, ruleLine, stagePolicy, swapPolicy, typeNameBytes,
 } from '../../shype/policy';
-import { NO_OBJECT, Op, allows, decision, ruleOf } from '../../shype/ops';
+import { CONFIGURATION, NO_OBJECT, Op, allows, decision, ruleOf } from '../../shype/ops';
 import {
   R_BLP_NO_FLOW, R_BLP_NO_READ_UP, R_BLP_NO_WRITE_DOWN, R_BLP_READ, R_BLP_WRITE, R_DEFAULT,
   R_HCALL_DEFAULT, R_NO_ROLE, R_STE_NO_COMMON_TYPE, R_UNKNOWN_OBJECT, R_UNKNOWN_OP, R_UNKNOWN_SUBJECT,
@@ -152,6 +152,48 @@ describe('shype policy engine', () => {
       expect(evaluate(1, NO_OBJECT, -1)).to.equal(decision(false, R_UNKNOWN_OP));
     });
 
+    it('configuration: every stock policy lets it create, start and destroy every partition label, and nothing else', () => {
+      const stock = fs.readdirSync(POLICIES).filter(f => f.endsWith('.pol') && f !== 'launch.pol');
+      expect(stock.length).to.be.at.least(6);
+      for (const f of stock) {
+        load(example(f));
+        let partitionLabels = 0;
+        for (let s = 1; s <= labelCount(); s++) {
+          for (const op of [Op.CreatePartition, Op.StartPartition, Op.DestroyPartition]) {
+            const d = evaluate(CONFIGURATION, s, op);
+            expect(d, `${f} label ${s} op ${op}`).to.equal(isPartitionLabel(s) ? decision(true, R_DEFAULT) : decision(false, R_UNKNOWN_OBJECT));
+          }
+          if (isPartitionLabel(s)) partitionLabels++;
+        }
+        expect(partitionLabels, f).to.be.greaterThan(0);
+        expect(evaluate(CONFIGURATION, NO_OBJECT, Op.StartPartition), f).to.equal(decision(false, R_UNKNOWN_OBJECT));
+        expect(evaluate(CONFIGURATION, NO_OBJECT, Op.ReloadPolicy), f).to.equal(decision(false, R_NO_ROLE));
+        expect(evaluate(CONFIGURATION, NO_OBJECT, Op.ReadAudit), f).to.equal(decision(false, R_NO_ROLE));
+        expect(evaluate(CONFIGURATION, NO_OBJECT, Op.HcallConsole), f).to.equal(decision(false, R_UNKNOWN_SUBJECT));
+        expect(evaluate(CONFIGURATION, 1, Op.OpenChannel), f).to.equal(decision(false, R_UNKNOWN_SUBJECT));
+        expect(evaluate(CONFIGURATION, 1, 16), f).to.equal(decision(false, R_UNKNOWN_OP));
+      }
+    });
+
+    it('configuration: `configuration launches` grants exactly the labels it names, by its rule', () => {
+      load(example('launch.pol'));
+      const [alpha, beta] = ['alpha', 'beta'].map(L);
+      for (const op of [Op.CreatePartition, Op.StartPartition, Op.DestroyPartition]) {
+        expect(allows(evaluate(CONFIGURATION, alpha, op))).to.equal(true);
+        const d = evaluate(CONFIGURATION, beta, op);
+        expect(allows(d)).to.equal(false);
+        expect(why(d)).to.equal('configuration launches alpha');
+        expect(ruleLine(ruleOf(d))).to.equal(12);
+      }
+      load('type a\nlabel x types a\nlabel y types a\nconfiguration launches none\n');
+      expect(allows(evaluate(CONFIGURATION, 1, Op.StartPartition))).to.equal(false);
+      load('type a\nlabel x types a\nlabel y types a\nconfiguration launches *\n');
+      expect(evaluate(CONFIGURATION, 2, Op.StartPartition)).to.equal(decision(true, 12));
+      expect(evaluate(1, 2, Op.StartPartition)).to.equal(decision(false, R_NO_ROLE));   // a label holds no role by it
+      expect(text(out => nameBytes(CONFIGURATION, out))).to.equal('configuration');
+      expect(labelByName('configuration')).to.equal(0);
+    });
+
     it('names: labels, types, policy name and rule descriptions are copied out as bytes', () => {
       load(example('wall.pol'));
       expect(labelCount()).to.equal(3);
@@ -215,6 +257,37 @@ describe('shype policy engine', () => {
     it('cwPrepare: an unknown or resource label is refused', () => {
       expect(cwPrepare(0)).to.equal(decision(false, R_UNKNOWN_SUBJECT));
       expect(cwPrepare(9)).to.equal(decision(false, R_UNKNOWN_SUBJECT));
+    });
+
+    it('evaluate: a label\'s own start (StartPartition, no object) is the wall\'s answer on what counts now', () => {
+      const [alpha, beta, gamma] = ['alpha', 'beta', 'gamma'].map(L);
+      expect(evaluate(gamma, NO_OBJECT, Op.StartPartition)).to.equal(decision(true, R_DEFAULT));
+      expect(cwPrepare(alpha)).to.equal(0);                  // a reservation counts
+      const d = evaluate(gamma, NO_OBJECT, Op.StartPartition);
+      expect(d).to.equal(decision(false, 12));
+      expect(text(out => cwConflictMessage(out))).to.equal('bank_b conflicts with running bank_a (conflict set banks)');
+      expect(evaluate(beta, NO_OBJECT, Op.StartPartition)).to.equal(decision(true, R_DEFAULT));
+      expect(evaluate(alpha, gamma, Op.StartPartition)).to.equal(decision(true, 13));   // the role: no wall in it
+      expect(evaluate(CONFIGURATION, gamma, Op.StartPartition)).to.equal(decision(true, R_DEFAULT));
+      cwAbort(alpha);
+      expect(evaluate(gamma, NO_OBJECT, Op.StartPartition)).to.equal(decision(true, R_DEFAULT));
+      load(example('default.pol'));                           // no chinese wall: every start is allowed
+      expect(evaluate(L('alpha'), NO_OBJECT, Op.StartPartition)).to.equal(decision(true, R_DEFAULT));
+      expect(evaluate(L('vtpm'), NO_OBJECT, Op.StartPartition)).to.equal(decision(false, R_UNKNOWN_SUBJECT));
+    });
+
+    it('cwExplain: the last conflict again, reserving nothing, for a denial answered from a cache', () => {
+      const [alpha, beta, gamma] = ['alpha', 'beta', 'gamma'].map(L);
+      expect(cwPrepare(gamma)).to.equal(0);
+      cwCommit(gamma);
+      expect(allows(cwPrepare(alpha))).to.equal(false);
+      expect(cwPrepare(beta)).to.equal(0);                    // beta's prepare leaves the details as they were
+      cwAbort(beta);
+      expect(cwExplain(beta)).to.equal(0);
+      expect(cwExplain(alpha)).to.equal(decision(false, 12));
+      expect(text(out => cwConflictMessage(out))).to.equal('bank_a conflicts with running bank_b (conflict set banks)');
+      expect(cwCountingTypes()).to.equal(0b010n);             // bank_b; neutral is in no conflict set
+      expect([cwRunningCount(0), cwRunningCount(1), cwRunningCount(2)]).to.deep.equal([0, 1, 1]);
     });
   });
 
@@ -332,6 +405,8 @@ describe('shype policy engine', () => {
         ['label kind 7', x => { x[labels + 10] = 7; }, PolicyStatus.BadIndex],
         ['label level beyond the levels', x => { x[labels + 11] = 1; }, PolicyStatus.BadIndex],
         ['decision naming a rule that does not exist', x => { x.writeUInt16BE(0xffff, labels + 16); }, PolicyStatus.BadIndex],
+        ['configuration decision naming a rule that does not exist', x => { x.writeUInt16BE(999 << 1, labels + 38); }, PolicyStatus.BadIndex],
+        ['version 1 (no configuration decision)', x => { x.writeUInt16BE(1, 4); }, PolicyStatus.BadVersion],
         ['type rule out of range', x => { x.writeUInt16BE(999, 32 + 2); }, PolicyStatus.BadIndex],
         ['duplicate label name', x => { x.writeUInt16BE(x.readUInt16BE(labels + 8), labels + 40 + 8); }, PolicyStatus.DuplicateLabel],
       ];

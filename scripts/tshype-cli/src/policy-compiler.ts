@@ -4,7 +4,7 @@
  * binary or the list of errors, each as `FILE:line: message`.
  */
 import {
-  BUILTIN_RULES, CONFLICT_ENTRY, FNV_BASIS, HEADER_SIZE, LABEL_ENTRY, LEVEL_ENTRY, LabelKind,
+  BUILTIN_RULES, CONFLICT_ENTRY, FNV_BASIS, HEADER_SIZE, LABEL_DECISIONS, LABEL_ENTRY, LABEL_LAUNCH, LEVEL_ENTRY, LabelKind,
   MAX_CONFLICTS, MAX_DESCRIPTION, MAX_LEVELS, MAX_NAME, MAX_POOL, MAX_RULES, MAX_TYPES, MGMT_OPS,
   POLICY_MAGIC, POLICY_VERSION, PolicyKind, RULE_ENTRY, RuleKind, R_BLP_NO_FLOW, R_BLP_NO_READ_UP,
   R_BLP_NO_WRITE_DOWN, R_BLP_READ, R_BLP_WRITE, R_DEFAULT, R_HCALL_DEFAULT, R_NO_ROLE,
@@ -30,6 +30,8 @@ const RESOURCE_KINDS: Record<string, LabelKind> = {
 };
 /** Words that separate the sections of a statement, so they cannot be names. */
 const KEYWORDS = new Set(['types', 'level', 'labels', 'ops']);
+/** The built-in subject of the boot configuration (CONFIGURATION): no label may take its name. */
+const CONFIGURATION_NAME = 'configuration';
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 interface Rule { line: number; kind: RuleKind; text: string }
@@ -61,6 +63,8 @@ class Model {
   /** [label][op] decision for Op 0..10, filled after parsing. */
   ops: number[][] = [];
   roleGrants: { line: number; rule: number; labels: number[]; ops: number[] }[] = [];
+  /** `configuration launches`: its rule and the labels it names (undefined: no statement, all). */
+  launch: { rule: number; labels: number[] } | undefined;
   hcallRules: { rule: number; allow: boolean; labels: number[]; ops: number[] }[] = [];
 }
 
@@ -168,8 +172,10 @@ function statement(m: Model, w: string[], line: number, err: Err): void {
       return role(m, w, line, err, text);
     case 'hcalls':
       return hcalls(m, w, line, err, text);
+    case CONFIGURATION_NAME:
+      return configuration(m, w, line, err, text);
     default:
-      return err(line, `unknown statement '${w[0]}' (policy, primary, secondary, type, levels, label, vdevice, vtpm, memory, lan, conflict, role, hcalls)`);
+      return err(line, `unknown statement '${w[0]}' (policy, primary, secondary, type, levels, label, vdevice, vtpm, memory, lan, conflict, role, hcalls, configuration)`);
   }
 }
 
@@ -205,6 +211,7 @@ function label(m: Model, w: string[], line: number, err: Err): void {
   const what = w[0] === 'label' ? 'label' : `${w[0]} label`;
   if (!checkName(what, w[1], line, err)) return;
   const name = w[1];
+  if (name === CONFIGURATION_NAME) return err(line, `'${name}' is the built-in subject of the boot configuration, not a label name`);
   if (m.labelIndex.has(name)) return err(line, `duplicate label '${name}' (first at line ${m.labels[m.labelIndex.get(name)!].line})`);
   if (m.labels.length === MAX_LABELS) return err(line, `too many labels (at most ${MAX_LABELS})`);
   const s = sections(w.slice(2), ['types', 'level'], line, err);
@@ -312,6 +319,29 @@ function hcalls(m: Model, w: string[], line: number, err: Err, text: string): vo
   const ops = opList(w.slice(3), line, err, classes, 'an hcall class');
   if (labels === undefined || ops === undefined) return;
   m.hcallRules.push({ rule: addRule(m, line, RuleKind.Hcalls, text), allow: w[1] === 'allow', labels, ops });
+}
+
+/**
+ * `configuration launches LABEL...|*|none`: the partition labels the boot configuration may
+ * create, start and destroy (without the statement: every partition label).
+ */
+function configuration(m: Model, w: string[], line: number, err: Err, text: string): void {
+  if (w[1] !== 'launches') return err(line, 'expected "configuration launches LABEL...", "configuration launches *" or "configuration launches none"');
+  if (!once(m, 'configuration launches', line, err)) return;
+  if (w.length < 3) return err(line, 'configuration launches names no labels (a label, *, or none)');
+  const words = w.slice(2);
+  if (words.includes('none') && words.length > 1) return err(line, "'none' must be the only word after configuration launches");
+  if (words.includes('*') && words.length > 1) return err(line, "'*' must be the only word after configuration launches");
+  const labels = words[0] === 'none' ? [] : labelList(m, words, line, err, true);
+  if (labels === undefined) return;
+  m.launch = { rule: addRule(m, line, RuleKind.Role, text), labels };
+}
+
+/** The configuration's decision on label `li`: its `configuration launches` rule, or allowed by default. */
+function launchDecision(m: Model, li: number): number {
+  if (m.labels[li].kind !== LabelKind.Partition) return decision(false, R_UNKNOWN_OBJECT);
+  if (m.launch === undefined) return decision(true, R_DEFAULT);
+  return decision(m.launch.labels.includes(li), m.launch.rule);
 }
 
 /** Whole-policy checks, then the per-label decision table. */
@@ -426,7 +456,8 @@ function encode(m: Model, err: Err, errors: string[]): CompileResult {
     b.writeUInt16BE(labelRefs[i], at + 8);
     b.writeUInt8(l.kind, at + 10);
     b.writeUInt8(l.level, at + 11);
-    m.ops[i].forEach((d, op) => b.writeUInt16BE(d, at + 16 + op * 2));
+    m.ops[i].forEach((d, op) => b.writeUInt16BE(d, at + LABEL_DECISIONS + op * 2));
+    b.writeUInt16BE(launchDecision(m, i), at + LABEL_LAUNCH);
   });
   m.conflicts.forEach((c, i) => {
     const at = conflictsAt + i * CONFLICT_ENTRY;
