@@ -1,7 +1,7 @@
 /**
  * The layering of tshype (docs/layers.md), enforced by dependency-cruiser in `make check`.
  *
- *   hv/        the run loop: boot, scheduler, exits, gate and dispatch, sHype glue    (top)
+ *   hv/        the run loop: boot, scheduler, exits, gate and dispatch                (top)
  *   hcalls/    hcall handlers and the registration table
  *   shype/     labels, policies, decide(), decision cache, audit
  *   lpar/      partitions, vCPUs, configuration, memory, device trees, console, time

@@ -10,7 +10,7 @@
  *                           running partitions do not fit it) with nothing changed
  */
 import { store64 } from 'tsnc';
-import { admitOperation, replacePolicy } from '../hv/security';
+import { admitOperation, replacePolicy } from '../shype/security';
 import { PolicyStatus } from '../shype/policy';
 import { realAddress, NO_ADDRESS } from '../lpar/memory';
 import type { Partition } from '../lpar/partition';

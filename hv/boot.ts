@@ -22,7 +22,7 @@ import { CrashReason, LparState, partitions, createPartition, destroyPartition, 
 import {
   abortLaunch, admitDestroy, admitLaunch, commitLaunch, forgetPartition, initSecurity, labelOf, securityActive,
   securitySummary,
-} from './security';
+} from '../shype/security';
 import { fdtAddress, guestTreeParams, loadPartition, LoadStatus } from '../lpar/loader';
 import { describeHcalls } from './dispatch';
 import { imageAddress, imageSize } from '../lpar/images';

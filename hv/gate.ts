@@ -17,7 +17,7 @@ import type { Partition } from '../lpar/partition';
 import type { Vcpu } from '../lpar/vcpu';
 import { H } from '../hcalls/status';
 import { HCALLS } from '../hcalls/table';
-import { admitHcall, securityActive } from './security';
+import { admitHcall, securityActive } from '../shype/security';
 
 /** What the gate did with an hcall: the index into gateStats. */
 export const enum GateOutcome {

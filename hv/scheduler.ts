@@ -8,7 +8,7 @@ import { mftb, type u64 } from 'tsnc';
 import { runVcpu } from '@platform';
 import { Partition, partitions } from '../lpar/partition';
 import { enforceTimeLimit, handleExit } from './exits';
-import { releasePartition } from './security';
+import { releasePartition } from '../shype/security';
 import { timebaseHz } from '../lpar/time';
 
 /** Length of a scheduling round. */

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { host } from 'tsnc/host';
 import { resetPlatform } from '../fake/platform';
 import { compilePolicy } from '../../scripts/tshype-cli/src/policy-compiler';
-import { initSecurity, labelOf, securityActive } from '../../hv/security';
+import { initSecurity, labelOf, securityActive } from '../../shype/security';
 import { dispatchHcall } from '../../hv/dispatch';
 import { H } from '../../hcalls/status';
 import { H_TSHYPE_POLICY_RELOAD } from '../../hcalls/table';

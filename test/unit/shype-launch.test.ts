@@ -14,7 +14,7 @@ import { consoleText, resetPlatform } from '../fake/platform';
 import { compilePolicy } from '../../scripts/tshype-cli/src/policy-compiler';
 import {
   admitDestroy, admitLaunch, initSecurity, labelOf, releasePartition, securitySummary,
-} from '../../hv/security';
+} from '../../shype/security';
 import { Program, PartitionConfig } from '../../lpar/config';
 import { LparState, createPartition, haltPartition, partitions } from '../../lpar/partition';
 import { CONFIGURATION, NO_OBJECT, Op, allows, decision, ruleOf } from '../../shype/ops';

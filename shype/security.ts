@@ -10,15 +10,15 @@
  */
 import { load64, type u64 } from 'tsnc';
 import { consoleWrite } from '@platform';
-import { allowsHcall, decide } from '../shype/decide';
-import { CONFIGURATION, NO_OBJECT, Op, allows, ruleOf } from '../shype/ops';
+import { allowsHcall, decide } from './decide';
+import { CONFIGURATION, NO_OBJECT, Op, allows, ruleOf } from './ops';
 import {
   PolicyStatus, cwConflictMessage, cwExplain, labelByName, labelCount, loadPolicy,
   policyNameBytes, nameBytes, ruleDescriptionBytes, ruleLine, reloadPolicy, reloadFailure,
-} from '../shype/policy';
-import { count as auditCount, lost as auditLost, opOf, subjectOf, objectOf, decisionOf } from '../shype/audit';
-import { invalidateAll, invalidateSubject, totalHits, totalMisses } from '../shype/cache';
-import { wallAbort, wallCommit, wallPrepare, wallRelease } from '../shype/wall';
+} from './policy';
+import { count as auditCount, lost as auditLost, opOf, subjectOf, objectOf, decisionOf } from './audit';
+import { invalidateAll, invalidateSubject, totalHits, totalMisses } from './cache';
+import { wallAbort, wallCommit, wallPrepare, wallRelease } from './wall';
 import { MAX_PARTITIONS } from '../lpar/config';
 import { Partition, partitions } from '../lpar/partition';
 import { writeDecimal, writeLine, writeString } from '../lpar/console';
