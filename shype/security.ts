@@ -39,10 +39,15 @@ function writeBytes(n: number): void {
   if (n > 0) consoleWrite(text, n);
 }
 
-/** Load the image's policy. False (with a PANIC line) when it is invalid. */
+/**
+ * Load the image's policy: afterwards sHype is on with it, or off when the image has none.
+ * False (with a PANIC line, sHype off) when it is invalid.
+ */
 export function initSecurity(): boolean {
   const d = policyBlob();
   const addr = load64(d), size = load64(BigInt.asUintN(64, d + 8n));
+  active = false;
+  invalidateAll();
   if (size === 0n) {
     writeLine('[hv] sHype: no policy in this image, every hcall class is allowed');
     return true;

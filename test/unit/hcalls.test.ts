@@ -313,40 +313,9 @@ describe('partition isolation', () => {
     expect(realAddress(p, 0n, 0)).to.equal(NO_ADDRESS);
   });
 
-  it('property: 20,000 random hcalls never throw and never write outside the partition', () => {
-    const p = partition('fuzz');
-    host.onAsm('darn $0, 1', () => 42n);
-    // canaries just below and just above the partition
-    const below = MEM_BASE - 0x1000n, above = MEM_BASE + MEM_SIZE;
-    for (let i = 0n; i < 0x1000n; i += 8n) { host.write(below + i, 8, 0xa5a5a5a5a5a5a5a5n); host.write(above + i, 8, 0x5a5a5a5a5a5a5a5an); }
-    let x = 0x9e3779b97f4a7c15n;
-    const next = (): bigint => { x ^= (x << 13n) & 0xffffffffffffffffn; x ^= x >> 7n; x ^= (x << 17n) & 0xffffffffffffffffn; return x; };
-    const interesting = [0n, 1n, 0xfffn, MEM_SIZE - 4n, MEM_SIZE, MEM_SIZE + 8n, 0xfffffffffffffffcn, 0x30000000n, 16n, 17n];
-    for (let n = 0; n < 20000; n++) {
-      if (p.state !== LparState.Running) {
-        startAgain(p);
-      }
-      const row = HCALLS[Number(next() % BigInt(HCALLS.length))];
-      const op = next() % 8n === 0n ? next() & 0xfffcn : BigInt(row.opcode);
-      const args = Array.from({ length: 6 }, () => (next() % 2n === 0n ? interesting[Number(next() % 10n)] : next()));
-      // sometimes an RTAS buffer with random contents inside the partition
-      if (op === BigInt(H_RTAS) && args[0] < MEM_SIZE - 64n) {
-        for (let i = 0n; i < 64n; i += 4n) host.write(MEM_BASE + args[0] + i, 4, next() % 4n === 0n ? next() & 0x1fn : next() & 0xffffffffn);
-      }
-      expect(() => hcall(p, op, ...args)).to.not.throw();
-    }
-    for (let i = 0n; i < 0x1000n; i += 8n) {
-      expect(host.read(below + i, 8)).to.equal(0xa5a5a5a5a5a5a5a5n);
-      expect(host.read(above + i, 8)).to.equal(0x5a5a5a5a5a5a5a5an);
-    }
-  });
+  // the property test over every handler: test/unit/hcall-property.test.ts
 });
 
-/** Restart a halted partition (same slot, same memory) for the property test. */
-function startAgain(p: Partition): void {
-  p.state = LparState.Created;
-  startPartition(p, 0n, 0x1f0000n);
-}
 
 describe('hcall documentation', () => {
   it('docs/hcalls.md is generated from the table and up to date', () => {

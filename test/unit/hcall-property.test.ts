@@ -1,0 +1,166 @@
+/**
+ * The hcall property test, in Node: 20,000 random and mutated hcalls from one partition, with a
+ * policy loaded that lets it reach every handler (its label holds every role, so the audit-log
+ * reader, which stores into partition memory, and the policy reload run too; a second partition
+ * whose console calls are denied keeps the audit log non-empty). After every call nothing may
+ * throw; at the end every byte of every other partition's memory, and of the hypervisor's
+ * policy blob, must be as it was, and every handler must have succeeded at least once (so the
+ * test cannot pass by never getting past the argument checks). Half the calls get arguments
+ * shaped for their handler (shape()), the rest are random.
+ */
+import { expect } from 'chai';
+import { host } from 'tsnc/host';
+import { resetPlatform } from '../fake/platform';
+import { compilePolicy } from '../../scripts/tshype-cli/src/policy-compiler';
+import { initSecurity, labelOf } from '../../shype/security';
+import { dispatchHcall } from '../../hv/dispatch';
+import { H } from '../../hcalls/status';
+import { HCALLS, H_RTAS, H_TSHYPE_AUDIT_READ, H_TSHYPE_POLICY_RELOAD } from '../../hcalls/table';
+import { RtasToken } from '../../lpar/devtree';
+import { Program, PartitionConfig } from '../../lpar/config';
+import { createPartition, LparState, Partition, partitions, startPartition } from '../../lpar/partition';
+import { setPlatformClock } from '../fake/platform';
+
+/** The fuzzed partition's label holds every role; "quiet" may not use the console. */
+const POLICY = `policy fuzz
+primary ste
+type fuzz_t quiet_t
+label fuzz types fuzz_t
+label quiet types quiet_t
+hcalls deny quiet HcallConsole
+role admin labels fuzz ops ReloadPolicy ReadAudit
+`;
+
+const MiB = 0x100000n;
+/** Partition memory: the fuzzed one between the others, 2 MiB each, from 64 MiB. */
+const SIZE = 2n * MiB;
+const BASES = [0x4200000n, 0x4000000n, 0x4400000n, 0x4600000n];
+const DESCRIPTOR = 0x1000n, BLOB = 0x2000n;
+const u64 = (n: number | bigint): bigint => BigInt.asUintN(64, BigInt(n));
+
+/** A running partition in slot `i`, labelled `label`, at BASES[i]. */
+function partition(i: number, name: string): Partition {
+  const p = partitions[i];
+  p.state = LparState.Empty;
+  const cfg = new PartitionConfig(i);
+  cfg.name = name;
+  cfg.label = name;
+  cfg.program = Program.Hello;
+  cfg.memoryMiB = 2;
+  cfg.cpuShare = 10;
+  expect(createPartition(p, cfg, BASES[i], 512000n, labelOf(name))).to.equal(true);
+  expect(startPartition(p, 0n, SIZE - 0x10000n)).to.equal(true);
+  return p;
+}
+
+/** Make hcall `op` with arguments r4.. from `p`; returns the status, signed. */
+function hcall(p: Partition, op: bigint, args: bigint[]): number {
+  p.vcpu.gpr[3] = op;
+  for (let i = 0; i < 9; i++) p.vcpu.gpr[4 + i] = i < args.length ? args[i] : 0n;
+  dispatchHcall(p, p.vcpu);
+  return Number(BigInt.asIntN(64, p.vcpu.gpr[3]));
+}
+
+/** A doubleword pattern for address `a` of partition `i` (so a copied word would not match). */
+function canary(i: number, a: bigint): bigint {
+  return BigInt.asUintN(64, (a * 0x9e3779b97f4a7c15n) ^ BigInt(0xa5a5 * (i + 1)));
+}
+
+describe('hcall property test', function () {
+  this.timeout(120_000);
+  let blob: Uint8Array;
+
+  /** Load the fuzz policy as the image's (inside the test: other files' root hooks reset host memory). */
+  function loadFuzzPolicy(): void {
+    host.reset();
+    resetPlatform();
+    setPlatformClock([2031, 5, 1, 12, 0, 0]);
+    for (const p of partitions) p.state = LparState.Empty;
+    const r = compilePolicy(POLICY, 'fuzz.pol');
+    expect(r.errors).to.deep.equal([]);
+    blob = r.binary!;
+    host.writeBytes(BLOB, blob);
+    host.write(DESCRIPTOR, 8, BLOB);
+    host.write(DESCRIPTOR + 8n, 8, BigInt(blob.length));
+    (globalThis as unknown as { policyBlob: () => bigint }).policyBlob = () => DESCRIPTOR;
+    expect(initSecurity()).to.equal(true);
+  }
+
+  after(() => {
+    host.write(DESCRIPTOR + 8n, 8, 0n);   // no policy: sHype off for the test files that follow
+    initSecurity();
+    setPlatformClock(null);
+  });
+
+  it('property: 20,000 random hcalls reach every handler, never throw, never write outside the partition', () => {
+    loadFuzzPolicy();
+    const fuzz = partition(0, 'fuzz');
+    const others = [partition(1, 'quiet'), partition(2, 'quiet'), partition(3, 'quiet')];
+    host.onAsm('darn $0, 1', () => 42n);
+    // the other partitions' whole memory as canaries, and audit records from a denied partition
+    others.forEach((p, k) => { for (let a = 0n; a < SIZE; a += 8n) host.write(p.memBase + a, 8, canary(k, a)); });
+    for (let i = 0; i < 4; i++) expect(hcall(others[0], 0x58n, [0n, 1n, 0x41n << 56n])).to.equal(H.AUTHORITY);
+
+    let x = 0x9e3779b97f4a7c15n;
+    const next = (): bigint => { x ^= (x << 13n) & 0xffffffffffffffffn; x ^= x >> 7n; x ^= (x << 17n) & 0xffffffffffffffffn; return x; };
+    const interesting = [0n, 1n, 4n, 16n, 17n, 0xfffn, 0x8000n, SIZE - 0x100n, SIZE - 4n, SIZE, SIZE + 8n,
+      0xfffffffffffffffcn, 0x30000000n, BASES[1], BASES[2] - BASES[0]];
+    const pick = (): bigint => (next() % 2n === 0n ? interesting[Number(next() % BigInt(interesting.length))] : next());
+    const succeeded = new Set<string>();
+    for (let n = 0; n < 20000; n++) {
+      if (fuzz.state !== LparState.Running) { fuzz.state = LparState.Created; startPartition(fuzz, 0n, SIZE - 0x10000n); }
+      const row = HCALLS[Number(next() % BigInt(HCALLS.length))];
+      const op = next() % 8n === 0n ? next() & 0xfffcn : u64(row.opcode);
+      const args = Array.from({ length: 9 }, pick);
+      if (next() % 2n === 0n) shape(fuzz, op, args, next, blob);
+      let status = 0;
+      expect(() => { status = hcall(fuzz, op, args); }, `call ${n}: ${op.toString(16)}`).to.not.throw();
+      if (status === H.SUCCESS && op === u64(row.opcode)) succeeded.add(row.name);
+    }
+    expect([...succeeded].sort(), 'every handler succeeded at least once').to.deep.equal(HCALLS.map(r => r.name).sort());
+    others.forEach((p, k) => {
+      for (let a = 0n; a < SIZE; a += 8n) {
+        if (host.read(p.memBase + a, 8) !== canary(k, a)) expect.fail(`partition '${p.name}' changed at 0x${a.toString(16)}`);
+      }
+    });
+    for (let i = 0; i < blob.length; i++) expect(Number(host.read(BLOB + BigInt(i), 1)), `policy byte ${i}`).to.equal(blob[i]);
+  });
+});
+
+/** H_SET_MODE and H_REGISTER_PROC_TBL opcodes (hcalls/table.ts). */
+const H_SET_MODE = 0x31cn, H_REGISTER_PROC_TBL = 0x37cn;
+
+/**
+ * Make the random arguments of `op` well-formed enough to get past the first checks, so that
+ * each handler's deeper paths (and its success) are reached: RTAS buffers with real tokens,
+ * audit-log buffers, a staged policy, H_SET_MODE resources, process tables. Still random inside.
+ */
+function shape(p: Partition, op: bigint, args: bigint[], next: () => bigint, policy: Uint8Array): void {
+  if (op === u64(H_RTAS)) args[0] = rtasBuffer(p, next);
+  if (op === u64(H_TSHYPE_AUDIT_READ)) { args[0] = next() % (SIZE - 0x1000n); args[1] = 1n + next() % 4n; }
+  if (op === H_SET_MODE) { args[0] = [0n, 1n, 3n, 2n][Number(next() % 4n)]; args[1] = 3n + next() % 2n; args[2] = 0n; args[3] = 0n; }
+  if (op === H_REGISTER_PROC_TBL) { args[0] = 0x18n | 0x4n | (next() & 1n); args[1] = (next() % 0x100n) << 12n; args[2] = 0n; args[3] = 0n; }
+  if (op === u64(H_TSHYPE_POLICY_RELOAD)) {
+    const la = (next() % (SIZE - 0x2000n)) & ~7n;
+    host.writeBytes(p.memBase + la, policy);
+    if (next() % 2n === 0n) host.write(p.memBase + la + (next() % BigInt(policy.length)), 1, next() & 0xffn);
+    args[0] = la;
+    args[1] = BigInt(policy.length);
+  }
+}
+
+/**
+ * An RTAS argument buffer inside the fuzzed partition: a real token most of the time, random
+ * counts and arguments; returns its partition address.
+ */
+function rtasBuffer(p: Partition, next: () => bigint): bigint {
+  const la = (next() % (SIZE - 0x200n)) & ~3n;
+  const tokens = [RtasToken.DisplayCharacter, RtasToken.GetTimeOfDay, RtasToken.SetTimeOfDay, RtasToken.PowerOff, 0x2010];
+  const token = tokens[Number(next() % BigInt(tokens.length))];
+  const nargs = next() % 4n === 0n ? next() & 0x1fn : BigInt([1, 0, 7, 2, 0][tokens.indexOf(token)]);
+  const nret = next() % 4n === 0n ? next() & 0x1fn : BigInt([1, 8, 1, 1, 1][tokens.indexOf(token)]);
+  const words = [BigInt(token), nargs, nret];
+  for (let i = 0; i < 24; i++) words.push(next() % 3n === 0n ? next() & 0xffffffffn : next() % 61n);
+  words.forEach((w, i) => host.write(p.memBase + la + BigInt(4 * i), 4, w));
+  return la;
+}
