@@ -125,6 +125,25 @@ export function find(subject: number, object: number, op: Op): number {
 }
 
 /**
+ * lookup() for the gate's question, an hcall class (an Op below OP_COUNT, so within a tag's
+ * 8-bit slot by construction) with no object: only the subject needs checking to keep the tag
+ * exact. Counts a hit; returns the decision or MISS.
+ */
+export function lookupHcallClass(subject: number, hclass: Op): number {
+  if ((subject & ~0xff) !== 0) return MISS;
+  const tag = hclass * 0x10000 + subject;
+  const set = setOf(tag);
+  for (let way = 0; way < WAYS; way++) {
+    const entry = table[set + way];
+    if (tagIn(entry) === tag) {
+      table[HITS]++;
+      return decisionIn(entry);
+    }
+  }
+  return MISS;
+}
+
+/**
  * Cache `decision` (a Decision, 0..2^31-1) for (subject, object, op), a question lookup() has
  * just missed: it goes into way 0 of its set and the other ways move back by one, dropping the
  * set's oldest entry when the set is full. Questions outside 0..255 in any field are not cached.

@@ -15,7 +15,7 @@
  */
 import { mftb } from 'tsnc';
 import { NO_OBJECT, type Op } from './ops';
-import { MISS, countDenial, countMiss, find, insert, lookup } from './cache';
+import { MISS, countDenial, countMiss, find, insert, lookup, lookupHcallClass } from './cache';
 import { evaluate } from './evaluator';
 import { record } from './audit';
 
@@ -39,7 +39,7 @@ export function decide(who: number, subject: number, object: number, op: Op): nu
  * the hit path then needs no stack frame, and `who` is computed only on the slow path.
  */
 export function allowsHcall(who: number, subject: number, hclass: Op): boolean {
-  if ((lookup(subject, NO_OBJECT, hclass) & 1) !== 0) return true;
+  if ((lookupHcallClass(subject, hclass) & 1) !== 0) return true;
   return (decideSlow(who, subject, NO_OBJECT, hclass) & 1) !== 0;
 }
 
