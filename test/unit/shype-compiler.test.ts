@@ -176,6 +176,10 @@ const EXPLAINED: [string, string[], string][] = [
     'rule 12 (FILE:14): chinese wall: conflict banks bank_a bank_b\nchinese wall: bank_b conflicts with running bank_a (conflict set banks)'],
   ['wall.pol', ['--subject', 'gamma', '--object', '-', '--op', 'StartPartition'],
     'ALLOW: subject gamma (ssidref 3), object none, op StartPartition\nrule 0 (built in): default: no policy restricts this operation'],
+  ['wall.pol', ['--subject', 'gamma', '--object', '-', '--op', 'StartPartition', '--running', 'alpha,beta'],
+    'DENY: subject gamma (ssidref 3), object none, op StartPartition\nrule 12 (FILE:14): chinese wall: conflict banks bank_a bank_b'],
+  ['wall.pol', ['--subject', 'configuration', '--object', 'gamma', '--op', 'CreatePartition'],
+    'ALLOW: subject configuration (ssidref 255), object gamma (ssidref 3), op CreatePartition\nrule 0 (built in): default: no policy restricts this operation'],
 ];
 
 describe('tshype policy explain', () => {

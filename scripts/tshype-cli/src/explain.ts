@@ -7,7 +7,7 @@ import {
   PolicyStatus, cwCommit, cwConflictMessage, cwPrepare, evaluate, labelByName, loadPolicy,
   nameBytes, ruleDescriptionBytes, ruleLine,
 } from '../../../shype/policy';
-import { NO_OBJECT, Op, allows, ruleOf } from '../../../shype/ops';
+import { CONFIGURATION, NO_OBJECT, Op, allows, ruleOf } from '../../../shype/ops';
 import { OP_NAMES } from './policy-compiler';
 
 /** Where explain puts the binary policy in host memory. */
@@ -30,6 +30,7 @@ export function loadIntoEngine(binary: Uint8Array): void {
 
 function ssidref(name: string): number {
   if (name === '-' || name === 'none') return NO_OBJECT;
+  if (name === 'configuration') return CONFIGURATION;
   if (/^[0-9]+$/.test(name)) return Number(name);
   return labelByName(name);
 }
@@ -51,13 +52,15 @@ export function explain(q: Question, file: string, binary = false): Answer {
   if (op < 0) throw new Error(`unknown operation '${q.op}' (${OP_NAMES.join(', ')})`);
   const s = ssidref(q.subject);
   const o = ssidref(q.object);
+  // the running partitions first: the Chinese Wall's own question (a label's StartPartition
+  // without an object) is answered against them
+  for (const r of q.running ?? []) {
+    const rs = ssidref(r);
+    if (cwPrepare(rs) === 0) cwCommit(rs);
+  }
   let d = evaluate(s, o, op);
   let wall = '';
-  if (allows(d) && (op === Op.CreatePartition || op === Op.StartPartition) && q.running !== undefined) {
-    for (const r of q.running) {
-      const rs = ssidref(r);
-      if (cwPrepare(rs) === 0) cwCommit(rs);
-    }
+  if (allows(d) && (op === Op.CreatePartition || op === Op.StartPartition) && q.running !== undefined && o !== NO_OBJECT) {
     const cw = cwPrepare(o);
     if (cw !== 0) {
       d = cw;
