@@ -7,10 +7,9 @@ import type { u64 } from 'tsnc';
 import { consoleByte } from '../lpar/console';
 import type { Partition } from '../lpar/partition';
 import type { Vcpu } from '../lpar/vcpu';
+import { VTY_UNIT_ADDRESS } from '../lpar/devtree';
 import { H } from './status';
 
-/** Unit address (`reg`) of every partition's /vdevice/vty node. */
-export const VTY_UNIT_ADDRESS = 0x30000000;
 /** Most bytes one H_PUT_TERM_CHAR carries (two registers, big-endian packed). */
 const MAX_CHARS = 16;
 

@@ -8,7 +8,6 @@ import type { Partition } from '../lpar/partition';
 import type { Vcpu } from '../lpar/vcpu';
 import { H } from '../hcalls/status';
 import { HCALLS, Handler, functionSets, lookupHcall } from '../hcalls/table';
-import { VTY_UNIT_ADDRESS } from '../hcalls/vty';
 import type { GuestTreeParams } from '../lpar/devtree';
 import { hGetTermChar, hPutTermChar } from '../hcalls/vty';
 import { hCede, hConfer, hProd } from '../hcalls/processor';
@@ -60,11 +59,9 @@ const sets = new Int32Array(HCALLS.length);
 
 /**
  * Tell partitions' device trees about the hcall interface: the function sets of the hcall
- * table (`/rtas/ibm,hypertas-functions`) and the console's unit address (`/vdevice/vty`).
- * Call once, at boot.
+ * table (`/rtas/ibm,hypertas-functions`). Call once, at boot.
  */
 export function describeHcalls(params: GuestTreeParams): void {
   const n = functionSets(sets);
   for (let i = 0; i < n; i++) params.hypertas.add(HCALLS[sets[i]].functionSet);
-  params.vtyReg = VTY_UNIT_ADDRESS;
 }

@@ -65,6 +65,12 @@ export function rtasBit(token: RtasToken): number {
 export let RTAS_DEFAULT_SERVICES = 0;
 for (let i = 0; i < RTAS_SERVICES.length; i++) if (RTAS_SERVICES[i].implemented) RTAS_DEFAULT_SERVICES |= 1 << i;
 
+/**
+ * The unit address (`reg`) of every partition's console, /vdevice/vty: the terminal number
+ * H_PUT_TERM_CHAR and H_GET_TERM_CHAR take (hcalls/vty.ts; 0 also names it, as on QEMU).
+ */
+export const VTY_UNIT_ADDRESS = 0x30000000;
+
 /** Most vCPUs one partition tree describes. */
 export const GUEST_MAX_VCPUS = 256;
 
@@ -123,7 +129,7 @@ export class GuestTreeParams {
   /** With radix: the guest may issue tlbie itself (needs LPCR[GTSE] for the partition). */
   gtse: boolean = true;
   /** Unit address (`reg`) of /vdevice/vty, the H_GET/PUT_TERM_CHAR terminal number. */
-  vtyReg: number = 0x30000000;
+  vtyReg: number = VTY_UNIT_ADDRESS;
   /** Guest-physical address and size of the RTAS blob (below 4 GiB); size 0: none. */
   rtasBase: number = 0;
   rtasSize: number = 0;

@@ -23,8 +23,8 @@ export const enum LoadStatus {
 const writer = new FdtWriter();
 /**
  * What every partition's device tree shares. The hypervisor fills in its hcall interface (the
- * function sets and the console's unit address, hv/dispatch.ts describeHcalls) at boot; the
- * partition's own values are set by loadPartition.
+ * function sets, hv/dispatch.ts describeHcalls) at boot; the partition's own values are set by
+ * loadPartition.
  */
 export const guestTreeParams = new GuestTreeParams();
 const params = guestTreeParams;

@@ -5,7 +5,7 @@
 import { load32, store32, type u64 } from 'tsnc';
 import {
   H_CEDE, H_CONFER, H_GET_TERM_CHAR, H_PROD, H_PUT_TERM_CHAR, H_RANDOM, H_REGISTER_PROC_TBL, H_RTAS,
-  H_SET_MODE, H_SUCCESS, VTY, hcall, hcallOut, printNumber, println,
+  H_SET_MODE, H_SUCCESS, consoleUnitAddress, hcall, hcallOut, printNumber, println,
 } from './lib';
 
 const H_FUNCTION: u64 = BigInt.asUintN(64, -2n);
@@ -159,8 +159,13 @@ function packText(from: number, count: number): u64 {
   return w;
 }
 
-export function guestMain(_fdt: u64): u64 {
+/** The console's unit address, from the device tree (guestMain). */
+let VTY: u64 = 0n;
+
+export function guestMain(fdt: u64): u64 {
+  VTY = consoleUnitAddress(fdt);
   println('hcall tour');
+  expectStatus('the device tree names the console', VTY !== 0n ? 0n : 1n, 0n);
   expectStatus('put_term_char', call(H_PUT_TERM_CHAR, VTY, 3n, 0x6f6b0a0000000000n, 0n), H_SUCCESS);
   expectStatus('put_term_char termno 0', call(H_PUT_TERM_CHAR, 0n, 0n, 0n, 0n), H_SUCCESS);
   expectStatus('put_term_char bad termno', call(H_PUT_TERM_CHAR, 0x1234n, 1n, 0n, 0n), H_PARAMETER);

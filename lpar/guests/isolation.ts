@@ -34,7 +34,7 @@
 import { load8, mftb, type u64 } from 'tsnc';
 import {
   H_CONFER, H_PRIVILEGE, H_PUT_TERM_CHAR, H_REGISTER_PROC_TBL, H_SUCCESS, H_TSHYPE_HALT,
-  H_TSHYPE_REPORT, VTY, hcall,
+  H_TSHYPE_REPORT, CONSOLE, hcall,
 } from './lib';
 import {
   SLB_ENTRIES, SprField, guardVector, hcallReflected, problemStateHcall, stateDecRead, stateDecWrite,
@@ -399,7 +399,7 @@ function enterableProblemState(): boolean {
  * leak, so it is not counted here again) must come back refused.
  */
 function problemStateHcalls(): void {
-  const put1 = problemStateHcall(H_PUT_TERM_CHAR, VTY, MARKER_LENGTH, MARKER_HI, MARKER_LO);
+  const put1 = problemStateHcall(H_PUT_TERM_CHAR, CONSOLE, MARKER_LENGTH, MARKER_HI, MARKER_LO);
   checks++;
   if (!refused(put1)) {
     leaks++;

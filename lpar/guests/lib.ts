@@ -3,6 +3,7 @@
  * arch/ppc64/guest/start.S), console output and halting.
  */
 import type { u64 } from 'tsnc';
+import { Fdt, FdtStatus } from '../fdt';
 
 /** `sc 1` with r3 = op and r4..r10 = a1..a7; returns the status (r3). */
 export declare function hcall(op: u64, a1: u64, a2: u64, a3: u64, a4: u64, a5: u64, a6: u64, a7: u64): u64;
@@ -26,7 +27,8 @@ export const H_TSHYPE_HALT: u64 = 0x6f00n;
 export const H_TSHYPE_REPORT: u64 = 0x6f0cn;
 export const H_PRIVILEGE: u64 = 0xfffffffffffffffdn;   // -3
 export const H_RTAS: u64 = 0xf000n;
-export const VTY: u64 = 0x30000000n;
+/** Terminal 0: the partition's own console, whatever its unit address (tshype and QEMU alike). */
+export const CONSOLE: u64 = 0n;
 
 const chunk = new Uint8Array(16);
 
@@ -38,7 +40,7 @@ function putChunk(length: number): u64 {
     if (i < 8) hi = BigInt.asUintN(64, (hi << 8n) | b);
     else lo = BigInt.asUintN(64, (lo << 8n) | b);
   }
-  return hcall(H_PUT_TERM_CHAR, VTY, BigInt(length), hi, lo, 0n, 0n, 0n);
+  return hcall(H_PUT_TERM_CHAR, CONSOLE, BigInt(length), hi, lo, 0n, 0n, 0n);
 }
 
 /** Print a string literal followed by a newline on the partition console. */
@@ -93,4 +95,18 @@ const decimal = new Uint8Array(24);
 /** Halt this partition with `status` (never returns). */
 export function halt(status: u64): void {
   hcall(H_TSHYPE_HALT, status, 0n, 0n, 0n, 0n, 0n, 0n);
+}
+
+/** The partition's device tree: the FDT_SPACE bytes at the top of its memory (lpar/loader.ts). */
+const FDT_LIMIT = 0x10000;
+const tree = new Fdt();
+
+/**
+ * The console's unit address, as a PAPR client finds it: the `reg` of /vdevice/vty in the
+ * device tree at `fdt`; 0 (terminal 0, the console too) when the tree does not say.
+ */
+export function consoleUnitAddress(fdt: u64): u64 {
+  if (tree.open(fdt, FDT_LIMIT) !== FdtStatus.Ok) return CONSOLE;
+  const vty = tree.pathOffset('/vdevice/vty');
+  return vty < 0 ? CONSOLE : BigInt(tree.getU32(vty, 'reg', 0));
 }

@@ -1,12 +1,12 @@
 /** Benchmark baseline: nullcall's loop with noHcall (everything but the `sc 1`). */
 import type { u64 } from 'tsnc';
-import { H_GET_TERM_CHAR, VTY, noHcall } from './lib';
+import { CONSOLE, H_GET_TERM_CHAR, noHcall } from './lib';
 import { BENCH_CALLS } from './bench';
 
 export function guestMain(_fdt: u64): u64 {
   let failures = 0;
   for (let i = 0; i < BENCH_CALLS; i++) {
-    if (noHcall(H_GET_TERM_CHAR, VTY, 0n, 0n, 0n, 0n, 0n, 0n) !== 0n) failures++;
+    if (noHcall(H_GET_TERM_CHAR, CONSOLE, 0n, 0n, 0n, 0n, 0n, 0n) !== 0n) failures++;
   }
   return BigInt(failures);
 }

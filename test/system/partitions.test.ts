@@ -42,7 +42,7 @@ describe('partitions on pseries (nested)', function () {
     const out = defaultRun.stdout;
     expect(linesOf(out, 'alpha'), show(defaultRun)).to.deep.equal([
       'hello from a tshype partition', 'device tree magic check: 1', '1 + 2 + ... + 100 = 5050', 'goodbye']);
-    expect(linesOf(out, 'beta')).to.include.members(['hcall tour', 'checks: 35', 'failures: 0']);
+    expect(linesOf(out, 'beta')).to.include.members(['hcall tour', 'checks: 36', 'failures: 0']);
     expect(out).to.match(/\[hv\] {3}'alpha' halted, status 0, hcalls \d+/);
     expect(out).to.match(/\[hv\] {3}'beta' halted, status 0, hcalls \d+/);
     expect(defaultRun.status, show(defaultRun)).to.equal(0);
