@@ -18,6 +18,7 @@ import type { i64, u64 } from 'tsnc';
 import { ciLoad8, ciStore8 } from 'tsnc';
 import { bytesAddress, doublewordsAddress } from '../common/buffers';
 import { PANIC_MARKER_MAX, panicMarker } from '../common/panic';
+import { LPC_IO } from './lpc';
 
 export { initPartitioning, preparePartition, runVcpu } from './partition';
 export { serviceInterrupt } from './interrupts';
@@ -44,11 +45,6 @@ const OPAL_TERM = 0n;
 /** How often OPAL is polled while it cannot take more output or is busy. */
 const OPAL_RETRIES = 10000;
 
-/**
- * LPC I/O space of chip 0 on POWER9 and POWER10: the LPC MMIO window at 0x0006_0300_0000_0000
- * (/lpcm-opb) plus the OPB address of I/O space, 0xd001_0000. Accessed cache-inhibited.
- */
-const LPC_IO = 0x00060300d0010000n;
 
 // 16550 UART at I/O port 0x3f8 (/lpcm-opb/lpc/isa-serial@i3f8: 1.8432 MHz clock, 115200 baud)
 const UART = LPC_IO + 0x3f8n;

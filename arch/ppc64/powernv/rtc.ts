@@ -15,6 +15,7 @@
 import type { i64, u64 } from 'tsnc';
 import { ciLoad8, ciStore8 } from 'tsnc';
 import { doublewordsAddress, wordsAddress } from '../common/buffers';
+import { LPC_IO } from './lpc';
 
 /** Call OPAL (entry.S): token, then up to three arguments; returns the OPAL status. */
 declare function opalCall(token: number, a0: u64, a1: u64, a2: u64): i64;
@@ -30,8 +31,6 @@ const OPAL_BUSY_EVENT: i64 = -12n;
 /** How often OPAL_RTC_READ is retried while busy (skiboot's LPC RTC: while an update runs). */
 const OPAL_RETRIES = 10000;
 
-/** LPC I/O space of chip 0 (the same window as platform.ts's UART: arch/ppc64/README.md). */
-const LPC_IO = 0x00060300d0010000n;
 const CMOS_INDEX = LPC_IO + 0x70n;
 const CMOS_DATA = LPC_IO + 0x71n;
 
