@@ -95,7 +95,13 @@ function sayRefused(name: string, what: string, d: number): void {
   writeString(name);
   writeString("' ");
   writeString(what);
-  writeString(', rule ');
+  writeString(', ');
+  writeRuleLine(d);
+}
+
+/** Print "rule R (line L: DESCRIPTION)" and the line end, for the rule that made decision `d`. */
+function writeRuleLine(d: number): void {
+  writeString('rule ');
   writeDecimal(ruleOf(d));
   writeString(' (line ');
   writeDecimal(ruleLine(ruleOf(d)));
@@ -255,11 +261,6 @@ function auditLine(i: number): void {
     writeString(' on ');
     writeBytes(nameBytes(objectOf(i), text));
   }
-  writeString(allows(d) ? ' allowed by rule ' : ' denied by rule ');
-  writeDecimal(ruleOf(d));
-  writeString(' (line ');
-  writeDecimal(ruleLine(ruleOf(d)));
-  writeString(': ');
-  writeBytes(ruleDescriptionBytes(ruleOf(d), text));
-  writeLine(')');
+  writeString(allows(d) ? ' allowed by ' : ' denied by ');
+  writeRuleLine(d);
 }
