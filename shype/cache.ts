@@ -37,7 +37,7 @@
  */
 import { MAX_PARTITIONS } from '../lpar/config';
 import type { i64 } from 'tsnc';
-import type { Op } from './ops';
+import { NO_OBJECT, type Op } from './ops';
 
 /**
  * lookup()'s answer when the question is not cached: even, like a denial, so that a caller's
@@ -103,9 +103,13 @@ export function setOf(tag: number): number {
  * partition (countMiss), so that a hit needs nothing of the caller's but the question.
  */
 export function lookup(subject: number, object: number, op: Op): number {
-  const d = find(subject, object, op);
-  if (d !== MISS) table[HITS]++;
-  return d;
+  return countHit(find(subject, object, op));
+}
+
+/** Count a hit when `decision` is one (not MISS); returns it. */
+function countHit(decision: number): number {
+  if (decision !== MISS) table[HITS]++;
+  return decision;
 }
 
 /**
@@ -114,8 +118,11 @@ export function lookup(subject: number, object: number, op: Op): number {
  * so the newest entry for a question answers.
  */
 export function find(subject: number, object: number, op: Op): number {
-  if (!cacheable(subject, object, op)) return MISS;
-  const tag = tagOf(subject, object, op);
+  return cacheable(subject, object, op) ? findTag(tagOf(subject, object, op)) : MISS;
+}
+
+/** The decision cached under `tag` (the newest entry of its set with it), or MISS. */
+function findTag(tag: number): number {
   const set = setOf(tag);
   for (let way = 0; way < WAYS; way++) {
     const entry = table[set + way];
@@ -131,16 +138,7 @@ export function find(subject: number, object: number, op: Op): number {
  */
 export function lookupHcallClass(subject: number, hclass: Op): number {
   if ((subject & ~0xff) !== 0) return MISS;
-  const tag = hclass * 0x10000 + subject;
-  const set = setOf(tag);
-  for (let way = 0; way < WAYS; way++) {
-    const entry = table[set + way];
-    if (tagIn(entry) === tag) {
-      table[HITS]++;
-      return decisionIn(entry);
-    }
-  }
-  return MISS;
+  return countHit(findTag(tagOf(subject, NO_OBJECT, hclass)));
 }
 
 /**
