@@ -2,12 +2,13 @@
  * What a partition is given on both back ends (powernv sets these registers itself; pseries
  * passes them to L0 in hv_guest_state): the facilities it may use (HFSCR), the storage keys it
  * may change (AMOR), the LPCR fields that follow the partition's own settings, the MSR it runs
- * with, and the partition-table geometry. One definition, so that both back ends give guests
- * the same architecture.
+ * with, and the partition table (its geometry and how an entry is written). One definition, so
+ * that both back ends give guests the same architecture.
  */
-import type { u64 } from 'tsnc';
+import { load64, store64, type u64 } from 'tsnc';
 import type { Partition } from '../../lpar/partition';
 import { MSR_HV, MSR_ME } from './bits';
+import { pateRadix } from './radix';
 
 /**
  * Facilities a guest may use without a hypervisor facility unavailable interrupt (HFSCR,
@@ -43,6 +44,33 @@ export const LPCR_HDICE: u64 = 0x1n;                   // bit 63: HDEC interrupt
 export const PATB_BYTES: u64 = 0x1000n;
 export const PATS_4K: u64 = 0n;
 export const PATE_BYTES = 16;
+
+/** Real address of `lpid`'s entry in the partition table at real address `patb`. */
+function pateAddress(patb: u64, lpid: number): u64 {
+  return BigInt.asUintN(64, patb + BigInt(PATE_BYTES * lpid));
+}
+
+/**
+ * Fill partition `p`'s entry of the partition table at `patb`: its partition-scoped radix tree
+ * rooted at `root`, and the process table it registered. The caller then discards the LPID's
+ * cached translations (each back end has its own way).
+ */
+export function writePartitionEntry(patb: u64, p: Partition, root: u64): void {
+  const entry = pateAddress(patb, p.lpid);
+  store64(entry, pateRadix(root));
+  store64(BigInt.asUintN(64, entry + 8n), p.processTable);
+}
+
+/**
+ * Put the process table `p` registered (H_REGISTER_PROC_TBL) into its entry of the table at
+ * `patb` if it changed. True when it did: the caller then discards the LPID's translations.
+ */
+export function syncProcessTable(patb: u64, p: Partition): boolean {
+  const dw1: u64 = BigInt.asUintN(64, pateAddress(patb, p.lpid) + 8n);
+  if (load64(dw1) === p.processTable) return false;
+  store64(dw1, p.processTable);
+  return true;
+}
 
 /** The LPCR fields that follow the partition's own requests: ILE and AIL (H_SET_MODE), GTSE. */
 export function partitionLpcrBits(p: Partition): u64 {

@@ -21,6 +21,7 @@ import { isync, mfmsr, mfspr, mftb, mtmsrd, mtspr, type i64, type u64 } from 'ts
 import type { Vcpu } from '../../../lpar/vcpu';
 import { MSR_TM } from '../bits';
 import { isPower10 } from '../cpu';
+import { vcpuAddress, vcpuAt } from './buffers';
 
 /** Save FPRs, VRs, VSRs, FPSCR and VSCR into the vCPU (common/vector.S). */
 declare function saveVectorState(v: Vcpu): void;
@@ -59,6 +60,40 @@ let hasHashKey = false;
 let separateViews = false;
 
 /**
+ * The address of the vCPU whose switched state the processor holds (0: none yet), and its
+ * epoch then (lpar/vcpu.ts): a vCPU reset since must not have the processor's old values saved
+ * over its new ones.
+ */
+let resident: u64 = 0n;
+let residentEpoch = -1;
+
+/** True when the processor does not hold `v`'s switched state (another vCPU's, or v's from before a reset). */
+export function switchNeeded(v: Vcpu): boolean {
+  return resident !== vcpuAddress(v) || residentEpoch !== v.epoch;
+}
+
+/**
+ * Make `v` the vCPU whose switched state the processor holds: save the resident vCPU's into it
+ * (unless it was reset since it last ran: the processor's values are then an earlier tenant's),
+ * load `v`'s. Returns the address of the vCPU saved into (0: none), for a back end with more
+ * registers of its own to switch (powernv).
+ */
+export function switchTo(v: Vcpu): u64 {
+  let saved: u64 = 0n;
+  if (resident !== 0n) {
+    const old = vcpuAt(resident);
+    if (residentEpoch === old.epoch) {
+      saveSwitchedState(old);
+      saved = resident;
+    }
+  }
+  loadSwitchedState(v);
+  resident = vcpuAddress(v);
+  residentEpoch = v.epoch;
+  return saved;
+}
+
+/**
  * Find out what the processor implements: POWER10's hash key register, transactional memory
  * (its SPRs are reachable only with MSR[TM] = 1, which a processor without TM does not keep),
  * and whether USIER, BESCRS and BESCRR are views (hardware: USIER reads SIER) or registers of
@@ -91,7 +126,7 @@ export function decAt(v: Vcpu, now: u64): u64 {
 }
 
 /** Save the switched state the processor holds into `v` (the vCPU that last ran on it). */
-export function saveSwitchedState(v: Vcpu): void {
+function saveSwitchedState(v: Vcpu): void {
   v.dec = mfspr(SPR_DEC);
   v.decTimebase = mftb();
   v.dar = mfspr(SPR_DAR);
@@ -127,7 +162,7 @@ export function saveSwitchedState(v: Vcpu): void {
 }
 
 /** Load `v`'s switched state into the processor, and scrub what is not switched. */
-export function loadSwitchedState(v: Vcpu): void {
+function loadSwitchedState(v: Vcpu): void {
   scrubProcessor();
   loadVectorState(v);
   if (hasTm) loadTm(v);

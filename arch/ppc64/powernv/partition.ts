@@ -18,19 +18,19 @@
  * same vCPU runs again, and is exchanged here when the processor changes vCPU.
  */
 import {
-  eieio, isync, load64, mfmsr, mfspr, mtmsrd, mtspr, ptesync, store64, tlbie, tlbsync, type u64,
+  eieio, isync, mfmsr, mfspr, mtmsrd, mtspr, ptesync, store64, tlbie, tlbsync, type u64,
 } from 'tsnc';
 import type { Partition } from '../../../lpar/partition';
 import type { Vcpu } from '../../../lpar/vcpu';
 import { allocPages, NO_PAGES } from '../common/pages';
-import { buildPartitionTree, pateRadix } from '../radix';
+import { buildPartitionTree } from '../radix';
 import { MSR_ME } from '../bits';
 import { doublewordsAddress, partitionAddress, vcpuAddress, vcpuAt } from '../common/buffers';
-import { loadSwitchedState, saveSwitchedState, switchInit } from '../common/switch';
+import { switchInit, switchNeeded, switchTo } from '../common/switch';
 import {
   AMOR_ALL, HFSCR_GUEST, LPCR_AIL, LPCR_EVIRT, LPCR_GTSE, LPCR_HAIL, LPCR_HDICE, LPCR_HEIC, LPCR_HR,
-  LPCR_HVICE, LPCR_ILE, LPCR_LD, LPCR_LPES, LPCR_MER, LPCR_TC, LPCR_UPRT, PATB_BYTES, PATE_BYTES, PATS_4K,
-  partitionLpcrBits,
+  LPCR_HVICE, LPCR_ILE, LPCR_LD, LPCR_LPES, LPCR_MER, LPCR_TC, LPCR_UPRT, PATB_BYTES, PATS_4K,
+  partitionLpcrBits, syncProcessTable, writePartitionEntry,
 } from '../partitioning';
 import {
   SA_HDEC, SA_HV_LPCR, SA_LPCR, SA_LPIDR, SA_PARTITION, SA_VCPU, SA_VCPU_GPRS,
@@ -79,13 +79,6 @@ let patb: u64 = 0n;
 let hvLpcr: u64 = 0n;
 /** This CPU's save area. */
 let area: u64 = 0n;
-/**
- * The address of the vCPU whose switched state the processor holds (0: none yet), and its
- * epoch then (lpar/vcpu.ts): a vCPU reset since must not have the processor's old values saved
- * over its new ones.
- */
-let resident: u64 = 0n;
-let residentEpoch = -1;
 
 /**
  * Take over the partitioning registers: allocate the partition table and point PTCR at it,
@@ -122,8 +115,7 @@ export function preparePartition(p: Partition): boolean {
   if (patb === 0n) return false;
   const root = buildPartitionTree(p.memBase, p.memSize);
   if (root === NO_PAGES) return false;
-  store64(pateAddress(p), pateRadix(root));
-  store64(BigInt.asUintN(64, pateAddress(p) + 8n), p.processTable);
+  writePartitionEntry(patb, p, root);
   invalidateLpid(p.lpid);
   return true;
 }
@@ -139,8 +131,8 @@ export function preparePartition(p: Partition): boolean {
 export function runVcpu(p: Partition, ticks: u64): number {
   if (patb === 0n) return ENTRY_REFUSED;
   const v = p.vcpu;
-  syncProcessTable(p);
-  if (resident !== vcpuAddress(v) || residentEpoch !== v.epoch) switchTo(v);
+  if (syncProcessTable(patb, p)) invalidateLpid(p.lpid);
+  if (switchNeeded(v)) switchProcessorTo(v);
   put(SA_VCPU, vcpuAddress(v));
   put(SA_VCPU_GPRS, doublewordsAddress(v.gpr));
   put(SA_PARTITION, partitionAddress(p));
@@ -151,18 +143,13 @@ export function runVcpu(p: Partition, ticks: u64): number {
 }
 
 /**
- * Make `v` the vCPU whose switched state the processor holds: save the resident vCPU's (unless
- * it was reset since it last ran), load `v`'s.
+ * Make `v` the vCPU whose switched state the processor holds (common/switch.ts), with the
+ * switched registers only the hypervisor can reach.
  */
-function switchTo(v: Vcpu): void {
-  if (resident !== 0n && residentEpoch === vcpuAt(resident).epoch) {
-    saveSwitchedState(vcpuAt(resident));
-    saveHypervisorOwned(vcpuAt(resident));
-  }
+function switchProcessorTo(v: Vcpu): void {
+  const saved = switchTo(v);
+  if (saved !== 0n) saveHypervisorOwned(vcpuAt(saved));
   loadHypervisorOwned(v);
-  loadSwitchedState(v);
-  resident = vcpuAddress(v);
-  residentEpoch = v.epoch;
 }
 
 /** The switched registers only the hypervisor can reach (the rest: common/switch.ts). */
@@ -200,18 +187,6 @@ function loadHypervisorOwned(v: Vcpu): void {
   mtspr(SPR_PURR, v.purr);
   mtspr(SPR_SPURR, v.spurr);
   mtspr(SPR_IC, v.ic);
-}
-
-function pateAddress(p: Partition): u64 {
-  return BigInt.asUintN(64, patb + BigInt(PATE_BYTES * p.lpid));
-}
-
-/** Write the process table the guest registered into its PATE, if it changed. */
-function syncProcessTable(p: Partition): void {
-  const dw1: u64 = BigInt.asUintN(64, pateAddress(p) + 8n);
-  if (load64(dw1) === p.processTable) return;
-  store64(dw1, p.processTable);
-  invalidateLpid(p.lpid);
 }
 
 /** Discard every cached translation and table entry of `lpid` (after its PATE changed). */

@@ -31,11 +31,13 @@ import { load64, load64le, mftb, store32, store32le, store64, store64le, type i6
 import type { Partition } from '../../../lpar/partition';
 import type { Vcpu } from '../../../lpar/vcpu';
 import { Exit } from '../exit';
-import { buildPartitionTree, pateRadix } from '../radix';
+import { buildPartitionTree } from '../radix';
 import { allocPages, NO_PAGES } from '../common/pages';
-import { bytesAddress, vcpuAddress, vcpuAt } from '../common/buffers';
-import { loadSwitchedState, saveSwitchedState, switchInit } from '../common/switch';
-import { AMOR_ALL, HFSCR_GUEST, PATB_BYTES, PATE_BYTES, guestMsr, partitionLpcrBits } from '../partitioning';
+import { bytesAddress } from '../common/buffers';
+import { switchInit, switchNeeded, switchTo } from '../common/switch';
+import {
+  AMOR_ALL, HFSCR_GUEST, PATB_BYTES, guestMsr, partitionLpcrBits, syncProcessTable, writePartitionEntry,
+} from '../partitioning';
 
 /** `sc 1` (entry.S): r3 = opcode, r4.. = arguments; returns r3. */
 declare function paprHcall(opcode: u64, a1: u64, a2: u64, a3: u64, a4: u64): i64;
@@ -80,10 +82,6 @@ let littleEndian = false;
 let hv: u64 = 0n;
 let regs: u64 = 0n;
 
-/** The address of the vCPU whose switched state the processor holds (0: none), its epoch then (as on powernv). */
-let resident: u64 = 0n;
-let residentEpoch = -1;
-
 /** Store `v` at byte `off` of the structure at real address `base`, little-endian if `le`. */
 function put64(le: boolean, base: u64, off: number, v: u64): void {
   const a: u64 = BigInt.asUintN(64, base + BigInt(off));
@@ -117,22 +115,9 @@ export function initPartitioning(): boolean {
 export function preparePartition(p: Partition): boolean {
   const root = buildPartitionTree(p.memBase, p.memSize);
   if (root === NO_PAGES) return false;
-  store64(pateAddress(p), pateRadix(root));
-  store64(BigInt.asUintN(64, pateAddress(p) + 8n), p.processTable);
+  writePartitionEntry(patb, p, root);
   invalidateLpid(p.lpid);
   return true;
-}
-
-function pateAddress(p: Partition): u64 {
-  return BigInt.asUintN(64, patb + BigInt(PATE_BYTES * p.lpid));
-}
-
-/** Write the process table the guest registered into its PATE, if it changed, and tell L0. */
-function syncProcessTable(p: Partition): void {
-  const dw1: u64 = BigInt.asUintN(64, pateAddress(p) + 8n);
-  if (load64(dw1) === p.processTable) return;
-  store64(dw1, p.processTable);
-  invalidateLpid(p.lpid);
 }
 
 /** Tell L0 to discard every cached translation of `lpid` (its partition-table entry changed). */
@@ -148,9 +133,9 @@ function invalidateLpid(lpid: number): void {
  * when L0 refused the entry.
  */
 export function runVcpu(p: Partition, ticks: u64): number {
-  syncProcessTable(p);
+  if (syncProcessTable(patb, p)) invalidateLpid(p.lpid);
   const v = p.vcpu;
-  if (resident !== vcpuAddress(v) || residentEpoch !== v.epoch) switchTo(v);
+  if (switchNeeded(v)) switchTo(v);
   const deadline: u64 = BigInt.asUintN(64, mftb() + ticks);
   let rc = enter(p, deadline);
   if (!orderKnown && rc === H_PARAMETER) {
@@ -192,17 +177,6 @@ function hcallIn(le: boolean, v: Vcpu): void {
   for (let i = 3; i <= 12; i++) put64(le, regs, 8 * i, v.gpr[i]);
   put64(le, regs, REGS_NIP, v.nip);
   put64(le, regs, REGS_MSR, guestMsr(v.msr));
-}
-
-/**
- * Make `v` the vCPU whose switched state the processor holds (common/switch.ts): save the
- * resident vCPU's, unless it was reset since it last ran, and load `v`'s.
- */
-function switchTo(v: Vcpu): void {
-  if (resident !== 0n && residentEpoch === vcpuAt(resident).epoch) saveSwitchedState(vcpuAt(resident));
-  loadSwitchedState(v);
-  resident = vcpuAddress(v);
-  residentEpoch = v.epoch;
 }
 
 /** One H_ENTER_NESTED with the structures in the current byte order (one call site per order). */
