@@ -11,7 +11,7 @@ import { CrashReason, Partition, crashPartition } from '../lpar/partition';
 import { Exit } from '../arch/ppc64/exit';
 import { writeDecimal, writeHex, writeLine, writeString } from '../lpar/console';
 
-/** Interrupts the hypervisor serviced for itself while partitions ran, by kind (hypervisorInterrupts). */
+/** Interrupts the hypervisor serviced for itself while partitions ran, by kind (the index into hvInterrupts). */
 export const enum HvInterrupt {
   External = 0,
   Maintenance = 1,
