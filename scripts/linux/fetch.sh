@@ -67,7 +67,8 @@ abi=${kpkg#linux-image-}
 kernel_deb=$(download "$kpkg:ppc64el")
 busybox_deb=$(download "busybox-static:ppc64el")
 
-if [ ! -s "$OUT/vmlinux" ] || [ "$(cat "$OUT/abi" 2>/dev/null)" != "$abi" ]; then
+if [ ! -s "$OUT/vmlinux" ] || [ ! -s "$OUT/ibmveth.ko" ] || [ ! -s "$OUT/config" ] || \
+   [ "$(cat "$OUT/abi" 2>/dev/null)" != "$abi" ]; then
   say "extracting $kpkg"
   x=$OUT/extract-kernel
   rm -rf "$x"
