@@ -9,12 +9,14 @@ CONFIG ?= default
 FLASH := node scripts/flash/tshype-flash.cjs
 IMAGE_EPOCH := $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/null))
 
-.PHONY: help deps check test test-unit test-conformance test-system run demo image verify-image \
+.PHONY: linux-guest help deps check test test-unit test-conformance test-system run demo image verify-image \
 	bench bench-compiler bench-hv bench-shype bench-vtpm porffor-report clean
 
 help:
 	@echo "make run [MACHINE=pseries|powernv9|powernv10|powernv9-skiboot|powernv10-skiboot] [CONFIG=default|faults|isolation|…]"
 	@echo "                     build the image and boot it under QEMU"
+	@echo "make run GUEST=elf [INITRD=file] [APPEND=\"args\"] [MEM=MiB] [SMP=n] [MACHINE=…]"
+	@echo "                     boot one partition running that ELF (e.g. a Linux kernel)"
 	@echo "make image [CONFIG=…] build/tshype-pseries.{bin,flash}, build/tshype-powernv.{bin,elf,flash}"
 	@echo "make test            install missing tools; type-check, unit, conformance and system tests"
 	@echo "make bench           benchmarks (instruction counts under QEMU): compiler and hypervisor"
@@ -42,8 +44,8 @@ test-system: deps
 
 test: check test-unit test-conformance test-system
 
-run: deps
-	CONFIG=$(CONFIG) bash scripts/build-image.sh $(MACHINE)
+run: deps $(if $(filter linux,$(CONFIG)),linux-guest)
+	CONFIG=$(CONFIG) GUEST=$(GUEST) INITRD=$(INITRD) APPEND="$(APPEND)" MEM=$(MEM) SMP=$(SMP) bash scripts/build-image.sh $(MACHINE)
 	scripts/run-image.sh $(MACHINE)
 
 image: deps
@@ -77,6 +79,10 @@ bench-vtpm: deps
 
 porffor-report: deps
 	node scripts/porffor-report/report.cjs
+
+# Debian bookworm's ppc64el kernel and a busybox initramfs, cached in build/linux (scripts/linux/fetch.sh)
+linux-guest: deps
+	bash scripts/linux/fetch.sh
 
 clean:
 	rm -rf $(BUILD) node_modules/.cache/tsnc-register
