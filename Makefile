@@ -10,7 +10,7 @@ FLASH := node scripts/flash/tshype-flash.cjs
 IMAGE_EPOCH := $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/null))
 
 .PHONY: linux-guest help deps check test test-unit test-conformance test-system run demo image verify-image \
-	bench bench-compiler bench-hv bench-shype bench-vtpm porffor-report clean
+	bench bench-compiler bench-hv bench-shype bench-vtpm bench-linux porffor-report clean
 
 help:
 	@echo "make run [MACHINE=pseries|powernv9|powernv10|powernv9-skiboot|powernv10-skiboot] [CONFIG=default|faults|isolation|…]"
@@ -21,6 +21,7 @@ help:
 	@echo "make test            install missing tools; type-check, unit, conformance and system tests"
 	@echo "make bench           benchmarks (instruction counts under QEMU): compiler and hypervisor"
 	@echo "make bench-vtpm      TPM commands per second: tshype vtpm serve against swtpm, same client"
+	@echo "make bench-linux     wall time to Debian Linux's ready line: tshype partition vs QEMU's own pseries"
 	@echo "make porffor-report  the conformance programs through porffor (pinned), pass/fail each"
 	@echo "make demo            compile a conformance program and run it under qemu-ppc64"
 	@echo "make check           type-check everything with tsc (strict); check the layering (docs/layers.md)"
@@ -76,6 +77,9 @@ bench-shype: deps
 
 bench-vtpm: deps
 	node scripts/bench/bench-vtpm.cjs
+
+bench-linux: deps
+	node scripts/bench/bench-linux.cjs
 
 porffor-report: deps
 	node scripts/porffor-report/report.cjs

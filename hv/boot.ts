@@ -15,7 +15,7 @@ import { freeStart, reservedOverlap, usableMiB } from './memmap';
 import { runAll } from './scheduler';
 import { printWallClock, setTimebaseHz, startWallClock, timebaseHz } from '../lpar/time';
 import { GateOutcome, gateStats } from './gate';
-import { interruptSummary } from './exits';
+import { exitSummary, interruptSummary } from './exits';
 import { validateSystem, ConfigError } from '../lpar/validate';
 import { Program, type PartitionConfig } from '../lpar/config';
 import { FOCUS_HYPERVISOR, setFocus } from './focus';
@@ -181,6 +181,9 @@ function summary(total: u64): void {
   writeString(' from problem state, ');
   writeDecimal(gateStats[GateOutcome.Unknown]);
   writeLine(' unknown');
+  let exits = 0;
+  for (let i = 0; i < system.count; i++) exits += partitions[i].exits;
+  exitSummary(exits);
   interruptSummary();
 }
 

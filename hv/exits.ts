@@ -41,6 +41,32 @@ export function fastHcall(p: Partition): boolean {
   return p.runnable() && !v.ceded && !v.yielded && !p.translationChanged && !v.stateChanged;
 }
 
+/** Exits that came back to the scheduler, by kind (the fast path's hcalls are the rest). */
+export const enum ExitKind {
+  /** An hcall dispatched with the vCPU's whole state (HcallRow.fast = Fast.No, or no fast path). */
+  SlowHcall = 0,
+  Hdec = 1,
+  HvInterrupt = 2,
+  /** An instruction or facility the partition may not use: a program interrupt given. */
+  Program = 3,
+  Storage = 4,
+  Other = 5,
+}
+/** Exits by ExitKind, all partitions, for the shutdown summary (`[hv] exits: ...`). */
+export const exitKinds = new Uint32Array(6);
+
+/** The kind of an exit vector that came back to the scheduler. */
+function kindOf(vector: number): ExitKind {
+  switch (vector) {
+    case Exit.Hcall: case Exit.HcallHandled: return ExitKind.SlowHcall;
+    case Exit.Hdec: return ExitKind.Hdec;
+    case Exit.External: case Exit.HvVirtualization: case Exit.Hmi: case Exit.HvDoorbell: return ExitKind.HvInterrupt;
+    case Exit.Hemu: case Exit.HvFacility: return ExitKind.Program;
+    case Exit.Hdsi: case Exit.Hisi: return ExitKind.Storage;
+  }
+  return ExitKind.Other;
+}
+
 /** Handle one exit of partition `p` with interrupt vector `vector` (negative: entry refused). */
 export function handleExit(p: Partition, vector: number): void {
   const v = p.current;
@@ -48,11 +74,13 @@ export function handleExit(p: Partition, vector: number): void {
   if (vector === Exit.HcallHandled) {   // counted on the fast path, dispatched there unless deferred
     if (v.hcallDeferred) {
       v.hcallDeferred = false;
+      exitKinds[ExitKind.SlowHcall]++;
       dispatchHcall(p, v, false);
     }
     return;
   }
   p.exits++;
+  exitKinds[kindOf(vector)]++;
   switch (vector) {
     case Exit.Hcall: dispatchHcall(p, v, false); return;
     case Exit.Hdec: return;
@@ -142,6 +170,33 @@ export function reportCrash(p: Partition, vector: number): void {
 /** An interrupt vector in hexadecimal: three digits, four from 0x1000 on. */
 function writeVector(vector: number): void {
   writeHex(BigInt(vector), vector < 0x1000 ? 3 : 4);
+}
+
+/**
+ * `[hv] exits: N in all, N hcalls on the fast path, N hcalls with the full state, N time slices
+ * ended, N hypervisor interrupts, N program interrupts given, N storage, N other` for the
+ * shutdown summary: what to make faster.
+ */
+export function exitSummary(totalExits: number): void {
+  let scheduled = 0;
+  for (let i = 0; i < exitKinds.length; i++) scheduled += exitKinds[i];
+  writeString('[hv] exits: ');
+  writeDecimal(totalExits);
+  writeString(' in all, ');
+  writeDecimal(Math.max(0, totalExits - scheduled));
+  writeString(' hcalls on the fast path, ');
+  writeDecimal(exitKinds[ExitKind.SlowHcall]);
+  writeString(' hcalls with the full state, ');
+  writeDecimal(exitKinds[ExitKind.Hdec]);
+  writeString(' time slices ended, ');
+  writeDecimal(exitKinds[ExitKind.HvInterrupt]);
+  writeString(' hypervisor interrupts, ');
+  writeDecimal(exitKinds[ExitKind.Program]);
+  writeString(' program interrupts given, ');
+  writeDecimal(exitKinds[ExitKind.Storage]);
+  writeString(' storage, ');
+  writeDecimal(exitKinds[ExitKind.Other]);
+  writeLine(' other');
 }
 
 /** `[hv] hypervisor interrupts: …` for the shutdown summary, when there were any. */

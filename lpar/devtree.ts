@@ -330,6 +330,9 @@ function rtasNode(w: FdtWriter, p: GuestTreeParams): void {
   for (let i = 0; i < RTAS_SERVICES.length; i++) {
     if ((p.rtasServices & (1 << i)) !== 0) w.propU32(RTAS_SERVICES[i].name, RTAS_SERVICES[i].token);
   }
+  // ibm,os-term returns to the caller (the partition is stopped by the hypervisor, not by the
+  // call): Linux calls ibm,os-term from panic() only when this says so (rtas.c rtas_os_term)
+  if ((p.rtasServices & rtasBit(RtasToken.IbmOsTerm)) !== 0) w.propEmpty("ibm,extended-os-term");
   w.endNode();
 }
 
