@@ -14,7 +14,7 @@ import { initPagePool, poolFree } from '../arch/ppc64/common/pages';
 import { freeStart, reservedOverlap, usableMiB } from './memmap';
 import { runAll } from './scheduler';
 import { printWallClock, setTimebaseHz, startWallClock, timebaseHz } from '../lpar/time';
-import { GateOutcome, gateStats } from './gate';
+import { GateOutcome, gateStats, unknownOpcodeCount, unknownOpcodes } from './gate';
 import { exitSummary, interruptSummary } from './exits';
 import { validateSystem, ConfigError } from '../lpar/validate';
 import { Program, type PartitionConfig } from '../lpar/config';
@@ -180,7 +180,12 @@ function summary(total: u64): void {
   writeDecimal(gateStats[GateOutcome.Privilege]);
   writeString(' from problem state, ');
   writeDecimal(gateStats[GateOutcome.Unknown]);
-  writeLine(' unknown');
+  writeString(' unknown');
+  for (let i = 0; i < unknownOpcodeCount; i++) {
+    writeString(i === 0 ? ' (0x' : ', 0x');
+    writeHex(unknownOpcodes[i], unknownOpcodes[i] < 0x10000n ? 4 : 16);
+  }
+  writeLine(unknownOpcodeCount > 0 ? ')' : '');
   let exits = 0;
   for (let i = 0; i < system.count; i++) exits += partitions[i].exits;
   exitSummary(exits);

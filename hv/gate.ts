@@ -13,6 +13,7 @@
  *
  * Every outcome is counted (gateStats) and a refusal changes nothing but the counters.
  */
+import type { u64 } from 'tsnc';
 import type { Partition } from '../lpar/partition';
 import type { Vcpu } from '../lpar/vcpu';
 import { H } from '../hcalls/status';
@@ -39,12 +40,24 @@ export const gateStats = new Uint32Array(4);
  */
 export function gate(p: Partition, v: Vcpu, row: number): number {
   if (v.inProblemState()) return refuse(p, GateOutcome.Privilege, H.PRIVILEGE);
-  if (row < 0) return refuse(p, GateOutcome.Unknown, H.FUNCTION);
+  if (row < 0) {
+    noteUnknown(v.gpr[3]);
+    return refuse(p, GateOutcome.Unknown, H.FUNCTION);
+  }
   const hclass = HCALLS[row].hclass;
   const allowed = securityActive() ? admitHcall(p, hclass) : (p.allowedClasses & (1 << hclass)) !== 0;
   if (!allowed) return refuse(p, GateOutcome.Denied, H.AUTHORITY);
   gateStats[GateOutcome.Allowed]++;
   return H.SUCCESS;
+}
+
+/** The first few distinct opcodes refused as unknown, for the summary (what guests asked for). */
+export const unknownOpcodes = new BigUint64Array(4);
+export let unknownOpcodeCount = 0;
+
+function noteUnknown(opcode: u64): void {
+  for (let i = 0; i < unknownOpcodeCount; i++) if (unknownOpcodes[i] === opcode) return;
+  if (unknownOpcodeCount < unknownOpcodes.length) unknownOpcodes[unknownOpcodeCount++] = opcode;
 }
 
 /** Count a refusal (for the gate and the partition) and return its status. */
