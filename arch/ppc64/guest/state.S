@@ -19,11 +19,6 @@
 #include "../common/asm.h"
 #include "guard.h"
 
-#define MSR_TM          PPC_BIT(31)
-#define MSR_VEC         PPC_BIT(38)
-#define MSR_VSX         PPC_BIT(40)
-#define MSR_FP          PPC_BIT(50)
-
 #define SPR_DEC         22
 #define ALL             0xffffffffffffffff
 #define DESC_BYTES      32

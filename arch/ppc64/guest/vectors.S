@@ -32,11 +32,6 @@
 #define VECTORS_END     0x1000
 #define SLOT            0x20
 
-#define MSR_PR          PPC_BIT(49)
-#define MSR_EE          PPC_BIT(48)
-#define MSR_IR          PPC_BIT(58)
-#define MSR_DR          PPC_BIT(59)
-
 #define H_TSHYPE_HALT   0x6f00
 /* What problemStateHcall returns when the `sc 1` came back to us as a system call (0xc00). */
 #define HCALL_REFLECTED 0x5c1
