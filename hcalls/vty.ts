@@ -35,10 +35,25 @@ export function hPutTermChar(p: Partition, v: Vcpu): number {
 
 /**
  * H_GET_TERM_CHAR(termno r4) -> length r4, chars r5/r6 (big-endian packed, up to 16): what was
- * typed on the machine console while the partition had the focus (hv/focus.ts).
+ * typed on the machine console while the partition had the focus (hv/focus.ts). Nothing typed
+ * (the common case, Linux polls) costs only the checks; a partition waiting for input has its
+ * unfinished line (a prompt) shown.
  */
 export function hGetTermChar(p: Partition, v: Vcpu): number {
   if (!isOurTerminal(v.gpr[4])) return H.PARAMETER;
+  if (p.inputCount > 0) return readInput(p, v);
+  if (p.lineLength > 0) flushPartial(p);
+  v.gpr[4] = 0n;
+  v.gpr[5] = 0n;
+  v.gpr[6] = 0n;
+  return H.SUCCESS;
+}
+
+/**
+ * Up to 16 typed bytes into r4 (count), r5 and r6.
+ * @noinline out of line, so that the hot dispatch path does not pay for its registers
+ */
+function readInput(p: Partition, v: Vcpu): number {
   let n = 0;
   let hi: u64 = 0n, lo: u64 = 0n;
   while (n < MAX_CHARS && p.inputCount > 0) {
@@ -47,7 +62,6 @@ export function hGetTermChar(p: Partition, v: Vcpu): number {
     else lo |= BigInt.asUintN(64, b << BigInt(56 - 8 * (n - 8)));
     n++;
   }
-  if (n === 0) flushPartial(p);   // waiting for input: show its prompt
   v.gpr[4] = BigInt(n);
   v.gpr[5] = hi;
   v.gpr[6] = lo;
