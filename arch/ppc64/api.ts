@@ -14,6 +14,13 @@ import type { Partition } from '../../lpar/partition';
 /** Short platform name for the console banner ("pseries", "powernv"). */
 export declare function platformName(): string;
 
+/**
+ * Print, as `[hv] ` lines, what the platform knows about how this image was booted when that
+ * is worth saying (powernv: booted by skiboot from flash, with the build version and the
+ * payload's SHA-512); print nothing otherwise. Called once, after the banner.
+ */
+export declare function describeFirmware(): void;
+
 /** Write `length` bytes of `bytes` to the machine console (blocking, no translation). */
 export declare function consoleWrite(bytes: Uint8Array, length: number): void;
 

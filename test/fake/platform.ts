@@ -65,6 +65,9 @@ export function consoleText(): string {
   return String.fromCharCode(...consoleBytes);
 }
 
+/** Nothing to describe in Node. */
+export function describeFirmware(): void {}
+
 /** Short platform name for the console banner. */
 export function platformName(): string {
   return 'fake';

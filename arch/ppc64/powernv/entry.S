@@ -56,6 +56,7 @@ pnv_bios_start:
     isync
     li      %r8, 0                      /* no OPAL */
     li      %r9, 0
+    li      %r28, 0                     /* loaded at the link address */
     b       pnv_record
 
 pnv_secondary_hold:
@@ -77,6 +78,7 @@ pnv_payload_start:
 1:  mflr    %r10
     LOAD_ADDR %r11, 1b
     subf.   %r10, %r11, %r10            /* r10 = run address - link address */
+    mr      %r28, %r10                  /* recorded: where the loader put the image */
     beq     3f                          /* a loader that honoured p_vaddr: nothing to copy */
     LOAD_ADDR %r4, _head
     LOAD_ADDR %r5, _edata
@@ -119,6 +121,7 @@ pnv_record:
 2:  LOAD_ADDR %r11, pnv_opal
     std     %r8, 0(%r11)
     std     %r9, 8(%r11)
+    std     %r28, 16(%r11)
     LOAD_ADDR %r11, pnv_cpu_area        /* from now on every vector finds the save area */
     mtspr   SPR_HSPRG0, %r11
     b       boot_common                 /* common/boot.S: r3 = FDT */
@@ -159,6 +162,16 @@ FUNC opalEntry
 ENDFUNC opalEntry
 
 /*
+ * u64 pnvLoadOffset(): where the loader ran the image, minus its link address: 0 for -bios
+ * (or a loader that honoured p_vaddr), else the real address skiboot ran _head at.
+ */
+FUNC pnvLoadOffset
+    addis   %r11, %r2, (pnv_opal + 16)@toc@ha
+    ld      %r3, (pnv_opal + 16)@toc@l(%r11)
+    blr
+ENDFUNC pnvLoadOffset
+
+/*
  * never pnvStopForever(): put this thread to sleep for good, for the wait after a power-off
  * request: `stop` (ISA 3.0; PSSCR as the firmware left it) halts the thread until a wake-up
  * event; there is none to come with MSR[EE] = 0, and if one comes, stop again. Spinning
@@ -172,8 +185,8 @@ ENDFUNC pnvStopForever
 
     .data
     .balign 8
-pnv_opal:                               /* { u64 base; u64 entry }: written at boot */
-    .quad   0, 0
+pnv_opal:                               /* { u64 base, entry, load offset }: written at boot */
+    .quad   0, 0, 0
 pnv_boot_claim:                         /* -bios: 1 once a thread has claimed the boot */
     .long   0
 

@@ -19,6 +19,7 @@ import { ciLoad8, ciStore8 } from 'tsnc';
 import { bytesAddress, doublewordsAddress } from '../common/buffers';
 import { PANIC_MARKER_MAX, panicMarker } from '../common/panic';
 import { LPC_IO } from './lpc';
+import { firmwareReport, reportLine } from './firmware';
 
 export { initPartitioning, preparePartition, runVcpu } from './partition';
 export { serviceInterrupt } from './interrupts';
@@ -82,6 +83,20 @@ const marker = new Uint8Array(PANIC_MARKER_MAX + 1);
 export function platformName(): string {
   return 'powernv';
 }
+
+/**
+ * Print how this image was booted when skiboot loaded it from flash (firmware.ts): the build
+ * version and the payload's SHA-512 from its secure-boot container. Prints nothing otherwise.
+ */
+export function describeFirmware(): void {
+  for (let i = 0; i < 2; i++) {
+    const n = firmwareReport(i);
+    if (n === 0) return;
+    consoleWrite(reportLine, n);
+    consoleWrite(NEWLINE, 1);
+  }
+}
+const NEWLINE = new Uint8Array([0x0a]);
 
 /** Write `length` bytes of `bytes` to the console (OPAL's, or the UART without OPAL). */
 export function consoleWrite(bytes: Uint8Array, length: number): void {

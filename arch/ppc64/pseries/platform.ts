@@ -44,6 +44,11 @@ const rtasArgs = new Uint32Array(8);
 /** The ibm,os-term message: the panic marker, NUL-terminated. */
 const message = new Uint8Array(PANIC_MARKER_MAX + 2);
 
+/**
+ * Nothing to say about how pseries booted: QEMU loads the -bios image raw, from no flash.
+ */
+export function describeFirmware(): void {}
+
 /** Short platform name for the console banner. */
 export function platformName(): string {
   return 'pseries';

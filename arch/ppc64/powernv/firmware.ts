@@ -1,0 +1,130 @@
+/**
+ * What the powernv image knows about how it was booted, for the console: its build version
+ * (carried in the image, scripts/build-image.sh versionBlob) and, when skiboot loaded it from
+ * the PNOR's BOOTKERNEL partition in a secure-boot container, the payload size and SHA-512 the
+ * container records (skiboot libstb/container.h; scripts/flash/container.ts writes it).
+ *
+ * skiboot loads BOOTKERNEL, container header included, at KERNEL_LOAD_BASE (0x20000000) and runs
+ * the ELF after the 4 KiB header in place; entry.S records where it ran the image
+ * (pnvLoadOffset). The container is taken to be ours only if the ELF it wraps is the one that
+ * ran: its PT_LOAD segment's file offset must put _head exactly where we were started.
+ * The hash is the one recorded in the container; this code does not recompute it (skiboot
+ * checks it in secure mode; under QEMU there is no secure mode, tshype-flash checked it).
+ */
+import type { u64 } from 'tsnc';
+import { load8 } from 'tsnc';
+
+/** The build version's descriptor { address, size } (scripts/gen-blob.ts). */
+declare function versionBlob(): u64;
+/** entry.S: run address minus link address of the image, 0 when loaded at its link address. */
+declare function pnvLoadOffset(): u64;
+
+/** skiboot's KERNEL_LOAD_BASE, where it loads BOOTKERNEL. */
+const KERNEL_LOAD_BASE = 0x20000000n;
+/** The container header's size (SECURE_BOOT_HEADERS_SIZE); the payload follows it. */
+const HEADERS = 0x1000n;
+const CONTAINER_MAGIC = 0x17082011;
+/** Offsets in the container (scripts/flash/container.ts). */
+const SW_KEY_COUNT = 450n;   // prefix header (426) + 24
+const PREFIX_DATA = 524n;
+const KEY_OR_SIG = 132n;
+const SW_PAYLOAD_SIZE = 25n;
+const SW_PAYLOAD_HASH = 33n;
+const ELF_MAGIC = 0x7f454c46;
+
+/** Big-endian unsigned read of `bytes` (1..8) bytes at `addr`, byte by byte (any alignment). */
+function readBe(addr: u64, bytes: number): u64 {
+  let v = 0n;
+  for (let i = 0; i < bytes; i++) v = BigInt.asUintN(64, (v << 8n) | BigInt(load8(BigInt.asUintN(64, addr + BigInt(i)))));
+  return v;
+}
+
+/** The line being built (one report line at a time). */
+export const reportLine = new Uint8Array(200);
+let used = 0;
+
+function put(s: string): void {
+  for (let i = 0; i < s.length && used < reportLine.length; i++) {
+    reportLine[used] = s.charCodeAt(i);
+    used++;
+  }
+}
+
+function putHexByte(v: number): void {
+  if (used + 2 > reportLine.length) return;
+  const hi = (v >> 4) & 0xf, lo = v & 0xf;
+  reportLine[used] = hi < 10 ? 0x30 + hi : 0x57 + hi;
+  reportLine[used + 1] = lo < 10 ? 0x30 + lo : 0x57 + lo;
+  used += 2;
+}
+
+const digits = new Uint8Array(20);
+
+function putDecimal(v: u64): void {
+  let n = 0;
+  let rest = v;
+  do {
+    digits[n] = 0x30 + Number(rest % 10n);
+    n++;
+    rest = rest / 10n;
+  } while (rest !== 0n);
+  while (n > 0 && used < reportLine.length) {
+    n--;
+    reportLine[used] = digits[n];
+    used++;
+  }
+}
+
+/** Append the build version (printable ASCII from the blob; '?' for anything else). */
+function putVersion(): void {
+  const d = versionBlob();
+  const addr = readBe(d, 8), size = Number(readBe(BigInt.asUintN(64, d + 8n), 8));
+  if (size === 0) put('(no version)');
+  for (let i = 0; i < size && used < reportLine.length; i++) {
+    const c = load8(BigInt.asUintN(64, addr + BigInt(i)));
+    reportLine[used] = c >= 0x20 && c < 0x7f ? c : 0x3f;
+    used++;
+  }
+}
+
+/**
+ * True when the image was started from a secure-boot container at KERNEL_LOAD_BASE: the
+ * container magic is there, an ELF follows the header, and its PT_LOAD segment's file offset
+ * puts the image's first byte exactly where entry.S found itself running.
+ */
+export function bootedFromContainer(): boolean {
+  const at = pnvLoadOffset();
+  if (at === 0n) return false;
+  if (Number(readBe(KERNEL_LOAD_BASE, 4)) !== CONTAINER_MAGIC) return false;
+  const elf = BigInt.asUintN(64, KERNEL_LOAD_BASE + HEADERS);
+  if (Number(readBe(elf, 4)) !== ELF_MAGIC) return false;
+  const phoff = readBe(BigInt.asUintN(64, elf + 32n), 8);
+  const pOffset = readBe(BigInt.asUintN(64, elf + phoff + 8n), 8);
+  return BigInt.asUintN(64, elf + pOffset) === at;
+}
+
+/**
+ * Build report line `index` (0, 1) into reportLine, without a line end; returns its length, or
+ * 0 when there is no such line (the image was not booted from a container: nothing to report).
+ *   0: "[hv] booted from flash: tshype <version>, BOOTKERNEL secure-boot container"
+ *   1: "[hv]   payload <n> bytes, sha512 <128 hex digits> (as the container records it)"
+ */
+export function firmwareReport(index: number): number {
+  used = 0;
+  if (!bootedFromContainer()) return 0;
+  const count = readBe(KERNEL_LOAD_BASE + SW_KEY_COUNT, 1);
+  if (count < 1n || count > 3n) return 0;
+  const sw = BigInt.asUintN(64, KERNEL_LOAD_BASE + PREFIX_DATA + BigInt.asUintN(64, (3n + count) * KEY_OR_SIG));
+  if (index === 0) {
+    put('[hv] booted from flash: tshype ');
+    putVersion();
+    put(', BOOTKERNEL secure-boot container');
+  } else if (index === 1) {
+    put('[hv]   payload ');
+    putDecimal(readBe(BigInt.asUintN(64, sw + SW_PAYLOAD_SIZE), 8));
+    put(' bytes, sha512 ');
+    for (let i = 0; i < 64; i++) putHexByte(load8(BigInt.asUintN(64, sw + SW_PAYLOAD_HASH + BigInt(i))));
+    put(' (as the container records it)');
+  }
+  return used;
+}
