@@ -56,7 +56,7 @@ endif
 # The PNOR image: the powernv payload signed into a secure-boot container (keys made on first
 # use), written into BOOTKERNEL of an FFS-partitioned flash, then checked as a whole.
 flash: deps
-	CONFIG=$(CONFIG) bash scripts/build-image.sh powernv
+	CONFIG=$(CONFIG) BUILD=$(BUILD) bash scripts/build-image.sh powernv
 	@[ -f $(FLASH_KEYS)/hw-a.pem ] || $(FLASH) keygen $(FLASH_KEYS)
 	$(FLASH) sign --keys $(FLASH_KEYS) --in $(BUILD)/tshype-powernv.elf --out $(BUILD)/tshype-powernv.container
 	$(FLASH) pnor --keys $(FLASH_KEYS) --bootkernel $(BUILD)/tshype-powernv.container \

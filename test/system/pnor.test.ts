@@ -1,0 +1,80 @@
+/**
+ * Flashing like an OpenPOWER server: `make flash` writes build/…/tshype.pnor; Debian's pflash
+ * lists its partition table as tshype-flash does; QEMU's skiboot boots tshype from the PNOR
+ * drive alone (no -kernel) and the partitions run; a new build written with
+ * `pflash -P BOOTKERNEL -e -p` is what the next boot runs.
+ */
+import { expect } from 'chai';
+import * as fs from 'fs';
+import * as path from 'path';
+import { run, show, TOP } from './helpers';
+
+const BUILD = 'build/st-pnor';
+const PNOR = `${BUILD}/tshype.pnor`;
+const KEYS = `${BUILD}/keys`;
+const FLASH = ['scripts/flash/tshype-flash.cjs'];
+const PFLASH = fs.existsSync('/usr/sbin/pflash') ? '/usr/sbin/pflash' : 'pflash';
+
+/** The payload SHA-512 a container records (tshype-flash verify-container's sha512 line). */
+async function containerHash(file: string): Promise<string> {
+  const r = await run('node', [...FLASH, 'verify-container', file, '--keys', KEYS]);
+  expect(r.status, show(r)).to.equal(0);
+  return /sha512\s+([0-9a-f]{128})/.exec(r.stdout)![1];
+}
+
+async function bootPnor(): Promise<string> {
+  const r = await run('scripts/run-image.sh', ['powernv9-pnor', PNOR]);
+  expect(r.status, show(r)).to.equal(0);
+  expect(r.stdout, show(r)).to.contain('[hv] gate:');
+  return r.stdout;
+}
+
+describe('PNOR flash image: pflash and skiboot', function () {
+  this.timeout(600000);
+
+  before(async () => {
+    fs.rmSync(path.join(TOP, BUILD), { recursive: true, force: true });
+    const r = await run('make', ['--no-print-directory', 'flash', `BUILD=${BUILD}`, `FLASH_KEYS=${KEYS}`]);
+    expect(r.status, show(r)).to.equal(0);
+  });
+
+  it('pflash -i: lists the partition table exactly as tshype-flash verify-pnor does', async () => {
+    const p = await run(PFLASH, ['-F', PNOR, '-i']);
+    expect(p.status, show(p)).to.equal(0);
+    const ours = await run('node', [...FLASH, 'verify-pnor', PNOR, '--keys', KEYS]);
+    expect(ours.status, show(ours)).to.equal(0);
+    const ids = (s: string): string[] => s.split('\n').map(l => l.trim()).filter(l => l.startsWith('ID='));
+    expect(ids(p.stdout)).to.have.length(5);
+    expect(ids(p.stdout)).to.deep.equal(ids(ours.stdout));
+    expect(ids(p.stdout).join('\n')).to.match(/BOOTKERNEL 0x00200000\.\.0x01200000/).and.match(/TSHYPE_STATE 0x00100000\.\.0x00200000 .*\[---P------\]/);
+  });
+
+  it('powernv9-pnor: skiboot loads BOOTKERNEL from flash (no -kernel), tshype names its build and hash, partitions run', async () => {
+    const version = fs.readFileSync(path.join(TOP, BUILD, 'tshype-powernv.version'), 'utf8').trim();
+    const hash = await containerHash(`${BUILD}/tshype-powernv.container`);
+    const out = await bootPnor();
+    expect(out).to.match(/INIT: 64-bit kernel entry at 0x20011020/);   // BOOTKERNEL at 0x20000000, ELF after the 4 KiB container header
+    expect(out).to.contain('[hv] tshype on powernv, configuration default');
+    expect(out).to.contain(`[hv] booted from flash: tshype ${version}, BOOTKERNEL secure-boot container`);
+    expect(out).to.contain(`sha512 ${hash} (as the container records it)`);
+    expect(out).to.contain('[alpha] hello from a tshype partition');
+    expect(out).to.match(/\[hv\]   'beta' halted, status 0/);
+  });
+
+  it('pflash -P BOOTKERNEL -e -p: a new build written into the image is what the next boot runs', async () => {
+    const b2 = `${BUILD}/next`;
+    let r = await run('bash', ['scripts/build-image.sh', 'powernv'], { BUILD: b2, TSHYPE_VERSION: 'systest-next-build' });
+    expect(r.status, show(r)).to.equal(0);
+    r = await run('node', [...FLASH, 'sign', '--keys', KEYS, '--in', `${b2}/tshype-powernv.elf`, '--out', `${b2}/tshype-powernv.container`]);
+    expect(r.status, show(r)).to.equal(0);
+    const hash = await containerHash(`${b2}/tshype-powernv.container`);
+    r = await run(PFLASH, ['-F', PNOR, '-P', 'BOOTKERNEL', '-e', '-f', '-p', `${b2}/tshype-powernv.container`]);
+    expect(r.status, show(r)).to.equal(0);
+    r = await run('node', [...FLASH, 'verify-pnor', PNOR, '--keys', KEYS]);
+    expect(r.status, show(r)).to.equal(0);
+    const out = await bootPnor();
+    expect(out).to.contain('[hv] booted from flash: tshype systest-next-build, BOOTKERNEL secure-boot container');
+    expect(out).to.contain(`sha512 ${hash} (as the container records it)`);
+    expect(out).to.contain('[alpha] hello from a tshype partition');
+  });
+});
