@@ -6,7 +6,7 @@
  * reported, not fatal).
  */
 import { mftb, type u64 } from 'tsnc';
-import { describeFirmware, initPartitioning, platformName, preparePartition } from '@platform';
+import { firmwareStartup, initPartitioning, platformName, preparePartition } from '@platform';
 import { system } from '@config';
 import { Fdt, FdtStatus, MemRanges, CpuTable } from '../lpar/fdt';
 import { writeDecimal, writeHex, writeLine, writeString } from '../lpar/console';
@@ -224,7 +224,7 @@ export function boot(fdtAddr: u64): number {
   writeString(platformName());
   writeString(', configuration ');
   writeLine(system.name);
-  describeFirmware();
+  firmwareStartup();
   if (!readMachine(fdtAddr)) return 1;
   const hvEnd = mib(system.hypervisorMiB);
   const usable = usableMiB(memory, reserved, hvEnd);

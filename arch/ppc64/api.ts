@@ -15,11 +15,12 @@ import type { Partition } from '../../lpar/partition';
 export declare function platformName(): string;
 
 /**
- * Print, as `[hv] ` lines, what the platform knows about how this image was booted when that
- * is worth saying (powernv: booted by skiboot from flash, with the build version and the
- * payload's SHA-512); print nothing otherwise. Called once, after the banner.
+ * Start what the platform's firmware offers the hypervisor and say so in `[hv] ` lines; called
+ * once, after the banner. powernv booted by skiboot from flash: the build version, the
+ * payload's SHA-512, and the persistent state in the flash (the boot counted in it).
+ * Otherwise nothing is done or printed.
  */
-export declare function describeFirmware(): void;
+export declare function firmwareStartup(): void;
 
 /** Write `length` bytes of `bytes` to the machine console (blocking, no translation). */
 export declare function consoleWrite(bytes: Uint8Array, length: number): void;

@@ -65,8 +65,8 @@ export function consoleText(): string {
   return String.fromCharCode(...consoleBytes);
 }
 
-/** Nothing to describe in Node. */
-export function describeFirmware(): void {}
+/** Nothing to start in Node. */
+export function firmwareStartup(): void {}
 
 /** Short platform name for the console banner. */
 export function platformName(): string {

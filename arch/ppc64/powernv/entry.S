@@ -154,6 +154,34 @@ FUNC opalCall
     blr
 ENDFUNC opalCall
 
+/*
+ * i64 opalCall5(token, a0, a1, a2, a3, a4): opalCall for calls with five arguments (the OPAL
+ * flash calls: id, offset, buffer, size, token).
+ */
+FUNC opalCall5
+    mflr    %r0
+    std     %r0, 16(%r1)
+    std     %r2, 24(%r1)
+    stdu    %r1, -32(%r1)
+    addis   %r11, %r2, pnv_opal@toc@ha
+    addi    %r11, %r11, pnv_opal@toc@l
+    ld      %r12, 8(%r11)
+    mtctr   %r12
+    mr      %r0, %r3
+    mr      %r3, %r4
+    mr      %r4, %r5
+    mr      %r5, %r6
+    mr      %r6, %r7
+    mr      %r7, %r8
+    ld      %r2, 0(%r11)
+    bctrl
+    addi    %r1, %r1, 32
+    ld      %r2, 24(%r1)
+    ld      %r0, 16(%r1)
+    mtlr    %r0
+    blr
+ENDFUNC opalCall5
+
 /* u64 opalEntry(): OPAL's entry point, 0 when booted without OPAL (-bios). */
 FUNC opalEntry
     addis   %r11, %r2, (pnv_opal + 8)@toc@ha

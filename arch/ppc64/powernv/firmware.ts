@@ -13,6 +13,8 @@
  */
 import type { u64 } from 'tsnc';
 import { load8 } from 'tsnc';
+import { CopyStatus } from './flashstore';
+import { lastBoot } from './opalflash';
 
 /** The build version's descriptor { address, size } (scripts/gen-blob.ts). */
 declare function versionBlob(): u64;
@@ -101,6 +103,58 @@ export function bootedFromContainer(): boolean {
   const phoff = readBe(BigInt.asUintN(64, elf + 32n), 8);
   const pOffset = readBe(BigInt.asUintN(64, elf + phoff + 8n), 8);
   return BigInt.asUintN(64, elf + pOffset) === at;
+}
+
+function putCopyName(i: number): void {
+  put(i === 0 ? 'copy A' : 'copy B');
+}
+
+function putStatus(st: number): void {
+  if (st === CopyStatus.Erased) put('erased');
+  else if (st === CopyStatus.BadMagic) put('not a state copy');
+  else if (st === CopyStatus.BadVersion) put('unknown version');
+  else if (st === CopyStatus.BadLength) put('bad length');
+  else if (st === CopyStatus.BadCrc) put('CRC mismatch (torn or damaged)');
+  else put('valid');
+}
+
+/**
+ * The persistent-state line for what opalflash.ts bootRecord found and did, e.g.
+ * "[hv] persistent state: boot 3 (read copy A seq 2; copy B: CRC mismatch …; saved copy B seq 3)".
+ */
+export function stateReport(): number {
+  used = 0;
+  const r = lastBoot;
+  if (!r.found) {
+    put('[hv] persistent state: no TSHYPE_STATE partition in the flash, nothing kept');
+    return used;
+  }
+  put('[hv] persistent state: boot ');
+  putDecimal(r.bootCount);
+  put(' (');
+  if (r.readFrom < 0) put('no valid copy: a fresh partition');
+  else {
+    put('read ');
+    putCopyName(r.readFrom);
+    put(' seq ');
+    putDecimal(r.readSeq);
+  }
+  for (let i = 0; i < 2; i++) {
+    const st = i === 0 ? r.status0 : r.status1;
+    if (i === r.readFrom || (st === CopyStatus.Valid)) continue;
+    put('; ');
+    putCopyName(i);
+    put(': ');
+    putStatus(st);
+  }
+  if (r.wroteTo >= 0) {
+    put(r.saved ? '; saved ' : '; SAVE FAILED to ');
+    putCopyName(r.wroteTo);
+    put(' seq ');
+    putDecimal(r.wroteSeq);
+  }
+  put(')');
+  return used;
 }
 
 /**

@@ -19,7 +19,8 @@ import { ciLoad8, ciStore8 } from 'tsnc';
 import { bytesAddress, doublewordsAddress } from '../common/buffers';
 import { PANIC_MARKER_MAX, panicMarker } from '../common/panic';
 import { LPC_IO } from './lpc';
-import { firmwareReport, reportLine } from './firmware';
+import { firmwareReport, reportLine, stateReport } from './firmware';
+import { bootRecord } from './opalflash';
 
 export { initPartitioning, preparePartition, runVcpu } from './partition';
 export { serviceInterrupt } from './interrupts';
@@ -85,16 +86,21 @@ export function platformName(): string {
 }
 
 /**
- * Print how this image was booted when skiboot loaded it from flash (firmware.ts): the build
- * version and the payload's SHA-512 from its secure-boot container. Prints nothing otherwise.
+ * When skiboot booted this image from flash (firmware.ts): print the build version and the
+ * payload's SHA-512 from its secure-boot container, then open the persistent state in the
+ * flash's TSHYPE_STATE partition through OPAL (opalflash.ts), count this boot in it and print
+ * what was read and saved. Does and prints nothing otherwise (-bios, -kernel).
  */
-export function describeFirmware(): void {
+export function firmwareStartup(): void {
   for (let i = 0; i < 2; i++) {
     const n = firmwareReport(i);
     if (n === 0) return;
     consoleWrite(reportLine, n);
     consoleWrite(NEWLINE, 1);
   }
+  bootRecord();
+  consoleWrite(reportLine, stateReport());
+  consoleWrite(NEWLINE, 1);
 }
 const NEWLINE = new Uint8Array([0x0a]);
 

@@ -45,9 +45,9 @@ const rtasArgs = new Uint32Array(8);
 const message = new Uint8Array(PANIC_MARKER_MAX + 2);
 
 /**
- * Nothing to say about how pseries booted: QEMU loads the -bios image raw, from no flash.
+ * Nothing to start or say on pseries: QEMU loads the -bios image raw, from no flash.
  */
-export function describeFirmware(): void {}
+export function firmwareStartup(): void {}
 
 /** Short platform name for the console banner. */
 export function platformName(): string {
