@@ -2,7 +2,9 @@
  * Flashing like an OpenPOWER server: `make flash` writes build/…/tshype.pnor; Debian's pflash
  * lists its partition table as tshype-flash does; QEMU's skiboot boots tshype from the PNOR
  * drive alone (no -kernel) and the partitions run; a new build written with
- * `pflash -P BOOTKERNEL -e -p` is what the next boot runs.
+ * `pflash -P BOOTKERNEL -e -p` is what the next boot runs; tshype's persistent state in
+ * TSHYPE_STATE (written through OPAL's flash calls) survives from one QEMU run to the next and
+ * a BOOTKERNEL update, and a torn copy is recovered from the other.
  */
 import { expect } from 'chai';
 import * as fs from 'fs';
@@ -59,6 +61,7 @@ describe('PNOR flash image: pflash and skiboot', function () {
     expect(out).to.contain(`sha512 ${hash} (as the container records it)`);
     expect(out).to.contain('[alpha] hello from a tshype partition');
     expect(out).to.match(/\[hv\]   'beta' halted, status 0/);
+    expect(out).to.contain('[hv] persistent state: boot 1 (no valid copy: a fresh partition; copy A: erased; copy B: erased; saved copy A seq 1)');
   });
 
   it('pflash -P BOOTKERNEL -e -p: a new build written into the image is what the next boot runs', async () => {
@@ -76,5 +79,21 @@ describe('PNOR flash image: pflash and skiboot', function () {
     expect(out).to.contain('[hv] booted from flash: tshype systest-next-build, BOOTKERNEL secure-boot container');
     expect(out).to.contain(`sha512 ${hash} (as the container records it)`);
     expect(out).to.contain('[alpha] hello from a tshype partition');
+    // the state written by the previous QEMU run, kept across the BOOTKERNEL update
+    expect(out).to.contain('[hv] persistent state: boot 2 (read copy A seq 1; copy B: erased; saved copy B seq 2)');
+  });
+
+  it('persistent state: a torn copy (the newest, cut short) is refused and the other one recovered', async () => {
+    // copy B (seq 2) lies at 0x180000; a write cut short leaves its data erased after 4 bytes
+    const fd = fs.openSync(path.join(TOP, PNOR), 'r+');
+    try {
+      fs.writeSync(fd, Buffer.alloc(0x1000 - 0x24, 0xff), 0, 0x1000 - 0x24, 0x180000 + 0x24);
+    } finally {
+      fs.closeSync(fd);
+    }
+    const out = await bootPnor();
+    expect(out).to.contain('[hv] persistent state: boot 2 (read copy A seq 1; copy B: CRC mismatch (torn or damaged); saved copy B seq 2)');
+    const again = await bootPnor();
+    expect(again).to.contain('[hv] persistent state: boot 3 (read copy B seq 2; saved copy A seq 3)');
   });
 });
