@@ -54,13 +54,16 @@ endif
 	scripts/run-image.sh $(MACHINE)
 
 # The PNOR image: the powernv payload signed into a secure-boot container (keys made on first
-# use), written into BOOTKERNEL of an FFS-partitioned flash, then checked as a whole.
+# use), written into BOOTKERNEL of an FFS-partitioned flash, then checked as a whole. The
+# preserved partitions (NVRAM, TSHYPE_STATE) of the previous build/tshype.pnor are kept, as a
+# firmware update keeps them; FLASH_FRESH=1 starts from erased ones.
 flash: deps
 	CONFIG=$(CONFIG) BUILD=$(BUILD) bash scripts/build-image.sh powernv
 	@[ -f $(FLASH_KEYS)/hw-a.pem ] || $(FLASH) keygen $(FLASH_KEYS)
 	$(FLASH) sign --keys $(FLASH_KEYS) --in $(BUILD)/tshype-powernv.elf --out $(BUILD)/tshype-powernv.container
 	$(FLASH) pnor --keys $(FLASH_KEYS) --bootkernel $(BUILD)/tshype-powernv.container \
-		--version "$$(cat $(BUILD)/tshype-powernv.version)" --out $(BUILD)/tshype.pnor
+		--version "$$(cat $(BUILD)/tshype-powernv.version)" --out $(BUILD)/tshype.pnor \
+		$(if $(FLASH_FRESH),,--preserve-from $(BUILD)/tshype.pnor)
 	$(FLASH) verify-pnor --keys $(FLASH_KEYS) $(BUILD)/tshype.pnor
 
 image: deps

@@ -22,7 +22,7 @@
  * A‖B‖C, 64 bytes) is what a secure-boot machine trusts (skiboot's /ibm,secureboot/hw-key-hash);
  * `verifyContainer` checks it when given one.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, sign, verify } from 'crypto';
+import { createECDH, createHash, createPrivateKey, createPublicKey, KeyObject, sign, verify } from 'crypto';
 import { identifyForeign } from './foreign';
 
 export const CONTAINER_MAGIC = 0x17082011;
@@ -58,9 +58,25 @@ export interface SigningKeys {
 export const HW_KEY_NAMES = ['hw-a', 'hw-b', 'hw-c'] as const;
 export const SW_KEY_NAMES = ['sw-p', 'sw-q', 'sw-r'] as const;
 
+/**
+ * A fresh P-521 private key. Made with ECDH's key generation rather than generateKeyPairSync:
+ * Node 20's synchronous key-pair job can deadlock when a garbage collection runs during it
+ * (seen here: the KeyGenJob destructor waits on a mutex its own thread holds).
+ */
+export function generateKey(): KeyObject {
+  const ecdh = createECDH('secp521r1');
+  const point = ecdh.generateKeys();   // 04 || X || Y
+  const d = ecdh.getPrivateKey();
+  const pad = (b: Buffer): string => Buffer.concat([Buffer.alloc(COORD - b.length), b]).toString('base64url');
+  return createPrivateKey({
+    key: { kty: 'EC', crv: 'P-521', d: pad(d), x: pad(point.subarray(1, 1 + COORD)), y: pad(point.subarray(1 + COORD)) },
+    format: 'jwk',
+  });
+}
+
 /** A fresh set of P-521 keys: three HW keys and `swCount` SW keys. */
 export function generateKeys(swCount = 1): SigningKeys {
-  const one = (): KeyObject => generateKeyPairSync('ec', { namedCurve: 'secp521r1' }).privateKey;
+  const one = generateKey;
   return { hw: [one(), one(), one()], sw: Array.from({ length: swCount }, one) };
 }
 
@@ -90,7 +106,7 @@ export function publicKeyFromRaw(raw: Uint8Array): KeyObject | undefined {
 export function privateKeyFromPem(pem: string | Buffer): KeyObject {
   const key = createPrivateKey(pem);
   if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'secp521r1') {
-    throw new Error(`a ${key.asymmetricKeyType} key${key.asymmetricKeyDetails?.namedCurve ? ` on ${key.asymmetricKeyDetails.namedCurve}` : ''}, not ECDSA P-521 (secp521r1)`);
+    throw new Error(`key type ${key.asymmetricKeyType}${key.asymmetricKeyDetails?.namedCurve ? ` on ${key.asymmetricKeyDetails.namedCurve}` : ''}, not ECDSA P-521 (secp521r1)`);
   }
   return key;
 }

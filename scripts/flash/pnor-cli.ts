@@ -13,7 +13,7 @@ import {
 import { describeTable, FfsError } from './ffs';
 import { identifyForeign } from './foreign';
 import { EXIT } from './image';
-import { buildPnor, checkPnor, PNOR_SIZE } from './pnor';
+import { buildPnor, checkPnor, PNOR_SIZE, preservePartitions } from './pnor';
 import { Args, defaultVersion, errorText, IoError, UsageError, writeAtomically } from './tshype-flash';
 import { skibootEntryOffset } from './foreign';
 
@@ -154,9 +154,12 @@ function pnor(args: Args): number {
   } catch (e) {
     throw new UsageError(`${input}: ${(e as Error).message}`, false);
   }
+  const from = args.options.get('--preserve-from');
+  const kept = from !== undefined && fs.existsSync(from) ? preservePartitions(img, readFile(from)) : [];
   writeAtomically(out, img);
   const back = checkPnor(readFile(out), trust);
-  console.log(`${out}: ${PNOR_SIZE >> 20} MiB PNOR, version ${version}, BOOTKERNEL container ${container.length} bytes, sha512 ${v.info!.payloadSha512.toString('hex').slice(0, 32)}…`);
+  console.log(`${out}: ${PNOR_SIZE >> 20} MiB PNOR, version ${version}, BOOTKERNEL container ${container.length} bytes, sha512 ${v.info!.payloadSha512.toString('hex').slice(0, 32)}…`
+    + (kept.length ? `; kept ${kept.join(', ')} from ${from}` : ''));
   for (const line of describeTable(back.table)) console.log(`  ${line}`);
   return EXIT.ok;
 }

@@ -76,6 +76,30 @@ export function buildPnor(container: Buffer, version: string, trust: Trust): Buf
   return img;
 }
 
+/**
+ * Copy the preserved partitions (flag P: NVRAM, TSHYPE_STATE) of an older image into `img`, as
+ * a firmware update keeps them: only when the old image has a valid table and the partition
+ * has the same place and size in both. Returns the names copied.
+ */
+export function preservePartitions(img: Buffer, old: Buffer): string[] {
+  let oldTable: FfsTable;
+  try {
+    oldTable = readTable(old);
+  } catch {
+    return [];
+  }
+  const table = readTable(img);
+  const kept: string[] = [];
+  for (const p of table.partitions) {
+    if ((p.miscflags & MISC.preserved) === 0) continue;
+    const q = findPartition(oldTable, p.name);
+    if (!q || q.base !== p.base || q.size !== p.size) continue;
+    old.copy(img, p.base, q.base, q.base + q.size);
+    kept.push(p.name);
+  }
+  return kept;
+}
+
 /** What checkPnor found. */
 export interface PnorReport {
   table: FfsTable;

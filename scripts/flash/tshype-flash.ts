@@ -8,7 +8,7 @@
  *   tshype-flash keygen DIR
  *   tshype-flash sign --keys DIR --in PAYLOAD.elf --out CONTAINER
  *   tshype-flash verify-container CONTAINER [--keys DIR | --hw-key-hash HEX]
- *   tshype-flash pnor --keys DIR --bootkernel CONTAINER --out PNOR [--version STR]
+ *   tshype-flash pnor --keys DIR --bootkernel CONTAINER --out PNOR [--version STR] [--preserve-from OLD]
  *   tshype-flash verify-pnor PNOR [--keys DIR | --hw-key-hash HEX]
  *
  * Exit codes: 0 ok, 2 usage (or an unsuitable pack input), 3 I/O, 4 not a tshype image,
@@ -59,7 +59,7 @@ const OPTIONS: Record<string, string[]> = {
   keygen: [],
   sign: ['--keys', '--in', '--out'],
   'verify-container': ['--keys', '--hw-key-hash'],
-  pnor: ['--keys', '--bootkernel', '--out', '--version'],
+  pnor: ['--keys', '--bootkernel', '--out', '--version', '--preserve-from'],
   'verify-pnor': ['--keys', '--hw-key-hash'],
 };
 

@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { spawnSync } from 'child_process';
-import { createPublicKey, verify } from 'crypto';
+import { createECDH, createPrivateKey, createPublicKey, verify } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -17,7 +17,7 @@ import {
   CONTAINER_MAGIC, declaredLength, generateKeys, HEADERS_SIZE, hwKeyHash, KEY_BYTES, OFF, PREFIX_HEADER_BYTES, publicKeyFromRaw,
   rawPublicKey, sha512, SIG_BYTES, signContainer, swHeaderOffset, SW_HEADER_BYTES, verifyContainer,
 } from '../../scripts/flash/container';
-import { buildPnor, checkPnor, layout, PNOR_SIZE, STATE, BOOTKERNEL } from '../../scripts/flash/pnor';
+import { buildPnor, checkPnor, layout, PNOR_SIZE, preservePartitions, STATE, BOOTKERNEL } from '../../scripts/flash/pnor';
 
 const CLI = path.join(__dirname, '..', '..', 'scripts', 'flash', 'tshype-flash.cjs');
 
@@ -297,6 +297,20 @@ describe('PNOR image (scripts/flash/pnor.ts)', function () {
     expect(() => buildPnor(notElf, 'v', trust)).to.throw(/not a skiboot payload: not an ELF file/);
   });
 
+  it('preservePartitions: NVRAM and TSHYPE_STATE come from the old image, nothing else does', () => {
+    const old = buildPnor(c, 'old', trust);
+    old.write('state', 0x100000);
+    old.write('nvram', 0x10000);
+    const c2 = signContainer(ppc64Elf(0x900), keys);
+    const img = buildPnor(c2, 'new', trust);
+    expect(preservePartitions(img, old)).to.deep.equal(['NVRAM', STATE]);
+    expect(img.toString('latin1', 0x100000, 0x100005)).to.equal('state');
+    expect(img.toString('latin1', 0x10000, 0x10005)).to.equal('nvram');
+    expect(checkPnor(img, trust).container).to.deep.equal(c2);
+    expect(checkPnor(img, trust).version).to.equal('new');
+    expect(preservePartitions(img, Buffer.alloc(PNOR_SIZE, 0xff))).to.deep.equal([]);
+  });
+
   it('checkPnor: a damaged BOOTKERNEL is refused', () => {
     const img = buildPnor(c, 'v', trust);
     img[0x200000 + HEADERS_SIZE + 0x300] ^= 2;
@@ -361,5 +375,17 @@ describe('tshype-flash keygen, sign, verify-container, pnor, verify-pnor', funct
     r = run('verify-pnor', path.join(dir, 'nothing-here'));
     expect(r.status).to.equal(3);
     expect(fs.existsSync(path.join(dir, 'x'))).to.equal(false);
+  });
+
+  it('sign: a key that is not P-521 is refused, naming the file', () => {
+    const keys = path.join(dir, 'p256');
+    fs.cpSync(path.join(dir, 'keys'), keys, { recursive: true });
+    const ecdh = createECDH('prime256v1');
+    const pt = ecdh.generateKeys();
+    const jwk = { kty: 'EC', crv: 'P-256', d: ecdh.getPrivateKey().toString('base64url'), x: pt.subarray(1, 33).toString('base64url'), y: pt.subarray(33).toString('base64url') };
+    fs.writeFileSync(path.join(keys, 'sw-p.pem'), createPrivateKey({ key: jwk, format: 'jwk' }).export({ format: 'pem', type: 'pkcs8' }));
+    const r = run('sign', '--keys', keys, '--in', path.join(dir, 'p.elf'), '--out', path.join(dir, 'y'));
+    expect(r.status).to.equal(2);
+    expect(r.stderr).to.equal(`tshype-flash: ${path.join(keys, 'sw-p.pem')}: key type ec on prime256v1, not ECDSA P-521 (secp521r1)\n`);
   });
 });
