@@ -7,8 +7,8 @@
 import { expect } from 'chai';
 import { crc32 as zlibCrc32 } from 'zlib';
 import {
-  checkCopy, COPY_HEADER, copyLength, copySequence, CopyStatus, crc32, findRecord, newestCopy, putRecordU64, recordU64,
-  sealCopy, TAG_BOOT_COUNT,
+  checkCopy, COPY_HEADER, copyLength, copySequence, CopyStatus, crc32, findRecord, newestCopy, putRecordBytes, putRecordU64,
+  recordBytes, recordU64, removeRecord, sealCopy, TAG_BOOT_COUNT,
 } from '../../arch/ppc64/powernv/flashstore';
 
 const ROOM = 0x1000;
@@ -48,6 +48,33 @@ describe('persistent-state copies (arch/ppc64/powernv/flashstore.ts)', () => {
     const small = new Uint8Array(COPY_HEADER + 20);
     expect(putRecordU64(small, 0, 5, 1n)).to.equal(12);
     expect(putRecordU64(small, 12, 6, 1n)).to.equal(-1);
+  });
+
+  it('putRecordBytes/recordBytes/removeRecord: byte records of any size, replaced, removed, refused when full', () => {
+    const c = new Uint8Array(COPY_HEADER + 100).fill(0xff);
+    const a = new Uint8Array(30).map((_, i) => i + 1);
+    const b = new Uint8Array(20).fill(0xbb);
+    let len = putRecordBytes(c, 0, 0x200, a, 30);
+    len = putRecordBytes(c, len, TAG_BOOT_COUNT, new Uint8Array(8), 8);
+    len = putRecordBytes(c, len, 0x201, b, 20);
+    expect(len).to.equal(34 + 12 + 24);
+    const out = new Uint8Array(64);
+    expect(recordBytes(c, len, 0x200, out)).to.equal(30);
+    expect([...out.subarray(0, 30)]).to.deep.equal([...a]);
+    len = putRecordBytes(c, len, 0x200, b, 10);   // replaced: moved to the end, smaller
+    expect(len).to.equal(12 + 24 + 14);
+    expect(recordBytes(c, len, 0x200, out)).to.equal(10);
+    expect(recordBytes(c, len, 0x201, out)).to.equal(20);
+    expect(recordU64(c, len, TAG_BOOT_COUNT, 9n)).to.equal(0n);
+    expect(putRecordBytes(c, len, 0x202, new Uint8Array(60), 60)).to.equal(-1);   // 50 + 64 > 100
+    expect(recordBytes(c, len, 0x201, new Uint8Array(5))).to.equal(-1);
+    len = removeRecord(c, len, 0x201);
+    expect(len).to.equal(12 + 14);
+    expect(recordBytes(c, len, 0x201, out)).to.equal(-1);
+    expect(recordBytes(c, len, 0x200, out)).to.equal(10);
+    expect(putRecordBytes(c, len, 0, a, 1)).to.equal(-1);
+    sealCopy(c, 3n, len);
+    expect(checkCopy(c, 0x1000)).to.equal(CopyStatus.Valid);
   });
 
   it('checkCopy: erased flash, another magic, version, length', () => {

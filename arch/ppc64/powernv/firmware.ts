@@ -14,7 +14,7 @@
 import type { u64 } from 'tsnc';
 import { load8 } from 'tsnc';
 import { CopyStatus } from './flashstore';
-import { lastBoot } from './opalflash';
+import { store } from './opalflash';
 
 /** The build version's descriptor { address, size } (scripts/gen-blob.ts). */
 declare function versionBlob(): u64;
@@ -124,7 +124,7 @@ function putStatus(st: number): void {
  */
 export function stateReport(): number {
   used = 0;
-  const r = lastBoot;
+  const r = store;
   if (!r.found) {
     put('[hv] persistent state: no TSHYPE_STATE partition in the flash, nothing kept');
     return used;
@@ -151,7 +151,7 @@ export function stateReport(): number {
     put(r.saved ? '; saved ' : '; SAVE FAILED to ');
     putCopyName(r.wroteTo);
     put(' seq ');
-    putDecimal(r.wroteSeq);
+    putDecimal(BigInt.asUintN(64, r.readSeq + 1n));
   }
   put(')');
   return used;

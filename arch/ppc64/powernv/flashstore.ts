@@ -151,6 +151,57 @@ export function recordU64(copy: Uint8Array, length: number, tag: number, otherwi
   return get64(copy, at + 4);
 }
 
+/** Bytes of record data (after its 4-byte tag and length) of the record at `at`. */
+function recordSize(copy: Uint8Array, at: number): number {
+  return (copy[at + 2] << 8) | copy[at + 3];
+}
+
+/**
+ * Remove record `tag` from a copy holding `length` data bytes, moving the records after it
+ * down; returns the new data length (unchanged when there is no such record).
+ */
+export function removeRecord(copy: Uint8Array, length: number, tag: number): number {
+  const at = findRecord(copy, length, tag);
+  if (at < 0) return length;
+  const gone = 4 + recordSize(copy, at);
+  const end = COPY_HEADER + length;
+  for (let i = at; i + gone < end; i++) copy[i] = copy[i + gone];
+  return length - gone;
+}
+
+/**
+ * Set record `tag` to src[0..n) (n at most 65535) in a copy holding `length` data bytes: the
+ * old record, if any, is removed and the new one appended. Returns the new data length, or -1
+ * when it does not fit (the copy is then unchanged).
+ */
+export function putRecordBytes(copy: Uint8Array, length: number, tag: number, src: Uint8Array, n: number): number {
+  if (tag === TAG_END || n > 0xffff || n > src.length) return -1;
+  const old = findRecord(copy, length, tag);
+  const without = old < 0 ? length : length - 4 - recordSize(copy, old);
+  if (COPY_HEADER + without + 4 + n > copy.length) return -1;
+  const base = removeRecord(copy, length, tag);
+  const at = COPY_HEADER + base;
+  copy[at] = (tag >> 8) & 0xff;
+  copy[at + 1] = tag & 0xff;
+  copy[at + 2] = (n >> 8) & 0xff;
+  copy[at + 3] = n & 0xff;
+  for (let i = 0; i < n; i++) copy[at + 4 + i] = src[i];
+  return base + 4 + n;
+}
+
+/**
+ * Copy record `tag`'s bytes into `out`; returns their number, or -1 when there is no such
+ * record or `out` is too small for it.
+ */
+export function recordBytes(copy: Uint8Array, length: number, tag: number, out: Uint8Array): number {
+  const at = findRecord(copy, length, tag);
+  if (at < 0) return -1;
+  const n = recordSize(copy, at);
+  if (n > out.length) return -1;
+  for (let i = 0; i < n; i++) out[i] = copy[at + 4 + i];
+  return n;
+}
+
 /**
  * Set record `tag` to the u64 `v` in a copy holding `length` data bytes (replacing it, or
  * appending it); returns the new data length, or -1 when the copy has no room.

@@ -1,7 +1,10 @@
 /**
  * tshype's persistent state on powernv under skiboot: the PNOR's TSHYPE_STATE partition
  * (scripts/flash/pnor.ts), reached through OPAL's flash calls, in the two-copy format of
- * flashstore.ts.
+ * flashstore.ts. The state lives in copyBuffer while the hypervisor runs: stateOpen loads it,
+ * stateGet/statePut read and change its records, stateSave writes it as the next copy. Today
+ * tshype keeps its boot count there (bootRecord); the vTPM is meant to keep its instance state
+ * images there, one record each.
  *
  * skiboot's flash calls (core/flash.c opal_flash_read/write/erase) take the flash id, an
  * offset in the flash, a buffer's real address, a size and a token; they do the work at once
@@ -16,8 +19,8 @@
 import type { i64, u64 } from 'tsnc';
 import { bytesAddress } from '../common/buffers';
 import {
-  checkCopy, COPY_HEADER, copyLength, copySequence, CopyStatus, newestCopy, putRecordU64, recordU64, sealCopy,
-  TAG_BOOT_COUNT,
+  checkCopy, COPY_HEADER, copyLength, copySequence, CopyStatus, newestCopy, putRecordBytes, putRecordU64, recordBytes,
+  recordU64, sealCopy, TAG_BOOT_COUNT,
 } from './flashstore';
 
 /** Call OPAL with five arguments (entry.S). */
@@ -42,8 +45,11 @@ const ERASE_BLOCK = 0x1000;
 
 /** The partition that holds the state. */
 const STATE_NAME = 'TSHYPE_STATE';
-/** Bytes of state this build keeps in memory (a copy's room in flash is half the partition). */
-export const STATE_BUFFER = 0x10000;
+/**
+ * Bytes of state kept in memory, header included (a copy's room in flash is half the
+ * partition, 512 KiB): room for a dozen vTPM instance images of up to 16 KiB and more.
+ */
+export const STATE_BUFFER = 0x40000;
 
 /** Holds one copy (header and data) while it is read or written; the FFS table while it is searched. */
 export const copyBuffer = new Uint8Array(STATE_BUFFER);
@@ -149,55 +155,103 @@ function writeCopy(i: number, bytes: number): boolean {
   return readCopy(i) === CopyStatus.Valid;
 }
 
-/** What the last bootRecord found and did, for the console (bootRecordLine). */
-export class BootRecord {
+/** What the store found when it was opened and what the last save did (for the console). */
+export class StoreState {
+  open = false;
   found = false;
   status0: number = CopyStatus.Erased;
   status1: number = CopyStatus.Erased;
-  /** The copy the state was read from (-1: none valid) and its sequence number. */
+  /** The copy the state was read from (-1: none valid, the state starts empty) and its sequence number. */
   readFrom = -1;
   readSeq = 0n;
-  /** The copy written and its sequence number; saved is false when the write failed. */
+  /** The copy holding the state now and its sequence number (after the last save). */
+  current = -1;
+  currentSeq = 0n;
+  /** Bytes of record data in copyBuffer. */
+  length = 0;
+  /** The copy the last save wrote (-1: none yet), and whether it was written and read back. */
   wroteTo = -1;
-  wroteSeq = 0n;
   saved = false;
+  /** The boot count after bootRecord (0 when nothing could be kept). */
   bootCount = 0n;
 }
-export const lastBoot = new BootRecord();
+export const store = new StoreState();
 
 /**
- * Count this boot in the persistent state: read both copies, take the newest valid one (none
- * on a fresh partition), add one to its boot count and save it as the other copy with the next
- * sequence number. Fills lastBoot; false when there is no state partition.
+ * Open the persistent state: find TSHYPE_STATE, check both copies and load the newest valid one
+ * into copyBuffer (an empty state when neither is valid: a fresh or wholly damaged partition).
+ * False when there is no state partition (then nothing can be kept).
  */
-export function bootRecord(): boolean {
-  const r = lastBoot;
+export function stateOpen(): boolean {
+  const r = store;
   r.found = findStatePartition();
+  r.open = false;
   if (!r.found) return false;
   r.status0 = readCopy(0);
   const seq0 = r.status0 === CopyStatus.Valid ? copySequence(copyBuffer) : 0n;
   r.status1 = readCopy(1);
   const seq1 = r.status1 === CopyStatus.Valid ? copySequence(copyBuffer) : 0n;
   r.readFrom = newestCopy(r.status0 === CopyStatus.Valid, seq0, r.status1 === CopyStatus.Valid, seq1);
-  let length = 0;
-  let count = 0n;
+  r.readSeq = 0n;
+  r.length = 0;
   if (r.readFrom >= 0) {
-    if (readCopy(r.readFrom) !== CopyStatus.Valid) return true;   // changed under us: write nothing
-    r.readSeq = copySequence(copyBuffer);
-    length = copyLength(copyBuffer);
-    count = recordU64(copyBuffer, length, TAG_BOOT_COUNT, 0n);
+    if (readCopy(r.readFrom) !== CopyStatus.Valid) r.readFrom = -1;   // changed under us: start empty
+    else {
+      r.readSeq = copySequence(copyBuffer);
+      r.length = copyLength(copyBuffer);
+    }
   }
-  r.bootCount = BigInt.asUintN(64, count + 1n);
-  length = putRecordU64(copyBuffer, length, TAG_BOOT_COUNT, r.bootCount);
-  if (length < 0) return true;
-  r.wroteTo = r.readFrom === 0 ? 1 : 0;
-  r.wroteSeq = BigInt.asUintN(64, r.readSeq + 1n);
-  sealCopy(copyBuffer, r.wroteSeq, length);
-  r.saved = writeCopy(r.wroteTo, COPY_HEADER + length);
+  r.current = r.readFrom;
+  r.currentSeq = r.readSeq;
+  r.open = true;
   return true;
 }
 
-/** Bytes of partition and copy size, for the report. */
-export function statePartitionBase(): number {
-  return partBase;
+/**
+ * Save the state in copyBuffer as the next copy: the one not holding the current state, with
+ * the next sequence number; erased, written, read back and checked. Until it returns true the
+ * previous copy is the state. False when the store is not open or the write failed.
+ */
+export function stateSave(): boolean {
+  const r = store;
+  if (!r.open) return false;
+  const target = r.current === 0 ? 1 : 0;
+  const seq = BigInt.asUintN(64, r.currentSeq + 1n);
+  sealCopy(copyBuffer, seq, r.length);
+  r.wroteTo = target;
+  r.saved = writeCopy(target, COPY_HEADER + r.length);
+  if (r.saved) {
+    r.current = target;
+    r.currentSeq = seq;
+  }
+  return r.saved;
+}
+
+/** Record `tag`'s bytes into `out` (their number), or -1 (no such record, `out` too small, store not open). */
+export function stateGet(tag: number, out: Uint8Array): number {
+  return store.open ? recordBytes(copyBuffer, store.length, tag, out) : -1;
+}
+
+/** Set record `tag` to src[0..n) in the state (saved by the next stateSave); false when it does not fit. */
+export function statePut(tag: number, src: Uint8Array, n: number): boolean {
+  if (!store.open) return false;
+  const length = putRecordBytes(copyBuffer, store.length, tag, src, n);
+  if (length < 0) return false;
+  store.length = length;
+  return true;
+}
+
+/**
+ * Count this boot in the persistent state: open it, add one to its boot count (record
+ * TAG_BOOT_COUNT; 0 in an empty state) and save it. False when there is no state partition.
+ */
+export function bootRecord(): boolean {
+  if (!stateOpen()) return false;
+  const count = BigInt.asUintN(64, recordU64(copyBuffer, store.length, TAG_BOOT_COUNT, 0n) + 1n);
+  const length = putRecordU64(copyBuffer, store.length, TAG_BOOT_COUNT, count);
+  if (length < 0) return true;
+  store.length = length;
+  store.bootCount = count;
+  stateSave();
+  return true;
 }
