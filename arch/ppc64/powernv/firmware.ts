@@ -8,11 +8,14 @@
  * the ELF after the 4 KiB header in place; entry.S records where it ran the image
  * (pnvLoadOffset). The container is taken to be ours only if the ELF it wraps is the one that
  * ran: its PT_LOAD segment's file offset must put _head exactly where we were started.
- * The hash is the one recorded in the container; this code does not recompute it (skiboot
- * checks it in secure mode; under QEMU there is no secure mode, tshype-flash checked it).
+ * tshype computes the payload's SHA-512 itself (sha512.ts) and compares it with the one the
+ * container records: under QEMU skiboot does not check it (no secure mode), so this is the
+ * check that the payload in flash is intact. The signatures are not checked here
+ * (tshype-flash checks them before anything is written).
  */
 import type { u64 } from 'tsnc';
 import { load8 } from 'tsnc';
+import { sha512Memory } from './sha512';
 import { CopyStatus } from './flashstore';
 import { store } from './opalflash';
 
@@ -33,6 +36,8 @@ const KEY_OR_SIG = 132n;
 const SW_PAYLOAD_SIZE = 25n;
 const SW_PAYLOAD_HASH = 33n;
 const ELF_MAGIC = 0x7f454c46;
+/** Largest payload hashed (a BOOTKERNEL partition is 16 MiB). */
+const PAYLOAD_MAX = 0x1000000n;
 
 /** Big-endian unsigned read of `bytes` (1..8) bytes at `addr`, byte by byte (any alignment). */
 function readBe(addr: u64, bytes: number): u64 {
@@ -41,8 +46,10 @@ function readBe(addr: u64, bytes: number): u64 {
   return v;
 }
 
+const digest = new Uint8Array(64);
+
 /** The line being built (one report line at a time). */
-export const reportLine = new Uint8Array(200);
+export const reportLine = new Uint8Array(400);
 let used = 0;
 
 function put(s: string): void {
@@ -161,7 +168,8 @@ export function stateReport(): number {
  * Build report line `index` (0, 1) into reportLine, without a line end; returns its length, or
  * 0 when there is no such line (the image was not booted from a container: nothing to report).
  *   0: "[hv] booted from flash: tshype <version>, BOOTKERNEL secure-boot container"
- *   1: "[hv]   payload <n> bytes, sha512 <128 hex digits> (as the container records it)"
+ *   1: "[hv]   payload <n> bytes, sha512 <128 hex digits> (computed, matches the container)"
+ *      or "… sha512 <computed> (DOES NOT MATCH the container's <recorded>)"
  */
 export function firmwareReport(index: number): number {
   used = 0;
@@ -174,11 +182,21 @@ export function firmwareReport(index: number): number {
     putVersion();
     put(', BOOTKERNEL secure-boot container');
   } else if (index === 1) {
+    const size = readBe(BigInt.asUintN(64, sw + SW_PAYLOAD_SIZE), 8);
+    if (size > PAYLOAD_MAX) return 0;
+    sha512Memory(BigInt.asUintN(64, KERNEL_LOAD_BASE + HEADERS), Number(size), digest);
+    let same = true;
+    for (let i = 0; i < 64; i++) if (digest[i] !== load8(BigInt.asUintN(64, sw + SW_PAYLOAD_HASH + BigInt(i)))) same = false;
     put('[hv]   payload ');
-    putDecimal(readBe(BigInt.asUintN(64, sw + SW_PAYLOAD_SIZE), 8));
+    putDecimal(size);
     put(' bytes, sha512 ');
-    for (let i = 0; i < 64; i++) putHexByte(load8(BigInt.asUintN(64, sw + SW_PAYLOAD_HASH + BigInt(i))));
-    put(' (as the container records it)');
+    for (let i = 0; i < 64; i++) putHexByte(digest[i]);
+    if (same) put(' (computed, matches the container)');
+    else {
+      put(" (DOES NOT MATCH the container's ");
+      for (let i = 0; i < 64; i++) putHexByte(load8(BigInt.asUintN(64, sw + SW_PAYLOAD_HASH + BigInt(i))));
+      put(')');
+    }
   }
   return used;
 }
