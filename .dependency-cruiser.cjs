@@ -36,6 +36,10 @@ module.exports = {
     forbid('arch-no-policy-or-run-loop-types', 'not even types of the run loop, handlers or policy reach arch/',
       ARCH, `${HV}|${HCALLS}|${SHYPE}`),
     forbid('vtpm-alone', 'the vTPM is a partition program of its own', '^vtpm/', `${HV}|${HCALLS}|${SHYPE}|${LPAR}|${ARCH}`),
+    // vtpm/crypto/ is a library (SHA-256 and friends, no TPM state): the hypervisor may use it,
+    // e.g. lpar/bundle.ts hashes guest images with it; the rest of vtpm/ stays out of reach
+    forbid('hypervisor-not-on-vtpm', 'the hypervisor may use the vTPM\'s crypto library (vtpm/crypto/), nothing else of vtpm/',
+      `${HV}|${HCALLS}|${SHYPE}|${LPAR}|${ARCH}`, '^vtpm/(?!crypto/)'),
     forbid('guests-alone', 'test partition programs are programs of their own (they may share the FDT reader)',
       '^lpar/guests/', `${HV}|${HCALLS}|${SHYPE}|${ARCH}|^lpar/(?!guests/|fdt\\.ts$)`),
     forbid('hypervisor-not-on-tools', 'the hypervisor imports no build tool or test, only tsnc\'s intrinsics ("tsnc")',

@@ -11,17 +11,20 @@ IMAGE_EPOCH := $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/
 # the keys that sign BOOTKERNEL (generated on first use; point FLASH_KEYS at your own, see README)
 FLASH_KEYS ?= $(BUILD)/keys
 
-.PHONY: help deps check test test-unit test-conformance test-system run demo image verify-image flash \
-	bench bench-compiler bench-hv bench-shype bench-vtpm porffor-report clean
+.PHONY: linux-guest help deps check test test-unit test-conformance test-system run demo image verify-image flash \
+	bench bench-compiler bench-hv bench-shype bench-vtpm bench-linux porffor-report clean
 
 help:
 	@echo "make run [MACHINE=pseries|powernv9|powernv10|powernv9-skiboot|powernv10-skiboot|powernv9-pnor|powernv10-pnor] [CONFIG=default|faults|isolation|…]"
 	@echo "                     build the image and boot it under QEMU"
+	@echo "make run GUEST=elf [INITRD=file] [APPEND=\"args\"] [MEM=MiB] [SMP=n] [MACHINE=…]"
+	@echo "                     boot one partition running that ELF (e.g. a Linux kernel)"
 	@echo "make flash [CONFIG=…] build/tshype.pnor: the PNOR flash image, tshype signed in BOOTKERNEL (keys: FLASH_KEYS=build/keys)"
 	@echo "make image [CONFIG=…] build/tshype-pseries.{bin,flash}, build/tshype-powernv.{bin,elf,flash}"
 	@echo "make test            install missing tools; type-check, unit, conformance and system tests"
 	@echo "make bench           benchmarks (instruction counts under QEMU): compiler and hypervisor"
 	@echo "make bench-vtpm      TPM commands per second: tshype vtpm serve against swtpm, same client"
+	@echo "make bench-linux     wall time to Debian Linux's ready line: tshype partition vs QEMU's own pseries"
 	@echo "make porffor-report  the conformance programs through porffor (pinned), pass/fail each"
 	@echo "make demo            compile a conformance program and run it under qemu-ppc64"
 	@echo "make check           type-check everything with tsc (strict); check the layering (docs/layers.md)"
@@ -45,11 +48,11 @@ test-system: deps
 
 test: check test-unit test-conformance test-system
 
-run: deps
+run: deps $(if $(filter linux,$(CONFIG)),linux-guest)
 ifneq ($(filter %-pnor,$(MACHINE)),)
 	$(MAKE) --no-print-directory flash CONFIG=$(CONFIG)
 else
-	CONFIG=$(CONFIG) bash scripts/build-image.sh $(MACHINE)
+	CONFIG=$(CONFIG) GUEST=$(GUEST) INITRD=$(INITRD) APPEND="$(APPEND)" MEM=$(MEM) SMP=$(SMP) bash scripts/build-image.sh $(MACHINE)
 endif
 	scripts/run-image.sh $(MACHINE)
 
@@ -95,8 +98,15 @@ bench-shype: deps
 bench-vtpm: deps
 	node scripts/bench/bench-vtpm.cjs
 
+bench-linux: deps
+	node scripts/bench/bench-linux.cjs
+
 porffor-report: deps
 	node scripts/porffor-report/report.cjs
+
+# Debian bookworm's ppc64el kernel and a busybox initramfs, cached in build/linux (scripts/linux/fetch.sh)
+linux-guest: deps
+	bash scripts/linux/fetch.sh
 
 clean:
 	rm -rf $(BUILD) node_modules/.cache/tsnc-register

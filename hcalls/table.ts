@@ -36,6 +36,18 @@ export const enum Handler {
   AuditRead = 10,
   PolicyReload = 11,
   Report = 12,
+  RegisterVpa = 13,
+  GetCpuCharacteristics = 14,
+  SetSprg0 = 15,
+  SetDabr = 16,
+  SetXdabr = 17,
+  PageInit = 18,
+  Eoi = 19,
+  Cppr = 20,
+  Ipi = 21,
+  Ipoll = 22,
+  Xirr = 23,
+  XirrX = 24,
 }
 
 /** tshype's private hcall: halt the calling partition with the status in r4. */
@@ -52,6 +64,12 @@ export const H_TSHYPE_REPORT = 0x6f0c;
 /** QEMU/KVM's private RTAS hcall, kept so that a guest's RTAS stub works unchanged. */
 export const H_RTAS = 0xf000;
 
+/** Whether an hcall may be dispatched on the platform's fast path (HcallRow.fast). */
+export const enum Fast {
+  Yes = 1,
+  No = 0,
+}
+
 /** One implemented hcall. */
 export class HcallRow {
   readonly opcode: number;
@@ -60,35 +78,54 @@ export class HcallRow {
   readonly hclass: HClass;
   /** The `ibm,hypertas-functions` string that advertises it ("" for calls not advertised). */
   readonly functionSet: string;
+  /**
+   * Dispatched only with the vCPU's whole state current (Fast.No): it reads or writes more than
+   * r3..r12, NIP and MSR (a switched register, the vCPU's reset, another vCPU), so the platform's
+   * hcall fast path hands it to the scheduler instead (hv/exits.ts).
+   */
+  readonly fast: Fast;
 
-  constructor(opcode: number, name: string, handler: Handler, hclass: HClass, functionSet: string) {
+  constructor(opcode: number, name: string, handler: Handler, hclass: HClass, functionSet: string, fast: Fast) {
     this.opcode = opcode;
     this.name = name;
     this.handler = handler;
     this.hclass = hclass;
     this.functionSet = functionSet;
+    this.fast = fast;
   }
 }
 
 /**
  * Every implemented hcall. A function set is named only when every call a guest expects of it
- * is implemented: H_CEDE, H_CONFER and H_PROD belong to "hcall-splpar", which also promises
- * H_REGISTER_VPA (Linux registers a VPA as soon as it sees the set), so it is not advertised.
+ * is implemented ("hcall-splpar": H_CEDE, H_CONFER, H_PROD and H_REGISTER_VPA with its VPA,
+ * DTL and SLB shadow subfunctions; "hcall-interrupt": the XICS presentation calls).
  */
 export const HCALLS: HcallRow[] = [
-  new HcallRow(0x54, 'H_GET_TERM_CHAR', Handler.GetTermChar, Op.HcallConsole, 'hcall-term'),
-  new HcallRow(0x58, 'H_PUT_TERM_CHAR', Handler.PutTermChar, Op.HcallConsole, 'hcall-term'),
-  new HcallRow(0xe0, 'H_CEDE', Handler.Cede, Op.HcallProcessor, ''),
-  new HcallRow(0xe4, 'H_CONFER', Handler.Confer, Op.HcallProcessor, ''),
-  new HcallRow(0xe8, 'H_PROD', Handler.Prod, Op.HcallProcessor, ''),
-  new HcallRow(0x300, 'H_RANDOM', Handler.Random, Op.HcallPlatform, 'hcall-random'),
-  new HcallRow(0x31c, 'H_SET_MODE', Handler.SetMode, Op.HcallPlatform, 'hcall-set-mode'),
-  new HcallRow(0x37c, 'H_REGISTER_PROC_TBL', Handler.RegisterProcTbl, Op.HcallMemory, ''),
-  new HcallRow(H_TSHYPE_HALT, 'H_TSHYPE_HALT', Handler.Halt, Op.HcallLifecycle, 'hcall-tshype'),
-  new HcallRow(H_TSHYPE_AUDIT_READ, 'H_TSHYPE_AUDIT_READ', Handler.AuditRead, Op.HcallLifecycle, 'hcall-tshype'),
-  new HcallRow(H_TSHYPE_POLICY_RELOAD, 'H_TSHYPE_POLICY_RELOAD', Handler.PolicyReload, Op.HcallLifecycle, 'hcall-tshype'),
-  new HcallRow(H_RTAS, 'H_RTAS', Handler.Rtas, Op.HcallRtas, ''),
-  new HcallRow(H_TSHYPE_REPORT, 'H_TSHYPE_REPORT', Handler.Report, Op.HcallLifecycle, 'hcall-tshype'),
+  new HcallRow(0x24, 'H_SET_SPRG0', Handler.SetSprg0, Op.HcallProcessor, 'hcall-sprg0', Fast.No),
+  new HcallRow(0x28, 'H_SET_DABR', Handler.SetDabr, Op.HcallProcessor, 'hcall-dabr', Fast.No),
+  new HcallRow(0x2c, 'H_PAGE_INIT', Handler.PageInit, Op.HcallMemory, '', Fast.Yes),
+  new HcallRow(0x54, 'H_GET_TERM_CHAR', Handler.GetTermChar, Op.HcallConsole, 'hcall-term', Fast.Yes),
+  new HcallRow(0x58, 'H_PUT_TERM_CHAR', Handler.PutTermChar, Op.HcallConsole, 'hcall-term', Fast.Yes),
+  new HcallRow(0x64, 'H_EOI', Handler.Eoi, Op.HcallProcessor, 'hcall-interrupt', Fast.Yes),
+  new HcallRow(0x68, 'H_CPPR', Handler.Cppr, Op.HcallProcessor, 'hcall-interrupt', Fast.Yes),
+  new HcallRow(0x6c, 'H_IPI', Handler.Ipi, Op.HcallProcessor, 'hcall-interrupt', Fast.Yes),
+  new HcallRow(0x70, 'H_IPOLL', Handler.Ipoll, Op.HcallProcessor, 'hcall-interrupt', Fast.Yes),
+  new HcallRow(0x74, 'H_XIRR', Handler.Xirr, Op.HcallProcessor, 'hcall-interrupt', Fast.Yes),
+  new HcallRow(0xdc, 'H_REGISTER_VPA', Handler.RegisterVpa, Op.HcallProcessor, 'hcall-splpar', Fast.Yes),
+  new HcallRow(0xe0, 'H_CEDE', Handler.Cede, Op.HcallProcessor, 'hcall-splpar', Fast.Yes),
+  new HcallRow(0xe4, 'H_CONFER', Handler.Confer, Op.HcallProcessor, 'hcall-splpar', Fast.Yes),
+  new HcallRow(0xe8, 'H_PROD', Handler.Prod, Op.HcallProcessor, 'hcall-splpar', Fast.Yes),
+  new HcallRow(0x134, 'H_SET_XDABR', Handler.SetXdabr, Op.HcallProcessor, 'hcall-xdabr', Fast.No),
+  new HcallRow(0x1c8, 'H_GET_CPU_CHARACTERISTICS', Handler.GetCpuCharacteristics, Op.HcallPlatform, '', Fast.Yes),
+  new HcallRow(0x2fc, 'H_XIRR_X', Handler.XirrX, Op.HcallProcessor, 'hcall-interrupt', Fast.Yes),
+  new HcallRow(0x300, 'H_RANDOM', Handler.Random, Op.HcallPlatform, 'hcall-random', Fast.Yes),
+  new HcallRow(0x31c, 'H_SET_MODE', Handler.SetMode, Op.HcallPlatform, 'hcall-set-mode', Fast.Yes),
+  new HcallRow(0x37c, 'H_REGISTER_PROC_TBL', Handler.RegisterProcTbl, Op.HcallMemory, '', Fast.Yes),
+  new HcallRow(H_TSHYPE_HALT, 'H_TSHYPE_HALT', Handler.Halt, Op.HcallLifecycle, 'hcall-tshype', Fast.Yes),
+  new HcallRow(H_TSHYPE_AUDIT_READ, 'H_TSHYPE_AUDIT_READ', Handler.AuditRead, Op.HcallLifecycle, 'hcall-tshype', Fast.Yes),
+  new HcallRow(H_TSHYPE_POLICY_RELOAD, 'H_TSHYPE_POLICY_RELOAD', Handler.PolicyReload, Op.HcallLifecycle, 'hcall-tshype', Fast.Yes),
+  new HcallRow(H_RTAS, 'H_RTAS', Handler.Rtas, Op.HcallRtas, '', Fast.No),
+  new HcallRow(H_TSHYPE_REPORT, 'H_TSHYPE_REPORT', Handler.Report, Op.HcallLifecycle, 'hcall-tshype', Fast.Yes),
 ];
 
 // ---- opcode lookup, derived from HCALLS at initialisation ---------------------------------

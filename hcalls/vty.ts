@@ -4,7 +4,7 @@
  * /vdevice/vty node (0 also names it, as on QEMU).
  */
 import type { u64 } from 'tsnc';
-import { consoleByte } from '../lpar/console';
+import { consoleByte, flushPartial, inputPop } from '../lpar/console';
 import type { Partition } from '../lpar/partition';
 import type { Vcpu } from '../lpar/vcpu';
 import { VTY_UNIT_ADDRESS } from '../lpar/devtree';
@@ -33,11 +33,23 @@ export function hPutTermChar(p: Partition, v: Vcpu): number {
   return H.SUCCESS;
 }
 
-/** H_GET_TERM_CHAR(termno r4) -> length r4, chars r5/r6. No input is routed to partitions yet. */
-export function hGetTermChar(_p: Partition, v: Vcpu): number {
+/**
+ * H_GET_TERM_CHAR(termno r4) -> length r4, chars r5/r6 (big-endian packed, up to 16): what was
+ * typed on the machine console while the partition had the focus (hv/focus.ts).
+ */
+export function hGetTermChar(p: Partition, v: Vcpu): number {
   if (!isOurTerminal(v.gpr[4])) return H.PARAMETER;
-  v.gpr[4] = 0n;
-  v.gpr[5] = 0n;
-  v.gpr[6] = 0n;
+  let n = 0;
+  let hi: u64 = 0n, lo: u64 = 0n;
+  while (n < MAX_CHARS && p.inputCount > 0) {
+    const b: u64 = BigInt(inputPop(p));
+    if (n < 8) hi |= BigInt.asUintN(64, b << BigInt(56 - 8 * n));
+    else lo |= BigInt.asUintN(64, b << BigInt(56 - 8 * (n - 8)));
+    n++;
+  }
+  if (n === 0) flushPartial(p);   // waiting for input: show its prompt
+  v.gpr[4] = BigInt(n);
+  v.gpr[5] = hi;
+  v.gpr[6] = lo;
   return H.SUCCESS;
 }

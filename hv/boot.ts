@@ -6,7 +6,7 @@
  * reported, not fatal).
  */
 import { mftb, type u64 } from 'tsnc';
-import { firmwareStartup, initPartitioning, platformName, preparePartition } from '@platform';
+import { firmwareStartup, initPartitioning, platformName } from '@platform';
 import { system } from '@config';
 import { Fdt, FdtStatus, MemRanges, CpuTable } from '../lpar/fdt';
 import { writeDecimal, writeHex, writeLine, writeString } from '../lpar/console';
@@ -15,17 +15,19 @@ import { freeStart, reservedOverlap, usableMiB } from './memmap';
 import { runAll } from './scheduler';
 import { printWallClock, setTimebaseHz, startWallClock, timebaseHz } from '../lpar/time';
 import { GateOutcome, gateStats } from './gate';
-import { interruptSummary } from './exits';
+import { exitSummary, interruptSummary } from './exits';
 import { validateSystem, ConfigError } from '../lpar/validate';
-import type { PartitionConfig } from '../lpar/config';
+import { Program, type PartitionConfig } from '../lpar/config';
+import { FOCUS_HYPERVISOR, setFocus } from './focus';
 import { CrashReason, LparState, partitions, createPartition, destroyPartition, startPartition, Partition } from '../lpar/partition';
 import {
   abortLaunch, admitDestroy, admitLaunch, commitLaunch, forgetPartition, initSecurity, labelOf, securityActive,
   securitySummary,
 } from '../shype/security';
-import { fdtAddress, guestTreeParams, loadPartition, LoadStatus } from '../lpar/loader';
+import { fdtAddress, guestTreeParams } from '../lpar/loader';
+import { prepareAndLoad } from './launch';
+import { findBundle, openBundle, placeBundle } from './bundle-place';
 import { describeHcalls } from './dispatch';
-import { imageAddress, imageSize } from '../lpar/images';
 
 /** The page pool for partition and page tables: [16 MiB, end of the hypervisor's region). */
 const POOL_START_MIB = 16;
@@ -39,6 +41,8 @@ const memory = new MemRanges(16);
 /** Firmware memory nothing may overwrite: the device tree itself and the ranges it reserves. */
 const reserved = new MemRanges(32);
 const cpus = new CpuTable(64);
+/** The firmware passed a guest bundle (hv/bundle-place.ts). */
+let hasBundle = false;
 
 function mib(n: number): u64 {
   return BigInt.asUintN(64, BigInt(n) << 20n);
@@ -62,6 +66,7 @@ function readMachine(fdtAddr: u64): boolean {
   }
   fdt.cpus(cpus);
   if (cpus.count > 0) setTimebaseHz(cpus.timebaseHz[0]);
+  hasBundle = findBundle(fdt);
   startWallClock(mftb());   // the platform's clock, or 1970 (printWallClock says which)
   return true;
 }
@@ -123,7 +128,7 @@ export function launchPartition(p: Partition, cfg: PartitionConfig, base: u64): 
     abortLaunch(ssidref);
     return false;
   }
-  if (!loadProgram(p) || !startPartition(p, 0n, fdtAddress(p))) {
+  if (!prepareAndLoad(p) || !startPartition(p, p.entry, fdtAddress(p), p.loadBase)) {
     abortLaunch(ssidref);
     dismantle(p);
     return false;
@@ -137,17 +142,6 @@ export function launchPartition(p: Partition, cfg: PartitionConfig, base: u64): 
   writeDecimal(cfg.cpuShare);
   writeLine('%');
   return true;
-}
-
-/** Map created partition `p` and load its program; false (with a console line) when it cannot. */
-function loadProgram(p: Partition): boolean {
-  if (!preparePartition(p)) { say(p, 'not started: out of page-table memory'); writeLine(''); return false; }
-  const loaded = loadPartition(p, imageAddress(p.program), imageSize(p.program));
-  if (loaded === LoadStatus.Ok) return true;
-  say(p, 'not started: cannot load its program, status ');
-  writeDecimal(loaded);
-  writeLine('');
-  return false;
 }
 
 /**
@@ -187,7 +181,18 @@ function summary(total: u64): void {
   writeString(' from problem state, ');
   writeDecimal(gateStats[GateOutcome.Unknown]);
   writeLine(' unknown');
+  let exits = 0;
+  for (let i = 0; i < system.count; i++) exits += partitions[i].exits;
+  exitSummary(exits);
   interruptSummary();
+}
+
+/** Who has the console focus at boot: the first running external-image partition, else the hypervisor. */
+function initialFocus(): number {
+  for (let i = 0; i < system.count; i++) {
+    if (partitions[i].runnable() && partitions[i].program === Program.Elf) return i + 1;
+  }
+  return FOCUS_HYPERVISOR;
 }
 
 /** boot()'s status when a test partition reported an isolation leak (H_TSHYPE_REPORT). */
@@ -227,6 +232,10 @@ export function boot(fdtAddr: u64): number {
   firmwareStartup();
   if (!readMachine(fdtAddr)) return 1;
   const hvEnd = mib(system.hypervisorMiB);
+  if (hasBundle && !placeBundle(memory, reserved, hvEnd)) {
+    writeLine('[hv] PANIC: the guest bundle does not fit in memory above the hypervisor');
+    return 1;
+  }
   const usable = usableMiB(memory, reserved, hvEnd);
   const verdict = validateSystem(system, usable);
   if (verdict.error !== ConfigError.Ok) {
@@ -254,8 +263,11 @@ export function boot(fdtAddr: u64): number {
   writeLine(' KiB');
   printWallClock();
   if (!initSecurity()) return 1;
+  if (hasBundle) openBundle();
   describeHcalls(guestTreeParams);
   for (let i = 0; i < system.count; i++) launch(i, verdict.baseMiB[i]);
+  const focus = initialFocus();
+  if (focus !== FOCUS_HYPERVISOR) setFocus(focus);   // announced; the hypervisor has it otherwise
   const t0 = mftb();
   runAll();
   summary(BigInt.asUintN(64, mftb() - t0));

@@ -7,11 +7,13 @@ import { gate } from './gate';
 import type { Partition } from '../lpar/partition';
 import type { Vcpu } from '../lpar/vcpu';
 import { H } from '../hcalls/status';
-import { HCALLS, Handler, functionSets, lookupHcall } from '../hcalls/table';
+import { Fast, HCALLS, Handler, functionSets, lookupHcall } from '../hcalls/table';
 import type { GuestTreeParams } from '../lpar/devtree';
 import { hGetTermChar, hPutTermChar } from '../hcalls/vty';
-import { hCede, hConfer, hProd } from '../hcalls/processor';
-import { hRandom, hSetMode } from '../hcalls/mode';
+import { hCede, hConfer, hGetCpuCharacteristics, hProd, hRegisterVpa, hSetSprg0 } from '../hcalls/processor';
+import { hRandom, hSetDabr, hSetMode, hSetXdabr } from '../hcalls/mode';
+import { hPageInit } from '../hcalls/page';
+import { hCppr, hEoi, hIpi, hIpoll, hXirr, hXirrX } from '../hcalls/xics';
 import { hRegisterProcTbl } from '../hcalls/translation';
 import { hRtas } from '../hcalls/rtas';
 import { hHalt, hReport } from '../hcalls/lifecycle';
@@ -36,6 +38,18 @@ export function invoke(handler: Handler, p: Partition, v: Vcpu): number {
     case Handler.AuditRead: return hAuditRead(p, v);
     case Handler.PolicyReload: return hPolicyReload(p, v);
     case Handler.Report: return hReport(p, v);
+    case Handler.RegisterVpa: return hRegisterVpa(p, v);
+    case Handler.GetCpuCharacteristics: return hGetCpuCharacteristics(p, v);
+    case Handler.SetSprg0: return hSetSprg0(p, v);
+    case Handler.SetDabr: return hSetDabr(p, v);
+    case Handler.SetXdabr: return hSetXdabr(p, v);
+    case Handler.PageInit: return hPageInit(p, v);
+    case Handler.Eoi: return hEoi(p, v);
+    case Handler.Cppr: return hCppr(p, v);
+    case Handler.Ipi: return hIpi(p, v);
+    case Handler.Ipoll: return hIpoll(p, v);
+    case Handler.Xirr: return hXirr(p, v);
+    case Handler.XirrX: return hXirrX(p, v);
   }
   return NO_HANDLER;
 }
@@ -46,13 +60,19 @@ export function invoke(handler: Handler, p: Partition, v: Vcpu): number {
  * opcodes, H_AUTHORITY when the policy refuses), else the handler's status. The status goes to
  * r3, outputs are left in r4..r12 by the handler. Reads only r3..r12 and the MSR of the vCPU
  * (so the platforms' fast paths need copy out no more).
+ *
+ * On the fast path (`fast`), an hcall whose row needs the vCPU's whole state (HcallRow.fast) is
+ * not dispatched: false tells the caller to hand it to the scheduler, which dispatches it
+ * again, not on the fast path, once the platform has saved everything. True otherwise.
  */
-export function dispatchHcall(p: Partition, v: Vcpu): void {
-  p.hcalls++;
+export function dispatchHcall(p: Partition, v: Vcpu, fast: boolean): boolean {
   const row = lookupHcall(v.gpr[3]);
+  if (fast && row >= 0 && HCALLS[row].fast === Fast.No) return false;
+  p.hcalls++;
   const refusal = gate(p, v, row);
   const status = refusal === H.SUCCESS ? invoke(HCALLS[row].handler, p, v) : refusal;
   v.gpr[3] = BigInt.asUintN(64, BigInt(status));
+  return true;
 }
 
 const sets = new Int32Array(HCALLS.length);

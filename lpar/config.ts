@@ -8,6 +8,12 @@ import { pool } from 'tsnc';
 
 /** Most partitions a configuration may define. */
 export const MAX_PARTITIONS = 8;
+/** Most vCPUs one partition may have. */
+export const MAX_VCPUS = 8;
+/** Longest path of an external image (a guest bundle entry's name, docs/guest-bundle.md). */
+export const MAX_IMAGE_PATH = 63;
+/** Longest kernel command line a partition's /chosen/bootargs may carry. */
+export const MAX_BOOTARGS = 1023;
 
 /** The guest programs an image can carry (built from lpar/guests/<name>.ts). */
 export const enum Program {
@@ -38,6 +44,11 @@ export const enum Program {
    * checks that nothing leaked in or out; hcalls from problem state; reports with H_TSHYPE_REPORT.
    */
   Isolation = 12,
+  /**
+   * An external ELF image from the guest bundle (PartitionConfig.image), with an optional
+   * initrd and kernel command line: an unmodified PAPR kernel such as Debian's Linux.
+   */
+  Elf = 13,
 }
 
 /** Virtual devices a partition can have (bit flags). */
@@ -66,6 +77,14 @@ export class PartitionConfig {
   timeLimitMs = 0;
   /** Fixed placement: partition memory starts this many MiB into machine memory (-1: placed automatically). */
   baseMiB = -1;
+  /** Virtual processors (1..MAX_VCPUS); secondaries start stopped, as PAPR's RTAS start-cpu expects. */
+  vcpus = 1;
+  /** Program.Elf: the image's path as the guest bundle names it (scripts/guest-bundle.ts). */
+  image = '';
+  /** Program.Elf: an initrd (initramfs) from the bundle, "" for none. */
+  initrd = '';
+  /** Program.Elf: the kernel command line (/chosen/bootargs), "" for none. */
+  bootargs = '';
   /** In use: set by SystemConfig.add. */
   used = false;
   readonly index: number;
@@ -108,6 +127,20 @@ export class SystemConfig {
     slot.devices = Device.Vty;
     slot.baseMiB = -1;
     slot.timeLimitMs = 0;
+    slot.vcpus = 1;
+    slot.image = '';
+    slot.initrd = '';
+    slot.bootargs = '';
+    return slot;
+  }
+
+  /**
+   * Add a partition running the external ELF image `path` (its name in the guest bundle, the
+   * path the build packs it from); set `initrd`, `bootargs` and `vcpus` on the result.
+   */
+  addElf(name: string, path: string, memoryMiB: number, cpuShare: number): PartitionConfig {
+    const slot = this.add(name, Program.Elf, memoryMiB, cpuShare);
+    slot.image = path;
     return slot;
   }
 }

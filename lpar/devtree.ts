@@ -23,6 +23,11 @@ export const enum RtasToken {
   QueryCpuStoppedState = 0x2005,
   StartCpu = 0x2006,
   StopSelf = 0x2007,
+  GetSystemParameter = 0x2008,
+  SetXive = 0x200a,
+  GetXive = 0x200b,
+  IntOff = 0x200c,
+  IntOn = 0x200d,
   IbmOsTerm = 0x201f,
 }
 
@@ -48,11 +53,16 @@ export const RTAS_SERVICES: RtasService[] = [
   new RtasService("get-time-of-day", RtasToken.GetTimeOfDay, true),
   new RtasService("set-time-of-day", RtasToken.SetTimeOfDay, true),
   new RtasService("power-off", RtasToken.PowerOff, true),
-  new RtasService("system-reboot", RtasToken.SystemReboot, false),
-  new RtasService("query-cpu-stopped-state", RtasToken.QueryCpuStoppedState, false),
-  new RtasService("start-cpu", RtasToken.StartCpu, false),
-  new RtasService("stop-self", RtasToken.StopSelf, false),
-  new RtasService("ibm,os-term", RtasToken.IbmOsTerm, false),
+  new RtasService("system-reboot", RtasToken.SystemReboot, true),
+  new RtasService("query-cpu-stopped-state", RtasToken.QueryCpuStoppedState, true),
+  new RtasService("start-cpu", RtasToken.StartCpu, true),
+  new RtasService("stop-self", RtasToken.StopSelf, true),
+  new RtasService("ibm,get-system-parameter", RtasToken.GetSystemParameter, true),
+  new RtasService("ibm,set-xive", RtasToken.SetXive, true),
+  new RtasService("ibm,get-xive", RtasToken.GetXive, true),
+  new RtasService("ibm,int-off", RtasToken.IntOff, true),
+  new RtasService("ibm,int-on", RtasToken.IntOn, true),
+  new RtasService("ibm,os-term", RtasToken.IbmOsTerm, true),
 ];
 
 /** The GuestTreeParams.rtasServices bit of the service with `token` (0 for no such service). */
@@ -139,7 +149,23 @@ export class GuestTreeParams {
   hypertas: StringList = new StringList(512);
   /** Extra memory reservation map entries (guest-physical), e.g. the kernel or an initrd. */
   reserves: MemRanges = new MemRanges(8);
+  /** /chosen linux,initrd-start and -end (guest-physical); end 0: no initrd. */
+  initrdStart: u64 = 0n;
+  initrdEnd: u64 = 0n;
+  /** /ibm,platform-facilities/ibm,random-v1: the partition may use H_RANDOM. */
+  random: boolean = true;
 }
+
+/**
+ * `ibm,processor-radix-AP-encodings`: the radix page sizes, each as (AP << 29) | log2(size):
+ * 4 KiB (AP 0), 64 KiB (AP 5), 2 MiB (AP 1), 1 GiB (AP 2); QEMU's POWER9 values. Without it
+ * Linux knows only 4 KiB and 64 KiB and maps its memory in small pages.
+ */
+const RADIX_AP_ENCODINGS = new Uint32Array([0x0000000c, 0xa0000010, 0x20000015, 0x4000001e]);
+/** L1 data and instruction cache sizes of a POWER9 core (32 KiB each), for Linux's cache info. */
+const L1_CACHE_SIZE = 0x8000;
+/** The source and server cells of an interrupt specifier (XICS: source number, sense). */
+const INTERRUPT_CELLS = 2;
 
 /** BadValue unless the parameters describe a tree we can write. */
 function checkParams(p: GuestTreeParams): FdtStatus {
@@ -178,6 +204,14 @@ function vtyPath(w: FdtWriter, name: string, p: GuestTreeParams): void {
 function chosenNode(w: FdtWriter, p: GuestTreeParams): void {
   w.beginNode("chosen");
   if (p.bootargs.length > 0) w.propString("bootargs", p.bootargs);
+  if (p.initrdEnd > p.initrdStart) {
+    w.propBegin("linux,initrd-start");
+    w.appendU64(p.initrdStart);
+    w.propEnd();
+    w.propBegin("linux,initrd-end");
+    w.appendU64(p.initrdEnd);
+    w.propEnd();
+  }
   vtyPath(w, "linux,stdout-path", p);
   vtyPath(w, "stdout-path", p);
   w.propBegin("ibm,architecture-vec-5");
@@ -214,6 +248,17 @@ function cpuNode(w: FdtWriter, p: GuestTreeParams, id: number): void {
   w.propU32("i-cache-block-size", p.cacheLine);
   w.propU32("i-cache-line-size", p.cacheLine);
   if (p.pvr !== 0) w.propU32("cpu-version", p.pvr);
+  w.propU32("d-cache-size", L1_CACHE_SIZE);
+  w.propU32("i-cache-size", L1_CACHE_SIZE);
+  w.propEmpty("64-bit");
+  w.propString("status", "okay");
+  w.propU32("ibm,vmx", 2);
+  w.propU32("ibm,dfp", 1);
+  w.propBegin("ibm,ppc-interrupt-gserver#s");
+  w.appendU32(id);
+  w.appendU32(0);
+  w.propEnd();
+  if (p.radix) w.propCells("ibm,processor-radix-AP-encodings", RADIX_AP_ENCODINGS, RADIX_AP_ENCODINGS.length);
   w.propBegin("ibm,pa-features");
   for (let i = 0; i < PA_FEATURES_300.length; i++) {
     w.appendByte(i === PA_RADIX_INDEX && !p.radix ? 0 : PA_FEATURES_300[i]);
@@ -230,12 +275,42 @@ function cpusNode(w: FdtWriter, p: GuestTreeParams): void {
   w.endNode();
 }
 
+/**
+ * The XICS presentation layer (Linux icp-hv: compatible "IBM,ppc-xicp"), serving interrupt
+ * servers 0 .. vcpus - 1; the sources are the partition's virtual devices' (lpar/xics.ts).
+ */
+function interruptControllerNode(w: FdtWriter, p: GuestTreeParams): void {
+  w.beginNode("interrupt-controller");
+  w.propString("device_type", "PowerPC-External-Interrupt-Presentation");
+  w.propString("compatible", "IBM,ppc-xicp");
+  w.propEmpty("interrupt-controller");
+  w.propU32("#interrupt-cells", INTERRUPT_CELLS);
+  w.propU32("#address-cells", 0);
+  w.propBegin("ibm,interrupt-server-ranges");
+  w.appendU32(0);
+  w.appendU32(p.vcpus);
+  w.propEnd();
+  w.endNode();
+}
+
+/** H_RANDOM's node (Linux pseries-rng binds to compatible "ibm,random"). */
+function platformFacilitiesNode(w: FdtWriter): void {
+  w.beginNode("ibm,platform-facilities");
+  w.propString("device_type", "ibm,platform-facilities");
+  w.beginNode("ibm,random-v1");
+  w.propString("compatible", "ibm,random");
+  w.endNode();
+  w.endNode();
+}
+
 function vdeviceNode(w: FdtWriter, p: GuestTreeParams): void {
   w.beginNode("vdevice");
   w.propString("device_type", "vdevice");
   w.propString("compatible", "IBM,vdevice");
   w.propU32("#address-cells", 1);
   w.propU32("#size-cells", 0);
+  w.propU32("#interrupt-cells", INTERRUPT_CELLS);
+  w.propEmpty("interrupt-controller");
   w.beginNodeAt("vty", BigInt(p.vtyReg));
   w.propString("device_type", "serial");
   w.propString("compatible", "hvterm1");
@@ -255,6 +330,9 @@ function rtasNode(w: FdtWriter, p: GuestTreeParams): void {
   for (let i = 0; i < RTAS_SERVICES.length; i++) {
     if ((p.rtasServices & (1 << i)) !== 0) w.propU32(RTAS_SERVICES[i].name, RTAS_SERVICES[i].token);
   }
+  // ibm,os-term returns to the caller (the partition is stopped by the hypervisor, not by the
+  // call): Linux calls ibm,os-term from panic() only when this says so (rtas.c rtas_os_term)
+  if ((p.rtasServices & rtasBit(RtasToken.IbmOsTerm)) !== 0) w.propEmpty("ibm,extended-os-term");
   w.endNode();
 }
 
@@ -284,8 +362,14 @@ function rtasNode(w: FdtWriter, p: GuestTreeParams): void {
  * - /rtas: ibm,hypertas-functions (its presence sets FW_FEATURE_LPAR), linux,rtas-base,
  *   linux,rtas-entry and rtas-size when an RTAS blob is placed, and one property per
  *   offered service holding its token.
- * Left out (a minimal guest boots without them): interrupt controller, ibm,pft-size and
- * segment sizes (hash only), NUMA associativity, event sources, PCI.
+ * - /chosen linux,initrd-start/-end when the partition has an initrd (64-bit cells).
+ * - cpus also carry 64-bit, status, cache sizes, ibm,vmx/ibm,dfp, the gserver pairs XICS reads
+ *   and ibm,processor-radix-AP-encodings (the 2 MiB and 1 GiB radix page sizes).
+ * - /interrupt-controller: the XICS presentation layer (IBM,ppc-xicp, servers 0..vcpus-1);
+ *   /vdevice is the interrupt parent of its devices (interrupt-controller, 2 cells).
+ * - /ibm,platform-facilities/ibm,random-v1 when H_RANDOM is offered.
+ * Left out (a minimal guest boots without them): ibm,pft-size and segment sizes (hash only),
+ * NUMA associativity, event sources, PCI, ibm,dec-bits (a 32-bit decrementer).
  */
 export function buildGuestTree(w: FdtWriter, p: GuestTreeParams, addr: u64, limit: number): number {
   const st = checkParams(p);
@@ -298,8 +382,10 @@ export function buildGuestTree(w: FdtWriter, p: GuestTreeParams, addr: u64, limi
   chosenNode(w, p);
   memoryNode(w, p);
   cpusNode(w, p);
+  interruptControllerNode(w, p);
   vdeviceNode(w, p);
   rtasNode(w, p);
+  if (p.random) platformFacilitiesNode(w);
   w.endNode();
   return w.finish(0);
 }

@@ -21,6 +21,11 @@ const enum Phase { Idle = 0, Reserve = 1, Struct = 2, Done = 3 }
 
 /** Longest node base name or property name (Devicetree spec 2.2.1, 2.2.4). */
 const MAX_NAME = 31;
+/**
+ * Longest property name written. DTSpec recommends 31 characters, but PAPR's own names are
+ * longer ("ibm,processor-radix-AP-encodings" has 32) and Linux, QEMU and libfdt have no limit.
+ */
+const MAX_PROP_NAME = 63;
 
 /** Node-name characters [0-9a-zA-Z,._+-] (Devicetree spec table 2.1). */
 function isNodeChar(c: number): boolean {
@@ -309,7 +314,7 @@ export class FdtWriter {
   }
 
   private propNameOk(name: string): boolean {
-    if (name.length === 0 || name.length > MAX_NAME) return false;
+    if (name.length === 0 || name.length > MAX_PROP_NAME) return false;
     for (let i = 0; i < name.length; i++) {
       if (!isPropChar(name.charCodeAt(i))) return false;
     }

@@ -1,16 +1,43 @@
 /**
- * Loading a partition: clear its memory (no data survives from an earlier tenant or from boot),
- * copy its program image to logical address 0, and write its device tree at the top of its
- * memory. The program is entered at 0 with r3 = the device tree's logical address.
+ * Loading a partition: clear its memory (no data survives from an earlier tenant, a reboot or
+ * boot), put its program in, write its RTAS stub and device tree at the top of its memory.
+ *
+ *   a built-in program   (lpar/images.ts) copied to logical address 0 and entered at 0;
+ *   an external ELF      (Program.Elf) from the guest bundle (lpar/bundle.ts): its PT_LOAD
+ *                        segments placed as lpar/elf.ts says, entered at its entry point; an
+ *                        initrd from the bundle just below the RTAS stub.
+ *
+ * Either way the vCPU starts as PAPR firmware starts a kernel: big-endian, real mode, r3 =
+ * the device tree's logical address, r4 = the load address, r5 = 0 (lpar/vcpu.ts reset).
+ *
+ * Top of a partition's memory (below 4 GiB for the RTAS stub):
+ *   [top - FDT_SPACE, top)                      the device tree
+ *   [top - FDT_SPACE - RTAS_SPACE, ...)         the RTAS stub (reserved in the tree)
+ *   below that, 64 KiB-aligned                  the initrd, if any
  */
-import { load64, store64, type u64 } from 'tsnc';
+import { load64, store32, store64, type u64 } from 'tsnc';
 import { zeroRange } from '../arch/ppc64/common/pages';
 import { timebaseHz } from './time';
 import { FdtWriter, GuestTreeParams, buildGuestTree } from './devtree';
 import { Partition } from './partition';
+import { ElfImage, ElfStatus } from './elf';
+import { BundleStatus, GuestBundle } from './bundle';
 
 /** Bytes at the top of every partition's memory that hold its device tree. */
 export const FDT_SPACE = 0x10000;
+/** Bytes below the device tree that hold the RTAS stub. */
+export const RTAS_SPACE = 0x10000;
+/** The initrd and position-independent images are placed on this boundary. */
+const IMAGE_ALIGN_DOWN: u64 = 0xffffffffffff0000n;
+/** Real-mode addresses a 32-bit RTAS caller can reach: the stub lies below this. */
+const RTAS_LIMIT: u64 = 0x100000000n;
+
+/**
+ * The RTAS stub, big-endian as RTAS is entered (ref/LINUX-GUEST.md A.5): it forwards the
+ * argument buffer to the hypervisor's H_RTAS (0xf000) and returns to the caller.
+ *   mr r4,r3; li r3,0; ori r3,r3,0xf000; sc 1; blr
+ */
+const RTAS_STUB = new Uint32Array([0x7c641b78, 0x38600000, 0x6063f000, 0x44000022, 0x4e800020]);
 
 /** Why a partition could not be loaded. */
 export const enum LoadStatus {
@@ -18,38 +45,124 @@ export const enum LoadStatus {
   NoImage = 1,
   ImageTooLarge = 2,
   DeviceTreeFailed = 3,
+  /** The guest bundle has no entry of the image's name (or there is no bundle). */
+  ImageMissing = 4,
+  /** The image's SHA-256 does not match the bundle's header. */
+  ImageCorrupt = 5,
+  /** lpar/elf.ts refused the image (loadStatusElf says why). */
+  ElfRefused = 6,
+  InitrdMissing = 7,
+  InitrdCorrupt = 8,
+  /** The initrd does not fit between the kernel and the RTAS stub. */
+  InitrdDoesNotFit = 9,
 }
 
 const writer = new FdtWriter();
 /**
  * What every partition's device tree shares. The hypervisor fills in its hcall interface (the
  * function sets, hv/dispatch.ts describeHcalls) at boot; the partition's own values are set by
- * loadPartition.
+ * the load functions.
  */
 export const guestTreeParams = new GuestTreeParams();
 const params = guestTreeParams;
+const elf = new ElfImage();
+/** Why lpar/elf.ts refused the last image (LoadStatus.ElfRefused). */
+export let loadStatusElf: ElfStatus = ElfStatus.Ok;
+
+/** The top of the partition memory the stub and tree are placed under (at most 4 GiB). */
+function top(p: Partition): u64 {
+  return p.memSize < RTAS_LIMIT ? p.memSize : RTAS_LIMIT;
+}
 
 /** The logical address of the partition's device tree. */
 export function fdtAddress(p: Partition): u64 {
-  return BigInt.asUintN(64, p.memSize - BigInt(FDT_SPACE));
+  return BigInt.asUintN(64, top(p) - BigInt(FDT_SPACE));
 }
 
-/**
- * Load the image at real address `image` (`size` bytes) into partition `p` and write its device
- * tree. Checks first, then acts: an image that does not fit below the device tree changes nothing.
- */
-export function loadPartition(p: Partition, image: u64, size: u64): LoadStatus {
-  if (size === 0n) return LoadStatus.NoImage;
-  if (size > BigInt.asUintN(64, p.memSize - BigInt(FDT_SPACE))) return LoadStatus.ImageTooLarge;
-  zeroRange(p.memBase, p.memSize);
-  for (let off: u64 = 0n; off < size; off = BigInt.asUintN(64, off + 8n)) {
-    store64(BigInt.asUintN(64, p.memBase + off), load64(BigInt.asUintN(64, image + off)));
+/** The logical address of the partition's RTAS stub. */
+export function rtasAddress(p: Partition): u64 {
+  return BigInt.asUintN(64, top(p) - BigInt(FDT_SPACE + RTAS_SPACE));
+}
+
+/** Copy `size` bytes from real address `from` to partition logical address `to` (8 at a time). */
+function copyIn(p: Partition, to: u64, from: u64, size: u64): void {
+  const base: u64 = BigInt.asUintN(64, p.memBase + to);
+  const whole: u64 = size & 0xfffffffffffffff8n;
+  for (let off: u64 = 0n; off < whole; off = BigInt.asUintN(64, off + 8n)) {
+    store64(BigInt.asUintN(64, base + off), load64(BigInt.asUintN(64, from + off)));
   }
+  if (whole < size) {   // the last partial doubleword: only its own bytes
+    const last: u64 = load64(BigInt.asUintN(64, from + whole));
+    const keep: u64 = BigInt.asUintN(64, size - whole);
+    const mask: u64 = BigInt.asUintN(64, ~(BigInt.asUintN(64, 0xffffffffffffffffn >> BigInt.asUintN(64, keep * 8n))));
+    store64(BigInt.asUintN(64, base + whole), last & mask);
+  }
+}
+
+/** Write the RTAS stub and the device tree for `p` (params already hold its own values). */
+function finishLoad(p: Partition): LoadStatus {
+  const rtas = rtasAddress(p);
+  for (let i = 0; i < RTAS_STUB.length; i++) store32(BigInt.asUintN(64, p.memBase + rtas + BigInt(4 * i)), RTAS_STUB[i]);
   params.partitionName = p.name;
   params.memBase = 0n;
   params.memSize = p.memSize;
+  params.vcpus = p.vcpuCount;
   params.timebaseHz = Number(timebaseHz);
-  const fdt = fdtAddress(p);
-  const written = buildGuestTree(writer, params, BigInt.asUintN(64, p.memBase + fdt), FDT_SPACE);
+  params.rtasBase = Number(rtas);
+  params.rtasSize = RTAS_SPACE;
+  params.bootargs = p.bootargs;
+  const written = buildGuestTree(writer, params, BigInt.asUintN(64, p.memBase + fdtAddress(p)), FDT_SPACE);
   return written > 0 ? LoadStatus.Ok : LoadStatus.DeviceTreeFailed;
+}
+
+/**
+ * Load the built-in program at real address `image` (`size` bytes) into partition `p` at
+ * logical 0 and write its device tree. Checks first, then acts: an image that does not fit
+ * below the RTAS stub changes nothing.
+ */
+export function loadPartition(p: Partition, image: u64, size: u64): LoadStatus {
+  if (size === 0n) return LoadStatus.NoImage;
+  if (size > rtasAddress(p)) return LoadStatus.ImageTooLarge;
+  zeroRange(p.memBase, p.memSize);
+  copyIn(p, 0n, image, size);
+  params.initrdStart = 0n;
+  params.initrdEnd = 0n;
+  p.entry = 0n;
+  p.loadBase = 0n;
+  return finishLoad(p);
+}
+
+/**
+ * Load partition `p`'s ELF image and initrd (p.image, p.initrd) from `bundle`, with their
+ * SHA-256 checked first: a missing, corrupt or refused image, or an initrd that does not
+ * fit, changes nothing and gives the reason. Sets p.entry and p.loadBase.
+ */
+export function loadElfPartition(p: Partition, bundle: GuestBundle): LoadStatus {
+  const k = bundle.find(p.image);
+  if (k < 0) return LoadStatus.ImageMissing;
+  if (bundle.verify(k) !== BundleStatus.Ok) return LoadStatus.ImageCorrupt;
+  const limit = rtasAddress(p);
+  loadStatusElf = elf.open(bundle.address(k), bundle.size(k), limit);
+  if (loadStatusElf !== ElfStatus.Ok) return LoadStatus.ElfRefused;
+  let initrdAt: u64 = 0n, initrdSize: u64 = 0n, initrdFrom: u64 = 0n;
+  if (p.initrd.length > 0) {
+    const r = bundle.find(p.initrd);
+    if (r < 0) return LoadStatus.InitrdMissing;
+    if (bundle.verify(r) !== BundleStatus.Ok) return LoadStatus.InitrdCorrupt;
+    initrdSize = bundle.size(r);
+    initrdFrom = bundle.address(r);
+    if (initrdSize > limit) return LoadStatus.InitrdDoesNotFit;
+    initrdAt = BigInt.asUintN(64, limit - initrdSize) & IMAGE_ALIGN_DOWN;
+    if (initrdAt < elf.highest) return LoadStatus.InitrdDoesNotFit;
+  }
+  zeroRange(p.memBase, p.memSize);
+  for (let i = 0; i < elf.count; i++) {
+    copyIn(p, elf.memAddr[i], BigInt.asUintN(64, bundle.address(k) + elf.fileOffset[i]), elf.fileSize[i]);
+  }
+  if (initrdSize > 0n) copyIn(p, initrdAt, initrdFrom, initrdSize);
+  params.initrdStart = initrdAt;
+  params.initrdEnd = BigInt.asUintN(64, initrdAt + initrdSize);
+  p.entry = elf.entry;
+  p.loadBase = elf.loadBase;
+  return finishLoad(p);
 }

@@ -3,7 +3,7 @@
  * memBase; every access from a handler goes through realAddress(), which refuses ranges that
  * leave the partition (so no hcall argument can reach another partition's memory).
  */
-import { load32, load64, store32, store64, store8, load8, type u64 } from 'tsnc';
+import { load16, load32, load64, store32, store64, store8, load8, type u64 } from 'tsnc';
 import type { Partition } from './partition';
 
 /** Returned by realAddress for a range outside the partition. */
@@ -24,6 +24,13 @@ export function guestLoad32(p: Partition, la: u64, ok: Uint8Array): number {
   const ra = realAddress(p, la, 4);
   if (ra === NO_ADDRESS) { ok[0] = 0; return 0; }
   return load32(ra);
+}
+
+/** Read a big-endian 16-bit halfword of the partition; `ok[0]` is cleared outside it. */
+export function guestLoad16(p: Partition, la: u64, ok: Uint8Array): number {
+  const ra = realAddress(p, la, 2);
+  if (ra === NO_ADDRESS) { ok[0] = 0; return 0; }
+  return load16(ra);
 }
 
 /** Read a big-endian 64-bit doubleword of the partition; `ok[0]` is cleared outside it. */

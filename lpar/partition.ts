@@ -6,8 +6,9 @@
  * Every transition checks its precondition first and changes nothing when it fails.
  */
 import { pool, type u64 } from 'tsnc';
-import { MAX_PARTITIONS, PartitionConfig, Program } from './config';
+import { MAX_PARTITIONS, MAX_VCPUS, PartitionConfig, Program } from './config';
 import { Vcpu } from './vcpu';
+import { Xics } from './xics';
 
 export const enum LparState {
   Empty = 0,
@@ -28,10 +29,15 @@ export const enum CrashReason {
   TimeLimit = 5,
   /** It used a facility partitions are not given (a hypervisor facility unavailable exit). */
   FacilityUnavailable = 6,
+  /** Its operating system gave up (RTAS ibm,os-term: a Linux panic). */
+  OsTerm = 7,
 }
 
 /** Every hcall class allowed (the gate's default until a policy narrows it). */
 export const ALL_CLASSES = 0x7fffffff;
+
+/** Console input bytes kept for a partition that has not read them yet (more are dropped). */
+export const INPUT_MAX = 256;
 
 /** Longest console line a partition can print before the hypervisor breaks it. */
 export const LINE_MAX = 160;
@@ -58,7 +64,35 @@ export class Partition {
   crashAddr: u64 = 0n;
   /** Bit (1 << class) set for every hcall class (Op.Hcall*) the partition may use. */
   allowedClasses = ALL_CLASSES;
-  readonly vcpu: Vcpu = new Vcpu(0);
+  /** The partition's virtual processors; vcpus[i] is interrupt server i. */
+  readonly vcpus: Vcpu[] = pool(MAX_VCPUS, Vcpu);
+  /** The boot vCPU, vcpus[0]. */
+  readonly vcpu: Vcpu;
+  /**
+   * The vCPU the scheduler runs now (or ran last): the one the platform's runVcpu enters and
+   * whose exit the hypervisor handles.
+   */
+  current: Vcpu;
+  /** vCPUs the partition has (its configuration's `vcpus`). */
+  vcpuCount = 1;
+  /** The partition's interrupt controller (lpar/xics.ts). */
+  readonly xics = new Xics();
+  /**
+   * The partition asked to be restarted (RTAS system-reboot): the run loop reloads and restarts
+   * it once the call that asked has returned.
+   */
+  restartRequested = false;
+  /** Console input typed for the partition while it had the focus, not yet read (a ring). */
+  readonly input = new Uint8Array(INPUT_MAX);
+  inputHead = 0;
+  inputCount = 0;
+  /** The image, initrd and kernel command line of a Program.Elf partition (its configuration's). */
+  image = '';
+  initrd = '';
+  bootargs = '';
+  /** Where the loaded program is entered and where it was loaded (logical addresses; lpar/loader.ts). */
+  entry: u64 = 0n;
+  loadBase: u64 = 0n;
   /** The console line being assembled (printed with the `[name] ` prefix at newline). */
   readonly line = new Uint8Array(LINE_MAX);
   lineLength = 0;
@@ -92,6 +126,8 @@ export class Partition {
 
   constructor(index: number) {
     this.lpid = index + 1;
+    this.vcpu = this.vcpus[0];
+    this.current = this.vcpus[0];
   }
 
   /** True while the partition can be scheduled. */
@@ -119,6 +155,11 @@ export function createPartition(p: Partition, cfg: PartitionConfig, memBase: u64
   p.crash = CrashReason.None;
   p.allowedClasses = ALL_CLASSES;   // nothing is inherited from an earlier tenant of the slot
   p.lineLength = 0;
+  p.inputHead = 0;
+  p.inputCount = 0;
+  p.image = cfg.image;
+  p.initrd = cfg.initrd;
+  p.bootargs = cfg.bootargs;
   p.processTable = 0n;
   p.gtse = false;
   p.translationChanged = false;
@@ -131,17 +172,23 @@ export function createPartition(p: Partition, cfg: PartitionConfig, memBase: u64
   p.reportedChecks = 0;
   p.reportedLeaks = 0;
   p.reported = false;
+  p.vcpuCount = cfg.vcpus;
+  p.current = p.vcpu;
+  p.xics.reset(cfg.vcpus);
+  p.restartRequested = false;
+  for (let i = 0; i < MAX_VCPUS; i++) p.vcpus[i].started = false;
   p.state = LparState.Created;
   return true;
 }
 
 /**
- * Start a created partition at logical address `entry` with its device tree at `fdt` (its
- * program loaded at logical address 0): its vCPU gets the full reset state (lpar/vcpu.ts).
+ * Start a created partition at logical address `entry` with its device tree at `fdt` and its
+ * program loaded at `loadAddress`: its boot vCPU gets the full reset state (lpar/vcpu.ts), the
+ * others stay stopped until RTAS start-cpu.
  */
-export function startPartition(p: Partition, entry: u64, fdt: u64): boolean {
+export function startPartition(p: Partition, entry: u64, fdt: u64, loadAddress: u64): boolean {
   if (p.state !== LparState.Created) return false;
-  p.vcpu.reset(entry, fdt, 0n);
+  p.vcpu.reset(entry, fdt, loadAddress);
   p.state = LparState.Running;
   return true;
 }

@@ -4,7 +4,10 @@
  * the memory the device tree reports.
  */
 import { sameString } from './text';
-import { Device, MAX_PARTITIONS, MEMORY_GRANULE_MIB, PartitionConfig, SystemConfig } from './config';
+import {
+  Device, MAX_BOOTARGS, MAX_IMAGE_PATH, MAX_PARTITIONS, MAX_VCPUS, MEMORY_GRANULE_MIB, PartitionConfig, Program,
+  SystemConfig,
+} from './config';
 
 /** What is wrong with a configuration (Ok when nothing is). */
 export const enum ConfigError {
@@ -22,6 +25,12 @@ export const enum ConfigError {
   BadShare,
   OverCommittedShare,
   UnknownDevice,
+  /** vCPUs outside 1..MAX_VCPUS. */
+  BadVcpus,
+  /** An ELF partition without an image path, a path too long or not printable ASCII, or an image on another program. */
+  BadImage,
+  /** A kernel command line too long or not printable ASCII, or one on a program that takes none. */
+  BadBootargs,
 }
 
 /** The verdict on a configuration: the first problem found and the partition(s) involved. */
@@ -92,6 +101,23 @@ function checkPartition(cfg: SystemConfig, p: PartitionConfig, v: ConfigVerdict)
   }
   if (p.cpuShare < 1 || p.cpuShare > 100) return v.fail(ConfigError.BadShare, p.index, -1);
   if ((p.devices & ~KNOWN_DEVICES) !== 0) return v.fail(ConfigError.UnknownDevice, p.index, -1);
+  if (p.vcpus < 1 || p.vcpus > MAX_VCPUS) return v.fail(ConfigError.BadVcpus, p.index, -1);
+  const elf = p.program === Program.Elf;
+  if (elf ? !printable(p.image, 1, MAX_IMAGE_PATH) || !printable(p.initrd, 0, MAX_IMAGE_PATH)
+    : p.image.length + p.initrd.length > 0) {
+    return v.fail(ConfigError.BadImage, p.index, -1);
+  }
+  if (elf ? !printable(p.bootargs, 0, MAX_BOOTARGS) : p.bootargs.length > 0) return v.fail(ConfigError.BadBootargs, p.index, -1);
+  return true;
+}
+
+/** True when `s` has min..max characters, all printable ASCII (space to '~'). */
+export function printable(s: string, min: number, max: number): boolean {
+  if (s.length < min || s.length > max) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+  }
   return true;
 }
 

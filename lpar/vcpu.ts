@@ -157,6 +157,27 @@ export class Vcpu {
   ceded = false;
   /** The vCPU gave up the rest of its time slice with H_CONFER (cleared when next scheduled). */
   yielded = false;
+  /** An H_PROD arrived for this vCPU (its next H_CEDE returns at once; cleared by that cede). */
+  prodded = false;
+  /**
+   * Set by a handler that changed state beyond r3..r12, NIP and MSR (SPRG0, the breakpoint, an
+   * interrupt to deliver): the vCPU must go back through the scheduler, whose full entry
+   * applies the change, instead of being resumed on the hcall fast path.
+   */
+  stateChanged = false;
+  /** The fast path left the vCPU's hcall to the scheduler (its row needs the whole state). */
+  hcallDeferred = false;
+  /**
+   * The vCPU is started (it runs or waits to run). Secondary vCPUs of an SMP partition start
+   * stopped, until RTAS start-cpu; stop-self stops one again.
+   */
+  started = false;
+  /** Partition (logical) address of the registered VPA, DTL and SLB shadow buffer (0: none). */
+  vpa: u64 = 0n;
+  dtl: u64 = 0n;
+  slbShadow: u64 = 0n;
+  /** The VPA's dispatch counter: even while the vCPU is dispatched, odd while it is not. */
+  dispatchCount = 0;
   /** Changes on every reset (a back end must not save a processor's state over a reset vCPU). */
   epoch = 0;
   /** Index of this vCPU within its partition (the `procno` of H_PROD). */
@@ -198,6 +219,14 @@ export class Vcpu {
     this.ail = 0;
     this.ceded = false;
     this.yielded = false;
+    this.prodded = false;
+    this.stateChanged = false;
+    this.hcallDeferred = false;
+    this.vpa = 0n;
+    this.dtl = 0n;
+    this.slbShadow = 0n;
+    this.dispatchCount = 0;
+    this.started = true;
     this.epoch++;
   }
 

@@ -42,6 +42,12 @@ mkdir -p "$work"
 
 aliases=(--alias "@platform=$arch/$platform/platform.ts")
 config=lpar/configs/$CONFIG.ts
+if [ -n "${GUEST:-}" ]; then
+  # a one-off run of one external ELF (make run GUEST=…): a configuration written for it
+  config=$BUILD/boot/guest-config.ts
+  mkdir -p "$BUILD/boot"
+  node scripts/gen-guest-config.cjs "$config" "$GUEST" "${INITRD:-}" "${APPEND:-console=hvc0}" "${MEM:-512}" "${SMP:-1}"
+fi
 [ -f "$config" ] || { echo "$0: no configuration $config" >&2; exit 2; }
 aliases+=(--alias "@config=$config")
 # refuse an inconsistent configuration before building anything (file:line: message)
@@ -68,6 +74,15 @@ if [ -n "$policy" ]; then
   node -r ./scripts/tsnc/register.cjs scripts/gen-blob.ts policyBlob "$work/policy.bin" "$work/policy-blob.S"
 else
   node -r ./scripts/tsnc/register.cjs scripts/gen-blob.ts policyBlob - "$work/policy-blob.S"
+fi
+
+# the external images the configuration names (system.addElf), packed into one guest bundle
+# that scripts/run-image.sh passes to QEMU (docs/guest-bundle.md); none: no bundle
+bundle=$BUILD/$NAME-guests
+mapfile -t images < <(node -r ./scripts/tsnc/register.cjs scripts/list-guest-images.ts "$config")
+rm -f "$bundle.bundle" "$bundle.elf"
+if [ ${#images[@]} -gt 0 ]; then
+  node -r ./scripts/tsnc/register.cjs scripts/guest-bundle.ts pack --out "$bundle.bundle" --elf "$bundle.elf" "${images[@]}" >/dev/null
 fi
 
 # (platform independent: built once into build/guests; the lock serialises parallel image builds)

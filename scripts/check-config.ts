@@ -7,7 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { MAX_PARTITIONS, MEMORY_GRANULE_MIB, SystemConfig } from '../lpar/config';
+import { MAX_BOOTARGS, MAX_IMAGE_PATH, MAX_PARTITIONS, MAX_VCPUS, MEMORY_GRANULE_MIB, Program, SystemConfig } from '../lpar/config';
 import { ConfigError, ConfigVerdict, validateSystem } from '../lpar/validate';
 
 /** The message for a verdict (undefined when the configuration is fine). */
@@ -29,6 +29,11 @@ export function describe(cfg: SystemConfig, v: ConfigVerdict): string | undefine
     case ConfigError.BadShare: return `${who}: CPU share ${p!.cpuShare}% must be 1 to 100`;
     case ConfigError.OverCommittedShare: return `CPU shares add up to more than one processor (100%)`;
     case ConfigError.UnknownDevice: return `${who}: unknown device flags 0x${p!.devices.toString(16)}`;
+    case ConfigError.BadVcpus: return `${who}: ${p!.vcpus} vCPUs, must be 1 to ${MAX_VCPUS}`;
+    case ConfigError.BadImage: return p!.image.length + p!.initrd.length > 0 && p!.program !== Program.Elf
+      ? `${who}: an image or initrd is only for a partition added with system.addElf`
+      : `${who}: image '${p!.image}' and initrd '${p!.initrd}' must be paths of 1 to ${MAX_IMAGE_PATH} printable ASCII characters (initrd may be empty)`;
+    case ConfigError.BadBootargs: return `${who}: bootargs must be at most ${MAX_BOOTARGS} printable ASCII characters, and only for a partition added with system.addElf`;
   }
   return `unknown verdict ${v.error}`;
 }
@@ -38,7 +43,7 @@ export function lineOf(source: string, index: number): number {
   const lines = source.split('\n');
   let seen = -1;
   for (let i = 0; i < lines.length; i++) {
-    if (index >= 0 && /\.add\(/.test(lines[i]) && ++seen === index) return i + 1;
+    if (index >= 0 && /\.add(Elf)?\(/.test(lines[i]) && ++seen === index) return i + 1;
   }
   const decl = lines.findIndex(l => /new SystemConfig\(/.test(l));
   return decl < 0 ? 1 : decl + 1;

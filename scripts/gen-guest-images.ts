@@ -2,7 +2,8 @@
  * Generate the assembly that carries the partition programs inside the hypervisor image:
  * one image per member of lpar/config.ts's Program enum (member HcallTour -> lpar/guests/
  * hcalltour.ts, built to build/guests/hcalltour.bin), and the table lpar/images.ts reads:
- * doublewords (address, size) indexed by the Program value.
+ * doublewords (address, size) indexed by the Program value. Program.Elf has no built-in image
+ * (its images come from the guest bundle, docs/guest-bundle.md): its row stays (0, 0).
  *
  *   node -r ./scripts/tsnc/register.cjs scripts/gen-guest-images.ts GUESTDIR OUT.S
  */
@@ -27,6 +28,7 @@ function main(): void {
   const rows: string[] = new Array(count).fill('        .quad   0, 0');
   const blobs: string[] = [];
   for (const [name, value] of list) {
+    if (name === 'Elf') continue;
     const bin = path.resolve(guestDir, `${name.toLowerCase()}.bin`);
     if (!fs.existsSync(bin)) {
       console.error(`gen-guest-images: ${bin} missing (program ${name}); run scripts/build-guests.sh`);

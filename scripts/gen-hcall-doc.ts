@@ -4,7 +4,7 @@
  *
  *   node -r ./scripts/tsnc/register.cjs scripts/gen-hcall-doc.ts > docs/hcalls.md
  */
-import { HCALLS } from '../hcalls/table';
+import { Fast, HCALLS } from '../hcalls/table';
 
 /** Operation names by value, as the policy language spells them (the Node transpile keeps the const enum Op as an object). */
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -12,7 +12,7 @@ const CLASS_NAMES = (require('../shype/ops') as { Op: Record<number, string> }).
 
 /** The Markdown page. */
 export function hcallDoc(): string {
-  const rows = HCALLS.map(r => `| \`${r.name}\` | 0x${r.opcode.toString(16).toUpperCase()} | ${CLASS_NAMES[r.hclass]} | ${r.functionSet ? `\`${r.functionSet}\`` : '(not advertised)'} |`);
+  const rows = HCALLS.map(r => `| \`${r.name}\` | 0x${r.opcode.toString(16).toUpperCase()} | ${CLASS_NAMES[r.hclass]} | ${r.functionSet ? `\`${r.functionSet}\`` : '(not advertised)'} | ${r.fast === Fast.No ? "full state" : "fast path"} |`);
   return [
     '# Hypervisor calls',
     '',
@@ -36,11 +36,13 @@ export function hcallDoc(): string {
     'Each outcome is counted (the `[hv] gate:` line of the shutdown summary). Past the gate, bad',
     'arguments get the status PAPR gives (mostly H_PARAMETER, -4) and change nothing. The function',
     "sets form each partition's `/rtas/ibm,hypertas-functions`; a set is advertised only when",
-    'every call a guest expects of it is here (H_CEDE, H_CONFER and H_PROD are implemented, but',
-    '`hcall-splpar` also promises H_REGISTER_VPA, so it is not advertised yet).',
+    'every call a guest expects of it is here. Calls marked "full state" are not dispatched on',
+    "the platform's hcall fast path: they read or write more of the vCPU than r3..r12, NIP and MSR.",
+    'The XICS presentation calls (`hcall-interrupt`) are decided as HcallProcessor: the policy',
+    'language has no interrupt class of its own.',
     '',
-    '| call | opcode | policy class | function set |',
-    '|---|---|---|---|',
+    '| call | opcode | policy class | function set | dispatch |',
+    '|---|---|---|---|---|',
     ...rows,
     '',
   ].join('\n');

@@ -12,8 +12,16 @@
 #                                          QEMU's skiboot boots BOOTKERNEL from the PNOR flash
 #                                          IMAGE (default build/tshype.pnor, `make flash`), no
 #                                          -kernel; QEMU writes the guest's flash writes back
-# environment: QEMU_TIMEOUT seconds (default 30, 120 with skiboot), QEMU_EXTRA (more QEMU
-#   options, e.g. "-plugin build/bench/libinsn.so -d plugin"), QEMU (default qemu-system-ppc64)
+# environment: QEMU_TIMEOUT seconds (default 30, 120 with skiboot; 600 with a guest bundle),
+#   QEMU_EXTRA (more QEMU options, e.g. "-plugin build/bench/libinsn.so -d plugin"), QEMU
+#   (default qemu-system-ppc64), BUNDLE (the guest bundle; default the NAME-guests.bundle that
+#   build-image.sh wrote beside IMAGE, if any: the configuration's external images,
+#   docs/guest-bundle.md)
+# The guest bundle goes where each platform passes such a file: pseries takes it wrapped in an
+# ELF as -kernel (QEMU loads -initrd only with a -kernel, and only an ELF), powernv as -initrd
+# (QEMU 7.2 describes it in /chosen; it refuses -initrd without -kernel on every machine).
+# From the PNOR there is no -kernel, so no bundle either: external guest images cannot be
+# passed that way (yet).
 # Exit status: QEMU's (pseries: 0 after power-off, 1 after ibm,os-term; powernv: 0), or 124
 # when the timeout stopped it.
 set -euo pipefail
@@ -26,18 +34,38 @@ timeout_s=${QEMU_TIMEOUT:-30}
 # the capabilities only silence TCG warnings about host mitigations; nested HV is tshype's mode
 PSERIES=pseries,cap-nested-hv=on,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off
 
+# the bundle built with the image: build/NAME-guests.bundle beside build/NAME-<platform>.*
+image_default=build/tshype-powernv.bin
+[ "$machine" = pseries ] && image_default=build/tshype-pseries.bin
+image_path=${image:-$image_default}
+bundle=${BUNDLE:-${image_path%-*}-guests.bundle}
+bundle_args=()
+mem_pseries=1G
+if [ -f "$bundle" ]; then
+  timeout_s=${QEMU_TIMEOUT:-600}
+  mem_pseries=2G
+  case "$machine" in
+    pseries) bundle_args=(-kernel "${bundle%.bundle}.elf") ;;
+    # QEMU takes -initrd only with a -kernel; under -bios that is tshype's own ELF, which
+    # powernv loads raw at 512 MiB and nobody reads
+    powernv9|powernv10) bundle_args=(-kernel "${image_path%.bin}.elf" -initrd "$bundle") ;;
+    *) bundle_args=(-initrd "$bundle") ;;
+  esac
+fi
+
 case "$machine" in
   pseries)
     # -vga none: pseries adds a VGA adapter by default, whose ROM (vgabios-stdvga.bin, Debian's
     # seabios package) a --no-install-recommends QEMU does not have; firmware needs no display
-    args=(-M "$PSERIES" -m 1G -vga none -action panic=exit-failure -bios "${image:-build/tshype-pseries.bin}") ;;
+    args=(-M "$PSERIES" -m "$mem_pseries" -vga none -action panic=exit-failure -bios "${image:-build/tshype-pseries.bin}") ;;
   powernv9|powernv10)
     args=(-M "$machine" -m 2G -bios "${image:-build/tshype-powernv.bin}") ;;
   powernv9-skiboot|powernv10-skiboot)
-    timeout_s=${QEMU_TIMEOUT:-120}
+    [ "$timeout_s" -lt 120 ] && timeout_s=${QEMU_TIMEOUT:-120}
     args=(-M "${machine%-skiboot}" -m 2G -kernel "${image:-build/tshype-powernv.elf}") ;;
   powernv9-pnor|powernv10-pnor)
     timeout_s=${QEMU_TIMEOUT:-120}
+    bundle_args=()
     args=(-M "${machine%-pnor}" -m 2G -drive "file=${image:-build/tshype.pnor},format=raw,if=mtd") ;;
   *)
     echo "usage: $0 pseries|powernv9|powernv10|powernv9-skiboot|powernv10-skiboot|powernv9-pnor|powernv10-pnor [IMAGE]" >&2
@@ -45,4 +73,4 @@ case "$machine" in
 esac
 
 # shellcheck disable=SC2086  # QEMU_EXTRA is a list of options
-exec timeout --foreground -k 5 "$timeout_s" "$QEMU" "${args[@]}" -nographic -no-reboot ${QEMU_EXTRA:-}
+exec timeout --foreground -k 5 "$timeout_s" "$QEMU" "${args[@]}" "${bundle_args[@]}" -nographic -no-reboot ${QEMU_EXTRA:-}

@@ -11,6 +11,7 @@
  */
 import type { u64 } from 'tsnc';
 import type { Partition } from '../../lpar/partition';
+import type { Vcpu } from '../../lpar/vcpu';
 /** Short platform name for the console banner ("pseries", "powernv"). */
 export declare function platformName(): string;
 
@@ -52,7 +53,7 @@ export declare function initPartitioning(): boolean;
 export declare function preparePartition(p: Partition): boolean;
 
 /**
- * Run `p`'s vCPU from its state (lpar/vcpu.ts) until it must come back to the scheduler or
+ * Run `p`'s vCPU p.current from its state (lpar/vcpu.ts) until it must come back to the scheduler or
  * `ticks` timebase ticks pass. The platform keeps the Vcpu the owner of every register the
  * partition can observe: its entry/exit registers are current in the Vcpu when this returns,
  * its switched state (FP/VMX/VSX, most SPRs) is exchanged whenever the processor changes vCPU,
@@ -75,3 +76,29 @@ export declare function runVcpu(p: Partition, ticks: u64): number;
  * nothing was pending). The partition then resumes: none of these is its doing.
  */
 export declare function serviceInterrupt(vector: number): u64;
+
+/**
+ * Make `v`'s Vcpu the only copy of its switched state (lpar/vcpu.ts): if the processor holds
+ * it, save it into the Vcpu; the next entry loads it from there. For a handler that reads or
+ * changes a switched register (SPRG0, the data breakpoint).
+ */
+export declare function syncVcpu(v: Vcpu): void;
+
+/**
+ * The timebase value at which `v`'s decrementer goes negative (raising its decrementer
+ * interrupt), wherever its DEC currently lives (the processor or the Vcpu).
+ */
+export declare function decExpiry(v: Vcpu): u64;
+
+/**
+ * One byte typed on the machine's console, or -1 when none is waiting. Never blocks.
+ */
+export declare function consoleRead(): number;
+
+/**
+ * Whether a partition may have its interrupts relocated (H_SET_MODE alternate interrupt
+ * location 3, LPCR[AIL] = 3). On POWER9 under radix the processor then also relocates the
+ * hypervisor's own interrupts from the partition (Power ISA 3.0; QEMU 7.2
+ * excp_helper.c ppc_excp_apply_ail), which tshype's real-mode vectors do not take: false there.
+ */
+export declare function guestAilSupported(): boolean;

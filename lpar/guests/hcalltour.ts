@@ -2,7 +2,7 @@
  * Test partition: calls every hcall the hypervisor implements with good and bad arguments,
  * checks each status, prints a summary and halts with the number of failures.
  */
-import { load32, store32, type u64 } from 'tsnc';
+import { load32, mtspr, store32, type u64 } from 'tsnc';
 import {
   H_CEDE, H_CONFER, H_GET_TERM_CHAR, H_PROD, H_PUT_TERM_CHAR, H_RANDOM, H_REGISTER_PROC_TBL, H_RTAS,
   H_SET_MODE, H_SUCCESS, consoleUnitAddress, hcall, hcallOut, printNumber, println,
@@ -159,6 +159,10 @@ function packText(from: number, count: number): u64 {
   return w;
 }
 
+/** The decrementer, and what it is set to before ceding: 1 ms of a 512 MHz timebase. */
+const SPR_DEC = 22;
+const CEDE_TICKS: u64 = 512000n;
+
 /** The console's unit address, from the device tree (guestMain). */
 let VTY: u64 = 0n;
 
@@ -179,6 +183,7 @@ export function guestMain(fdt: u64): u64 {
   expectStatus('set_mode LE bad flags', call(H_SET_MODE, 7n, 4n, 0n, 0n), H_UNSUPPORTED_FLAG);
   expectStatus('set_mode unknown resource', call(H_SET_MODE, 0n, 99n, 0n, 0n), H_P2);
   expectStatus('set_mode big-endian interrupts', call(H_SET_MODE, 0n, 4n, 0n, 0n), H_SUCCESS);
+  mtspr(SPR_DEC, CEDE_TICKS);   // H_CEDE returns at the decrementer's expiry (vectors.S takes its interrupt)
   expectStatus('cede', call(H_CEDE, 0n, 0n, 0n, 0n), H_SUCCESS);
   expectStatus('prod self', call(H_PROD, 0n, 0n, 0n, 0n), H_SUCCESS);
   expectStatus('prod bad vcpu', call(H_PROD, 5n, 0n, 0n, 0n), H_PARAMETER);

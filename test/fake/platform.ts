@@ -11,6 +11,42 @@
  */
 import type { u64 } from 'tsnc';
 import type { Partition } from '../../lpar/partition';
+import type { Vcpu } from '../../lpar/vcpu';
+
+/** Bytes consoleRead hands out, oldest first (setConsoleInput). */
+const consoleInput: number[] = [];
+/** vCPUs syncVcpu was called for since the last reset. */
+export const syncedVcpus: Vcpu[] = [];
+
+/** Queue `text` (one byte per character) as typed on the console. */
+export function setConsoleInput(text: string): void {
+  for (let i = 0; i < text.length; i++) consoleInput.push(text.charCodeAt(i) & 0xff);
+}
+
+/** Whether H_SET_MODE may give partitions AIL 3 (tests switch it with setGuestAil). */
+let ailSupported = true;
+export function setGuestAil(on: boolean): void {
+  ailSupported = on;
+}
+export function guestAilSupported(): boolean {
+  return ailSupported;
+}
+
+/** The next typed byte, or -1. */
+export function consoleRead(): number {
+  const b = consoleInput.shift();
+  return b === undefined ? -1 : b;
+}
+
+/** Nothing to save in Node: the Vcpu is the only copy. Recorded for the tests. */
+export function syncVcpu(v: Vcpu): void {
+  syncedVcpus.push(v);
+}
+
+/** The timebase value at which `v`'s saved decrementer expires. */
+export function decExpiry(v: Vcpu): u64 {
+  return BigInt.asUintN(64, v.decTimebase + BigInt.asUintN(64, BigInt.asIntN(32, v.dec)));
+}
 
 /** Every byte written to the console since the last reset. */
 export const consoleBytes: number[] = [];
@@ -53,6 +89,9 @@ export function setVcpuRunner(runner: VcpuRunner): void {
 export function resetPlatform(): void {
   platformClock = null;
   consoleBytes.length = 0;
+  consoleInput.length = 0;
+  syncedVcpus.length = 0;
+  ailSupported = true;
   partitionCalls.initPartitioning = 0;
   partitionCalls.prepared.length = 0;
   partitionCalls.runs = 0;

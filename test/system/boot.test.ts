@@ -335,11 +335,11 @@ describe('powernv partitions: hypervisor mode on the bare machine', function () 
   });
 
   for (const machine of BIOS) {
-    it(`${machine} faults: illegal instruction 0xe40, trespass 0xe00 with the address, runaway stopped by HDEC`, async () => {
+    it(`${machine} faults: illegal instruction → program interrupt, trespass 0xe00 with the address, runaway stopped by HDEC`, async () => {
       const r = await booted('pnv-faults', machine);
       const out = r.stdout;
-      expect(out, show(r)).to.match(/\[hv\] partition 'illegal' crashed: illegal instruction at nip 0x[0-9a-f]{16} \(vector 0xe40\)/);
-      expect(linesOf(out, 'illegal')).to.deep.equal(['about to execute an illegal instruction']);
+      expect(out, show(r)).to.match(/\[hv\]   'illegal' halted, status 1792,/);
+      expect(linesOf(out, 'illegal')).to.deep.equal(['about to execute an illegal instruction', 'program interrupt: illegal instruction']);
       expect(out).to.contain("[hv] partition 'trespass' crashed: access outside its memory to 0x000000003fff0000");
       expect(out).to.match(/'trespass' crashed: .* \(vector 0xe00\)/);
       expect(linesOf(out, 'trespass')).to.deep.equal(['reading outside my partition']);

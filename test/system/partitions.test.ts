@@ -57,9 +57,9 @@ describe('partitions on pseries (nested)', function () {
     for (const l of lines) expect(l).to.match(/^\[(hv|alpha|beta)\] /);
   });
 
-  it('faults: an illegal instruction stops the partition with vector 0xe40', () => {
-    expect(faultsRun.stdout, show(faultsRun)).to.match(/\[hv\] partition 'illegal' crashed: illegal instruction at nip 0x[0-9a-f]{16} \(vector 0xe40\)/);
-    expect(linesOf(faultsRun.stdout, 'illegal')).to.deep.equal(['about to execute an illegal instruction']);
+  it('faults: an illegal instruction gives the partition its program interrupt (0x700, SRR1 illegal)', () => {
+    expect(faultsRun.stdout, show(faultsRun)).to.match(/\[hv\]   'illegal' halted, status 1792,/);
+    expect(linesOf(faultsRun.stdout, 'illegal')).to.deep.equal(['about to execute an illegal instruction', 'program interrupt: illegal instruction']);
   });
 
   it('faults: an access outside the partition stops it with the address, vector 0xe00', () => {

@@ -243,7 +243,7 @@ describe('lpar/devtree writer', () => {
 
   it('propBegin: BadName for invalid property names, BadState outside a node or after a child', () => {
     const w = new FdtWriter();
-    for (const bad of ['', 'a b', 'x'.repeat(32), 'a@b', 'a/b']) {
+    for (const bad of ['', 'a b', 'x'.repeat(64), 'a@b', 'a/b']) {
       w.start(ADDR, LIMIT);
       w.beginNode('');
       w.propU32(bad, 1);
@@ -479,7 +479,23 @@ describe('lpar/devtree guest tree', () => {
     expect(rtas).to.contain('display-character = <0x2000>;');
     expect(rtas).to.contain('get-time-of-day = <0x2001>;');
     expect(rtas).to.contain('power-off = <0x2003>;');
-    expect(rtas).not.to.contain('system-reboot');
+    for (const [name, token] of [['system-reboot', 0x2004], ['query-cpu-stopped-state', 0x2005], ['start-cpu', 0x2006],
+      ['stop-self', 0x2007], ['ibm,get-system-parameter', 0x2008], ['ibm,set-xive', 0x200a], ['ibm,get-xive', 0x200b],
+      ['ibm,int-off', 0x200c], ['ibm,int-on', 0x200d], ['ibm,os-term', 0x201f]] as const) {
+      expect(rtas).to.contain(`${name} = <0x${token.toString(16)}>;`);
+    }
+    expect(rtas, 'no service tshype does not implement').not.to.contain('event-scan');
+
+    // what Linux's XICS and pseries code read (ref/LINUX-GUEST.md A.3)
+    const xics = nodeText(dts, 'interrupt-controller');
+    expect(xics).to.contain('compatible = "IBM,ppc-xicp";');
+    expect(xics).to.contain('device_type = "PowerPC-External-Interrupt-Presentation";');
+    expect(xics).to.contain('interrupt-controller;');
+    expect(xics).to.contain('#interrupt-cells = <0x02>;');
+    expect(xics).to.match(/ibm,interrupt-server-ranges = <0x00 0x0?\d+>;/);
+    expect(nodeText(dts, 'vdevice')).to.contain('interrupt-controller;');
+    expect(dts).to.contain('ibm,processor-radix-AP-encodings = <0x0c 0xa0000010 0x20000015 0x4000001e>;');
+    expect(dts).to.contain('compatible = "ibm,random";');
   });
 
   it('buildGuestTree: rtasServices selects the token properties', () => {

@@ -49,7 +49,7 @@ function partition(i: number, name: string): Partition {
   cfg.memoryMiB = 2;
   cfg.cpuShare = 10;
   expect(createPartition(p, cfg, BASES[i], 512000n, labelOf(name))).to.equal(true);
-  expect(startPartition(p, 0n, SIZE - 0x10000n)).to.equal(true);
+  expect(startPartition(p, 0n, SIZE - 0x10000n, 0n)).to.equal(true);
   return p;
 }
 
@@ -57,7 +57,7 @@ function partition(i: number, name: string): Partition {
 function hcall(p: Partition, op: bigint, args: bigint[]): number {
   p.vcpu.gpr[3] = op;
   for (let i = 0; i < 9; i++) p.vcpu.gpr[4 + i] = i < args.length ? args[i] : 0n;
-  dispatchHcall(p, p.vcpu);
+  dispatchHcall(p, p.vcpu, false);
   return Number(BigInt.asIntN(64, p.vcpu.gpr[3]));
 }
 
@@ -108,7 +108,7 @@ describe('hcall property test', function () {
     const pick = (): bigint => (next() % 2n === 0n ? interesting[Number(next() % BigInt(interesting.length))] : next());
     const succeeded = new Set<string>();
     for (let n = 0; n < 20000; n++) {
-      if (fuzz.state !== LparState.Running) { fuzz.state = LparState.Created; startPartition(fuzz, 0n, SIZE - 0x10000n); }
+      if (fuzz.state !== LparState.Running) { fuzz.state = LparState.Created; startPartition(fuzz, 0n, SIZE - 0x10000n, 0n); }
       const row = HCALLS[Number(next() % BigInt(HCALLS.length))];
       const op = next() % 8n === 0n ? next() & 0xfffcn : u64(row.opcode);
       const args = Array.from({ length: 9 }, pick);
@@ -128,7 +128,7 @@ describe('hcall property test', function () {
 });
 
 /** H_SET_MODE and H_REGISTER_PROC_TBL opcodes (hcalls/table.ts). */
-const H_SET_MODE = 0x31cn, H_REGISTER_PROC_TBL = 0x37cn;
+const H_SET_MODE = 0x31cn, H_REGISTER_PROC_TBL = 0x37cn, H_REGISTER_VPA = 0xdcn;
 
 /**
  * Make the random arguments of `op` well-formed enough to get past the first checks, so that
@@ -139,6 +139,12 @@ function shape(p: Partition, op: bigint, args: bigint[], next: () => bigint, pol
   if (op === u64(H_RTAS)) args[0] = rtasBuffer(p, next);
   if (op === u64(H_TSHYPE_AUDIT_READ)) { args[0] = next() % (SIZE - 0x1000n); args[1] = 1n + next() % 4n; }
   if (op === H_SET_MODE) { args[0] = [0n, 1n, 3n, 2n][Number(next() % 4n)]; args[1] = 3n + next() % 2n; args[2] = 0n; args[3] = 0n; }
+  if (op === H_REGISTER_VPA) {
+    args[0] = BigInt([1, 2, 3, 5, 6, 7][Number(next() % 6n)]) << 45n;
+    args[1] = next() % 2n;
+    args[2] = (next() % (SIZE - 0x1000n)) & ~0xfffn;
+    host.write(p.memBase + args[2] + 4n, 2, 640n + next() % 0x200n);
+  }
   if (op === H_REGISTER_PROC_TBL) { args[0] = 0x18n | 0x4n | (next() & 1n); args[1] = (next() % 0x100n) << 12n; args[2] = 0n; args[3] = 0n; }
   if (op === u64(H_TSHYPE_POLICY_RELOAD)) {
     const la = (next() % (SIZE - 0x2000n)) & ~7n;
@@ -155,10 +161,12 @@ function shape(p: Partition, op: bigint, args: bigint[], next: () => bigint, pol
  */
 function rtasBuffer(p: Partition, next: () => bigint): bigint {
   const la = (next() % (SIZE - 0x200n)) & ~3n;
-  const tokens = [RtasToken.DisplayCharacter, RtasToken.GetTimeOfDay, RtasToken.SetTimeOfDay, RtasToken.PowerOff, 0x2010];
+  const tokens = [RtasToken.DisplayCharacter, RtasToken.GetTimeOfDay, RtasToken.SetTimeOfDay, RtasToken.PowerOff, 0x2010,
+    RtasToken.SystemReboot, RtasToken.QueryCpuStoppedState, RtasToken.StartCpu, RtasToken.StopSelf, RtasToken.GetSystemParameter,
+    RtasToken.SetXive, RtasToken.GetXive, RtasToken.IntOff, RtasToken.IntOn, RtasToken.IbmOsTerm];
   const token = tokens[Number(next() % BigInt(tokens.length))];
-  const nargs = next() % 4n === 0n ? next() & 0x1fn : BigInt([1, 0, 7, 2, 0][tokens.indexOf(token)]);
-  const nret = next() % 4n === 0n ? next() & 0x1fn : BigInt([1, 8, 1, 1, 1][tokens.indexOf(token)]);
+  const nargs = next() % 4n === 0n ? next() & 0x1fn : BigInt([1, 0, 7, 2, 0, 0, 1, 3, 0, 3, 3, 1, 1, 1, 1][tokens.indexOf(token)]);
+  const nret = next() % 4n === 0n ? next() & 0x1fn : BigInt([1, 8, 1, 1, 1, 1, 2, 1, 1, 1, 1, 3, 1, 1, 1][tokens.indexOf(token)]);
   const words = [BigInt(token), nargs, nret];
   for (let i = 0; i < 24; i++) words.push(next() % 3n === 0n ? next() & 0xffffffffn : next() % 61n);
   words.forEach((w, i) => host.write(p.memBase + la + BigInt(4 * i), 4, w));

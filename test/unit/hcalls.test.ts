@@ -32,7 +32,7 @@ function partition(name = 'test'): Partition {
   cfg.memoryMiB = 2;
   cfg.cpuShare = 50;
   expect(createPartition(p, cfg, MEM_BASE, 512000n, 0)).to.equal(true);
-  expect(startPartition(p, 0n, 0x1f0000n)).to.equal(true);
+  expect(startPartition(p, 0n, 0x1f0000n, 0n)).to.equal(true);
   return p;
 }
 
@@ -41,7 +41,7 @@ function hcall(p: Partition, op: number | bigint, ...args: (number | bigint)[]):
   const v = p.vcpu;
   v.gpr[3] = u64(op);
   for (let i = 0; i < 9; i++) v.gpr[4 + i] = i < args.length ? u64(args[i]) : 0n;
-  dispatchHcall(p, v);
+  dispatchHcall(p, v, false);
   return Number(BigInt.asIntN(64, v.gpr[3]));
 }
 
@@ -89,7 +89,8 @@ describe('hcall table', () => {
     const out = new Int32Array(16);
     const n = functionSets(out);
     const sets = Array.from(out.subarray(0, n), i => HCALLS[i].functionSet);
-    expect(sets).to.deep.equal(['hcall-term', 'hcall-random', 'hcall-set-mode', 'hcall-tshype']);
+    expect(sets).to.deep.equal(['hcall-sprg0', 'hcall-dabr', 'hcall-term', 'hcall-interrupt', 'hcall-splpar', 'hcall-xdabr',
+      'hcall-random', 'hcall-set-mode', 'hcall-tshype']);
   });
 });
 
@@ -162,10 +163,16 @@ describe('hcall handlers', () => {
 
   it('H_CEDE, H_PROD, H_CONFER: set the scheduling flags; a bad processor number is H_PARAMETER', () => {
     const p = partition();
+    p.vcpu.msr = 0x8000000000001000n;   // external interrupts off, as Linux cedes
     expect(hcall(p, 0xe0)).to.equal(H.SUCCESS);
     expect(p.vcpu.ceded).to.equal(true);
+    expect(p.vcpu.msr & 0x8000n, 'H_CEDE returns with MSR[EE] = 1').to.equal(0x8000n);
     expect(hcall(p, 0xe8, 0)).to.equal(H.SUCCESS);
+    expect(p.vcpu.prodded).to.equal(true);   // the scheduler wakes it (hv/scheduler.ts hasWork)
+    p.vcpu.ceded = false;
+    expect(hcall(p, 0xe0)).to.equal(H.SUCCESS);   // a prod before the cede: it returns at once
     expect(p.vcpu.ceded).to.equal(false);
+    expect(p.vcpu.prodded).to.equal(false);
     expect(hcall(p, 0xe8, 1)).to.equal(H.PARAMETER);
     expect(hcall(p, 0xe4, 5)).to.equal(H.PARAMETER);
     expect(p.vcpu.yielded).to.equal(false);

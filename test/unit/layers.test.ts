@@ -51,6 +51,14 @@ describe('layers', function () {
     expect(ok.status, ok.out).to.equal(0);
   });
 
+  it('depcruise: lets lpar/ use the vTPM\'s crypto library, refuses the rest of vtpm/', () => {
+    const ok = probe('lpar/zz-layer-probe.ts', "import { Sha256 } from '../vtpm/crypto/sha256';\nexport const probe = Sha256;\n");
+    expect(ok.status, ok.out).to.equal(0);
+    const bad = probe('lpar/zz-layer-probe.ts', "import * as auth from '../vtpm/tpm/auth';\nexport const probe = auth;\n");
+    expect(bad.status).to.not.equal(0);
+    expect(bad.out).to.contain('hypervisor-not-on-vtpm');
+  });
+
   it('depcruise: refuses hcall handlers importing the run loop', () => {
     const r = probe('hcalls/zz-layer-probe.ts', "import { runAll } from '../hv/scheduler';\nexport const probe = runAll;\n");
     expect(r.status).to.not.equal(0);

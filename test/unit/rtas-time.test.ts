@@ -31,7 +31,7 @@ function partition(slot: number): Partition {
   cfg.memoryMiB = 2;
   cfg.cpuShare = 10;
   expect(createPartition(p, cfg, 0x4000000n + BigInt(slot) * MEM_SIZE, 512000n, 0)).to.equal(true);
-  expect(startPartition(p, 0n, 0x1f0000n)).to.equal(true);
+  expect(startPartition(p, 0n, 0x1f0000n, 0n)).to.equal(true);
   return p;
 }
 
@@ -41,7 +41,7 @@ function rtas(p: Partition, token: number, nret: number, args: number[]): number
   words.forEach((w, i) => host.write(p.memBase + BUF + BigInt(4 * i), 4, BigInt(w >>> 0)));
   p.vcpu.gpr[3] = u64(H_RTAS);
   p.vcpu.gpr[4] = BUF;
-  dispatchHcall(p, p.vcpu);
+  dispatchHcall(p, p.vcpu, false);
   return Number(BigInt.asIntN(64, p.vcpu.gpr[3]));
 }
 

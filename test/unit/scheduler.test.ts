@@ -24,7 +24,7 @@ function make(i: number, name: string, share: number, limitMs = 0): Partition {
   cfg.cpuShare = share;
   cfg.timeLimitMs = limitMs;
   createPartition(p, cfg, BigInt(0x4000000 + i * 0x200000), 512000n, 0);
-  startPartition(p, 0n, 0n);
+  startPartition(p, 0n, 0n, 0n);
   return p;
 }
 
@@ -95,12 +95,36 @@ describe('scheduler', () => {
 });
 
 describe('exit handling', () => {
-  it('handleExit: an emulation-assist exit stops the partition as an illegal instruction', () => {
+  it('handleExit: an emulation-assist exit gives the vCPU a program interrupt (SRR1 illegal instruction)', () => {
     const p = make(0, 'bad', 10);
     p.vcpu.nip = 0x1234n;
+    p.vcpu.msr = 0x8000000000009033n;   // SF, EE, ME, IR, DR, RI, LE
+    handleExit(p, Exit.Hemu);
+    expect(p.state).to.equal(LparState.Running);
+    expect(p.vcpu.nip).to.equal(0x700n);
+    expect(p.vcpu.srr0).to.equal(0x1234n);
+    expect(p.vcpu.srr1).to.equal(0x8000000000009033n | 0x80000n);
+    expect(p.vcpu.msr).to.equal(0x8000000000001000n);   // 64-bit, machine checks on, nothing else
+    expect(consoleText()).to.equal('');
+  });
+
+  it('handleExit: with AIL 3 and translation on, the program interrupt is taken relocated, in the interrupt byte order', () => {
+    const p = make(0, 'rel', 10);
+    p.vcpu.ail = 3;
+    p.vcpu.littleEndian = true;
+    p.vcpu.nip = 0xc000000000101234n;
+    p.vcpu.msr = 0x8000000000000031n;   // SF, IR, DR, LE
+    handleExit(p, Exit.Hemu);
+    expect(p.vcpu.nip).to.equal(0xc000000000004700n);
+    expect(p.vcpu.msr).to.equal(0x8000000000001031n);
+  });
+
+  it('handleExit: an illegal instruction at the program vector itself (no handler) stops the partition', () => {
+    const p = make(0, 'bad', 10);
+    p.vcpu.nip = 0x700n;
     handleExit(p, Exit.Hemu);
     expect(p.state).to.equal(LparState.Crashed);
-    expect(consoleText()).to.equal("[hv] partition 'bad' crashed: illegal instruction at nip 0x0000000000001234 (vector 0xe40)\n");
+    expect(consoleText()).to.equal("[hv] partition 'bad' crashed: illegal instruction at nip 0x0000000000000700 (vector 0xe40)\n");
   });
 
   it('handleExit: a storage exit reports the faulting address; an unknown vector is reported as such', () => {
@@ -133,8 +157,12 @@ describe('exit handling', () => {
     expect(hvInterrupts[HvInterrupt.External]).to.be.at.least(2);
   });
 
-  it('handleExit: a hypervisor facility unavailable exit stops the partition and says why', () => {
+  it('handleExit: a hypervisor facility unavailable exit is a program interrupt; at the vector, it stops the partition', () => {
     const p = make(0, 'fac', 10);
+    p.vcpu.nip = 0x2000n;
+    handleExit(p, Exit.HvFacility);
+    expect(p.state).to.equal(LparState.Running);
+    expect(p.vcpu.nip).to.equal(0x700n);
     handleExit(p, Exit.HvFacility);
     expect(p.state).to.equal(LparState.Crashed);
     expect(p.crash).to.equal(CrashReason.FacilityUnavailable);

@@ -39,14 +39,14 @@ function partition(i: number, label: string): Partition {
   cfg.memoryMiB = 2;
   cfg.cpuShare = 10;
   createPartition(p, cfg, BigInt(0x4000000 + 0x200000 * i), 512000n, labelOf(label));
-  startPartition(p, 0n, 0n);
+  startPartition(p, 0n, 0n, 0n);
   return p;
 }
 
 function hcall(p: Partition, op: number, ...args: bigint[]): number {
   p.vcpu.gpr[3] = BigInt(op);
   args.forEach((a, i) => { p.vcpu.gpr[4 + i] = a; });
-  dispatchHcall(p, p.vcpu);
+  dispatchHcall(p, p.vcpu, false);
   return Number(BigInt.asIntN(64, p.vcpu.gpr[3]));
 }
 

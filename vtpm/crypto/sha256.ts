@@ -6,6 +6,7 @@
  * fixed Uint32Array of the context. Nothing is allocated after construction.
  *
  * Streaming use:  ctx.init(); ctx.update(bytes, off, len) …; ctx.final(out)  (32 bytes).
+ * Whole blocks can also be given as words: ctx.updateWords(sixteenWords) (see there).
  * After final the context must be init()-ed again before the next message.
  * One-shot use:   sha256(bytes, off, len, out, outOff).
  */
@@ -119,6 +120,19 @@ export class Sha256 {
     this.finalAt(out, 0);
   }
 
+  /**
+   * Absorb one whole 64-byte block given as 16 big-endian 32-bit words (word i = message bytes
+   * 4i..4i+3), for callers that read the message a word at a time (physical memory, with
+   * load64). Promise: no partial block is pending (every earlier update was a multiple of 64
+   * bytes), so the block sits on a block boundary of the message.
+   */
+  updateWords(words: Uint32Array): void {
+    const w = this.w;
+    for (let i = 0; i < 16; i++) w[i] = words[i];
+    this.total += 64;
+    this.rounds();
+  }
+
   /** One compression: the 64-byte block at src[p..p+63]. */
   compress(src: Uint8Array, p: number): void {
     const w = this.w;
@@ -126,6 +140,12 @@ export class Sha256 {
       const q = p + 4 * i;
       w[i] = (src[q] << 24) | (src[q + 1] << 16) | (src[q + 2] << 8) | src[q + 3];
     }
+    this.rounds();
+  }
+
+  /** The message schedule from w[0..15] and the 64 rounds into the chaining value. */
+  private rounds(): void {
+    const w = this.w;
     for (let i = 16; i < 64; i++) {
       const x = w[i - 15];
       const y = w[i - 2];

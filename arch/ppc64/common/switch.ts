@@ -94,6 +94,37 @@ export function switchTo(v: Vcpu): u64 {
 }
 
 /**
+ * Save the resident vCPU's switched state into its Vcpu and leave the processor holding none:
+ * the Vcpu is then the only copy (a handler may read or change it), and the next entry of
+ * any vCPU loads its state. Returns the address of the vCPU saved into (0: none), for a back
+ * end with more registers of its own to save (powernv).
+ */
+export function switchOut(): u64 {
+  let saved: u64 = 0n;
+  if (resident !== 0n) {
+    const old = vcpuAt(resident);
+    if (residentEpoch === old.epoch) {
+      saveSwitchedState(old);
+      saved = resident;
+    }
+  }
+  resident = 0n;
+  residentEpoch = -1;
+  return saved;
+}
+
+/**
+ * The timebase value at which `v`'s decrementer goes negative (its DEC interrupt): read from
+ * the processor while `v` is resident there, else from the value it was saved with.
+ */
+export function decExpiry(v: Vcpu): u64 {
+  if (!switchNeeded(v)) {
+    return BigInt.asUintN(64, mftb() + BigInt.asUintN(64, BigInt.asIntN(32, mfspr(SPR_DEC))));
+  }
+  return BigInt.asUintN(64, v.decTimebase + BigInt.asUintN(64, BigInt.asIntN(32, v.dec)));
+}
+
+/**
  * Find out what the processor implements: POWER10's hash key register, transactional memory
  * (its SPRs are reachable only with MSR[TM] = 1, which a processor without TM does not keep),
  * and whether USIER, BESCRS and BESCRR are views (hardware: USIER reads SIER) or registers of

@@ -11,6 +11,10 @@
  *     b       guest_vector
  *
  * guest_vector, by what was interrupted (SRR0/SRR1 describe it):
+ *   - the decrementer (0x900): a test partition takes it only after an H_CEDE, which returns
+ *     with MSR[EE] = 1 and wakes at the decrementer's expiry; external interrupts go off again
+ *     (MSR[EE] = 0 in SRR1), the decrementer back to its maximum, and the partition resumes
+ *     (only r11 and r12 are changed: volatile at an hcall's return, where it is taken);
  *   - problem state, `sc 0` or a reflected `sc 1` of problemStateHcall: back to privileged
  *     state, to problemStateHcall's caller;
  *   - privileged state inside a guarded access (GUARD_ON .. GUARD_OFF below): the access is
@@ -49,6 +53,8 @@
 
         .text
 guest_vector:
+        cmpdi   %r11, 0x900
+        beq     decrementer
         mfsrr1  %r12
         andi.   %r12, %r12, MSR_PR
         bne     from_problem_state
@@ -61,6 +67,17 @@ guest_vector:
         std     %r11, GUARD_RESUME(%r12)
         mtsrr0  %r3                     # resume after the access, with the MSR it ran with
         li      %r3, 0
+        rfid
+
+decrementer:
+        lis     %r12, 0x7fff
+        ori     %r12, %r12, 0xffff
+        mtdec   %r12
+        li      %r11, 0
+        ori     %r11, %r11, MSR_EE
+        mfsrr1  %r12
+        andc    %r12, %r12, %r11
+        mtsrr1  %r12
         rfid
 
 from_problem_state:

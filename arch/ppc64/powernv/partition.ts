@@ -26,7 +26,7 @@ import { allocPages, NO_PAGES } from '../common/pages';
 import { buildPartitionTree } from '../radix';
 import { MSR_ME } from '../bits';
 import { doublewordsAddress, partitionAddress, vcpuAddress, vcpuAt } from '../common/buffers';
-import { switchInit, switchNeeded, switchTo } from '../common/switch';
+import { switchInit, switchNeeded, switchOut, switchTo } from '../common/switch';
 import {
   AMOR_ALL, HFSCR_GUEST, LPCR_AIL, LPCR_EVIRT, LPCR_GTSE, LPCR_HAIL, LPCR_HDICE, LPCR_HEIC, LPCR_HR,
   LPCR_HVICE, LPCR_ILE, LPCR_LD, LPCR_LPES, LPCR_MER, LPCR_TC, LPCR_UPRT, PATB_BYTES, PATS_4K,
@@ -130,7 +130,7 @@ export function preparePartition(p: Partition): boolean {
  */
 export function runVcpu(p: Partition, ticks: u64): number {
   if (patb === 0n) return ENTRY_REFUSED;
-  const v = p.vcpu;
+  const v = p.current;
   if (syncProcessTable(patb, p)) invalidateLpid(p.lpid);
   if (switchNeeded(v)) switchProcessorTo(v);
   put(SA_VCPU, vcpuAddress(v));
@@ -150,6 +150,16 @@ function switchProcessorTo(v: Vcpu): void {
   const saved = switchTo(v);
   if (saved !== 0n) saveHypervisorOwned(vcpuAt(saved));
   loadHypervisorOwned(v);
+}
+
+/**
+ * Make `v`'s Vcpu the only copy of its switched state (the platform interface): whatever vCPU
+ * the processor holds is saved, with the registers only the hypervisor reaches, and the next
+ * entry loads its state again.
+ */
+export function syncVcpu(_v: Vcpu): void {
+  const saved = switchOut();
+  if (saved !== 0n) saveHypervisorOwned(vcpuAt(saved));
 }
 
 /** The switched registers only the hypervisor can reach (the rest: common/switch.ts). */

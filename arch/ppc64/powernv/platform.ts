@@ -21,8 +21,10 @@ import { PANIC_MARKER_MAX, panicMarker } from '../common/panic';
 import { LPC_IO } from './lpc';
 import { firmwareReport, reportLine, stateReport } from './firmware';
 import { bootRecord } from './opalflash';
+import { isPower10 } from '../cpu';
 
-export { initPartitioning, preparePartition, runVcpu } from './partition';
+export { initPartitioning, preparePartition, runVcpu, syncVcpu } from './partition';
+export { decExpiry } from '../common/switch';
 export { serviceInterrupt } from './interrupts';
 export { readPlatformClock } from './rtc';
 
@@ -35,6 +37,7 @@ declare function pnvStopForever(): never;
 
 // OPAL calls and status codes (skiboot include/opal-api.h)
 const OPAL_CONSOLE_WRITE = 1;
+const OPAL_CONSOLE_READ = 2;
 const OPAL_CEC_POWER_DOWN = 5;
 const OPAL_POLL_EVENTS = 10;
 const OPAL_CONSOLE_FLUSH = 117;
@@ -63,6 +66,8 @@ const LCR_8N1 = 0x03;
 const FCR_ENABLE_CLEAR = 0x07;
 const MCR_DTR_RTS = 0x03;
 const LSR_THRE = 0x20;   // transmit holding register empty
+const LSR_DR = 0x01;     // data ready (a received byte waits in RBR)
+const UART_RBR = 0n;     // receive buffer (DLAB = 0)
 const UART_DIVISOR = 1;  // 1843200 / (16 * 115200)
 /** Status polls per byte before the UART is presumed gone and the byte sent anyway. */
 const UART_POLLS = 100000;
@@ -79,6 +84,14 @@ let uartReady = false;
 /** OPAL_CONSOLE_WRITE's in/out length (a big-endian doubleword in memory). */
 const opalLength = new BigUint64Array(1);
 const marker = new Uint8Array(PANIC_MARKER_MAX + 1);
+
+/**
+ * Relocated partition interrupts (AIL 3): only on POWER10, where LPCR[HAIL] (left 0) keeps the
+ * hypervisor's own interrupts unrelocated; POWER9 would relocate those too (api.ts).
+ */
+export function guestAilSupported(): boolean {
+  return isPower10();
+}
 
 /** Short platform name for the console banner. */
 export function platformName(): string {
@@ -108,6 +121,22 @@ const NEWLINE = new Uint8Array([0x0a]);
 export function consoleWrite(bytes: Uint8Array, length: number): void {
   if (opalEntry() !== 0n) opalConsoleWrite(bytes, length);
   else uartWrite(bytes, length);
+}
+
+/** OPAL_CONSOLE_READ's in/out length and its one-byte buffer. */
+const opalReadLength = new BigUint64Array(1);
+const opalReadByte = new Uint8Array(1);
+
+/** One byte typed on the console (OPAL's, or the UART's receiver), or -1 when none waits. */
+export function consoleRead(): number {
+  if (opalEntry() !== 0n) {
+    opalReadLength[0] = 1n;
+    const rc = opalCall(OPAL_CONSOLE_READ, OPAL_TERM, doublewordsAddress(opalReadLength), bytesAddress(opalReadByte));
+    return rc === OPAL_SUCCESS && opalReadLength[0] === 1n ? opalReadByte[0] : -1;
+  }
+  if (!uartReady) uartInit();
+  if ((ciLoad8(UART + UART_LSR) & LSR_DR) === 0) return -1;
+  return ciLoad8(UART + UART_RBR);
 }
 
 /**

@@ -37,30 +37,35 @@ pseries_start:
 /*
  * i64 paprHcall(opcode, a1 .. a7): `sc 1` to the hypervisor below us (QEMU). Arguments are
  * already where PAPR wants them (r3 = opcode, r4..r10 = arguments); the status comes back in
- * r3, and the first output register r4 is kept for paprHcallOut(). The hypervisor clobbers
- * only volatile registers, so this is an ordinary ELFv2 call. XER is volatile in ELFv2 too,
- * which covers QEMU 7.2 not restoring XER[CA] after H_ENTER_NESTED returns
+ * r3, and the first three output registers r4..r6 are kept for paprHcallOut(). The hypervisor
+ * clobbers only volatile registers, so this is an ordinary ELFv2 call. XER is volatile in
+ * ELFv2 too, which covers QEMU 7.2 not restoring XER[CA] after H_ENTER_NESTED returns
  * (ref/LINUX-GUEST.md E.5): no caller keeps anything in XER across the call.
  *
- * u64 paprHcallOut(): r4 of the last paprHcall.
+ * u64 paprHcallOut(n): output register r(4 + n) of the last paprHcall, n = 0, 1 or 2.
  */
     .text
 FUNC paprHcall
     sc      1
-    lis     %r5, papr_hcall_r4@ha
-    std     %r4, papr_hcall_r4@l(%r5)
+    lis     %r11, papr_hcall_out@ha
+    addi    %r11, %r11, papr_hcall_out@l
+    std     %r4, 0(%r11)
+    std     %r5, 8(%r11)
+    std     %r6, 16(%r11)
     blr
 ENDFUNC paprHcall
 
 FUNC paprHcallOut
-    lis     %r3, papr_hcall_r4@ha
-    ld      %r3, papr_hcall_r4@l(%r3)
+    lis     %r11, papr_hcall_out@ha
+    addi    %r11, %r11, papr_hcall_out@l
+    sldi    %r3, %r3, 3
+    ldx     %r3, %r11, %r3
     blr
 ENDFUNC paprHcallOut
 
     .section .bss
     .balign 8
-papr_hcall_r4:
-    .space  8
+papr_hcall_out:
+    .space  24
 
     .section .note.GNU-stack, "", @progbits

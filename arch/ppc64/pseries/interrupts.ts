@@ -12,7 +12,7 @@ import type { i64, u64 } from 'tsnc';
 /** `sc 1` (entry.S): r3 = opcode, r4.. = arguments; returns r3 (the status). */
 declare function paprHcall(opcode: u64, a1: u64, a2: u64, a3: u64, a4: u64): i64;
 /** r4 of the last paprHcall (entry.S). */
-declare function paprHcallOut(): u64;
+declare function paprHcallOut(n: number): u64;
 
 const H_EOI = 0x64n;
 const H_XIRR = 0x74n;
@@ -27,7 +27,7 @@ const VECTOR_HV_VIRTUALIZATION = 0xea0;
 export function serviceInterrupt(vector: number): u64 {
   if (vector !== VECTOR_EXTERNAL && vector !== VECTOR_HV_VIRTUALIZATION) return 0n;
   if (paprHcall(H_XIRR, 0n, 0n, 0n, 0n) !== H_SUCCESS) return 0n;
-  const xirr = paprHcallOut();
+  const xirr = paprHcallOut(0);
   if ((xirr & XISR_MASK) !== 0n) paprHcall(H_EOI, xirr, 0n, 0n, 0n);
   return xirr;
 }

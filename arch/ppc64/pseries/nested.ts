@@ -34,7 +34,7 @@ import { Exit } from '../exit';
 import { buildPartitionTree } from '../radix';
 import { allocPages, NO_PAGES } from '../common/pages';
 import { bytesAddress } from '../common/buffers';
-import { switchInit, switchNeeded, switchTo } from '../common/switch';
+import { switchInit, switchNeeded, switchOut, switchTo } from '../common/switch';
 import {
   AMOR_ALL, HFSCR_GUEST, PATB_BYTES, guestMsr, partitionLpcrBits, syncProcessTable, writePartitionEntry,
 } from '../partitioning';
@@ -134,7 +134,7 @@ function invalidateLpid(lpid: number): void {
  */
 export function runVcpu(p: Partition, ticks: u64): number {
   if (syncProcessTable(patb, p)) invalidateLpid(p.lpid);
-  const v = p.vcpu;
+  const v = p.current;
   if (switchNeeded(v)) switchTo(v);
   const deadline: u64 = BigInt.asUintN(64, mftb() + ticks);
   let rc = enter(p, deadline);
@@ -157,11 +157,11 @@ export function runVcpu(p: Partition, ticks: u64): number {
  * scheduler), and true when the vCPU may be re-entered as it stands.
  */
 function fastHcall(p: Partition): boolean {
-  if (littleEndian) hcallOut(true, p.vcpu);
-  else hcallOut(false, p.vcpu);
+  if (littleEndian) hcallOut(true, p.current);
+  else hcallOut(false, p.current);
   const resume = hvHcallFastPath(p);
-  if (littleEndian) hcallIn(true, p.vcpu);
-  else hcallIn(false, p.vcpu);
+  if (littleEndian) hcallIn(true, p.current);
+  else hcallIn(false, p.current);
   return resume;
 }
 
@@ -188,7 +188,7 @@ function enter(p: Partition, deadline: u64): i64 {
 
 /** Write the vCPU's entry state into the two structures in byte order `le`. */
 function fillState(le: boolean, p: Partition, deadline: u64): void {
-  const v = p.vcpu;
+  const v = p.current;
   put64(le, hv, HV_VERSION, 1n);
   put32(le, hv, HV_LPID, p.lpid);
   put32(le, hv, HV_VCPU_TOKEN, v.index);
@@ -231,7 +231,7 @@ function fillState(le: boolean, p: Partition, deadline: u64): void {
 
 /** Read the vCPU's state back from the structures after an exit. */
 function readBack(le: boolean, p: Partition): void {
-  const v = p.vcpu;
+  const v = p.current;
   for (let i = 0; i < 32; i++) v.gpr[i] = get64(le, regs, 8 * i);
   v.nip = get64(le, regs, REGS_NIP);
   v.msr = get64(le, regs, REGS_MSR);
@@ -257,6 +257,16 @@ function readBack(le: boolean, p: Partition): void {
   v.hdsisr = get64(le, hv, HV_HDSISR);
   v.asdr = get64(le, hv, HV_ASDR);
   v.heir = get64(le, hv, HV_HEIR);
+}
+
+/**
+ * Make `v`'s Vcpu the only copy of its switched state (the platform interface): the processor's
+ * switched registers are saved into whichever vCPU holds them; the next entry loads them again.
+ * (The hv_guest_state fields are the entry/exit state here, always current in the Vcpu after
+ * a full exit.)
+ */
+export function syncVcpu(_v: Vcpu): void {
+  switchOut();
 }
 
 /** The byte order L0 uses for the nested structures ("big", "little", or "unknown" before any entry). */

@@ -14,14 +14,18 @@ import type { i64, u64 } from 'tsnc';
 import { bytesAddress, wordsAddress } from '../common/buffers';
 import { PANIC_MARKER_MAX, panicMarker } from '../common/panic';
 
-export { initPartitioning, preparePartition, runVcpu } from './nested';
+export { initPartitioning, preparePartition, runVcpu, syncVcpu } from './nested';
+export { decExpiry } from '../common/switch';
 export { serviceInterrupt } from './interrupts';
 export { readPlatformClock } from './rtc';
 
 /** `sc 1` (entry.S): r3 = opcode, r4.. = arguments; returns the PAPR status from r3. */
 declare function paprHcall(opcode: u64, a1: u64, a2: u64, a3: u64, a4: u64): i64;
+/** Output register r(4 + n) of the last paprHcall (entry.S). */
+declare function paprHcallOut(n: number): u64;
 
 // PAPR hcall opcodes and status codes (LoPAPR 14.5.4; ref/PAPR.md)
+const H_GET_TERM_CHAR = 0x54n;
 const H_PUT_TERM_CHAR = 0x58n;
 /** QEMU's private "call RTAS" hcall; r4 = real address of the RTAS argument buffer. */
 const KVMPPC_H_RTAS = 0xf000n;
@@ -49,6 +53,11 @@ const message = new Uint8Array(PANIC_MARKER_MAX + 2);
  */
 export function firmwareStartup(): void {}
 
+/** Relocated partition interrupts (AIL 3): L0 takes every exit of a nested partition. */
+export function guestAilSupported(): boolean {
+  return true;
+}
+
 /** Short platform name for the console banner. */
 export function platformName(): string {
   return 'pseries';
@@ -71,6 +80,29 @@ export function consoleWrite(bytes: Uint8Array, length: number): void {
     if (rc !== H_SUCCESS) return;
     off += n;
   }
+}
+
+/** Bytes H_GET_TERM_CHAR delivered that consoleRead has not handed out yet (r5, r6 image). */
+const inputBytes = new Uint8Array(TERM_CHUNK);
+let inputCount = 0;
+let inputNext = 0;
+
+/** One byte typed on the virtual terminal, or -1 when none waits (H_GET_TERM_CHAR, 16 at a time). */
+export function consoleRead(): number {
+  if (inputNext >= inputCount) {
+    inputNext = 0;
+    inputCount = 0;
+    if (paprHcall(H_GET_TERM_CHAR, VTERM, 0n, 0n, 0n) !== H_SUCCESS) return -1;
+    const n = paprHcallOut(0);
+    if (n === 0n || n > BigInt(TERM_CHUNK)) return -1;
+    const hi = paprHcallOut(1), lo = paprHcallOut(2);
+    inputCount = Number(n);
+    for (let i = 0; i < inputCount; i++) {
+      const word = i < 8 ? hi : lo;
+      inputBytes[i] = Number((word >> BigInt(56 - 8 * (i & 7))) & 0xffn);
+    }
+  }
+  return inputBytes[inputNext++];
 }
 
 /** `count` (≤ 8) bytes from bytes[from] as a register image: first byte most significant. */
