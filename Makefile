@@ -8,15 +8,18 @@ MACHINE ?= pseries
 CONFIG ?= default
 FLASH := node scripts/flash/tshype-flash.cjs
 IMAGE_EPOCH := $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/null))
+# the keys that sign BOOTKERNEL (generated on first use; point FLASH_KEYS at your own, see README)
+FLASH_KEYS ?= $(BUILD)/keys
 
-.PHONY: linux-guest help deps check test test-unit test-conformance test-system run demo image verify-image \
+.PHONY: linux-guest help deps check test test-unit test-conformance test-system run demo image verify-image flash \
 	bench bench-compiler bench-hv bench-shype bench-vtpm bench-linux porffor-report clean
 
 help:
-	@echo "make run [MACHINE=pseries|powernv9|powernv10|powernv9-skiboot|powernv10-skiboot] [CONFIG=default|faults|isolation|…]"
+	@echo "make run [MACHINE=pseries|powernv9|powernv10|powernv9-skiboot|powernv10-skiboot|powernv9-pnor|powernv10-pnor] [CONFIG=default|faults|isolation|…]"
 	@echo "                     build the image and boot it under QEMU"
 	@echo "make run GUEST=elf [INITRD=file] [APPEND=\"args\"] [MEM=MiB] [SMP=n] [MACHINE=…]"
 	@echo "                     boot one partition running that ELF (e.g. a Linux kernel)"
+	@echo "make flash [CONFIG=…] build/tshype.pnor: the PNOR flash image, tshype signed in BOOTKERNEL (keys: FLASH_KEYS=build/keys)"
 	@echo "make image [CONFIG=…] build/tshype-pseries.{bin,flash}, build/tshype-powernv.{bin,elf,flash}"
 	@echo "make test            install missing tools; type-check, unit, conformance and system tests"
 	@echo "make bench           benchmarks (instruction counts under QEMU): compiler and hypervisor"
@@ -46,8 +49,25 @@ test-system: deps
 test: check test-unit test-conformance test-system
 
 run: deps $(if $(filter linux,$(CONFIG)),linux-guest)
+ifneq ($(filter %-pnor,$(MACHINE)),)
+	$(MAKE) --no-print-directory flash CONFIG=$(CONFIG)
+else
 	CONFIG=$(CONFIG) GUEST=$(GUEST) INITRD=$(INITRD) APPEND="$(APPEND)" MEM=$(MEM) SMP=$(SMP) bash scripts/build-image.sh $(MACHINE)
+endif
 	scripts/run-image.sh $(MACHINE)
+
+# The PNOR image: the powernv payload signed into a secure-boot container (keys made on first
+# use), written into BOOTKERNEL of an FFS-partitioned flash, then checked as a whole. The
+# preserved partitions (NVRAM, TSHYPE_STATE) of the previous build/tshype.pnor are kept, as a
+# firmware update keeps them; FLASH_FRESH=1 starts from erased ones.
+flash: deps
+	CONFIG=$(CONFIG) BUILD=$(BUILD) bash scripts/build-image.sh powernv
+	@[ -f $(FLASH_KEYS)/hw-a.pem ] || $(FLASH) keygen $(FLASH_KEYS)
+	$(FLASH) sign --keys $(FLASH_KEYS) --in $(BUILD)/tshype-powernv.elf --out $(BUILD)/tshype-powernv.container
+	$(FLASH) pnor --keys $(FLASH_KEYS) --bootkernel $(BUILD)/tshype-powernv.container \
+		--version "$$(cat $(BUILD)/tshype-powernv.version)" --out $(BUILD)/tshype.pnor \
+		$(if $(FLASH_FRESH),,--preserve-from $(BUILD)/tshype.pnor)
+	$(FLASH) verify-pnor --keys $(FLASH_KEYS) $(BUILD)/tshype.pnor
 
 image: deps
 	CONFIG=$(CONFIG) bash scripts/build-image.sh pseries

@@ -6,7 +6,7 @@
  * reported, not fatal).
  */
 import { mftb, type u64 } from 'tsnc';
-import { initPartitioning, platformName } from '@platform';
+import { firmwareStartup, initPartitioning, platformName } from '@platform';
 import { system } from '@config';
 import { Fdt, FdtStatus, MemRanges, CpuTable } from '../lpar/fdt';
 import { writeDecimal, writeHex, writeLine, writeString } from '../lpar/console';
@@ -234,6 +234,7 @@ export function boot(fdtAddr: u64): number {
   writeString(platformName());
   writeString(', configuration ');
   writeLine(system.name);
+  firmwareStartup();
   if (!readMachine(fdtAddr)) return 1;
   const hvEnd = mib(system.hypervisorMiB);
   if (hasBundle && !placeBundle(memory, reserved, hvEnd)) {

@@ -14,14 +14,15 @@
 #   CONFIG (partition configuration lpar/configs/$CONFIG.ts, imported as "@config";
 #   default "default"), TSNC_FLAGS (extra tsnc compile options, e.g. --heap-size 65536),
 #   EXTRA_OBJS (more objects to link, e.g. the partition images; their sections must be ones
-#   image.ld places)
+#   image.ld places), TSHYPE_VERSION (the build version the powernv image carries and prints
+#   when booted from flash; default: tshype-flash's, from package.json and git)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 machine=${1:-}
 case "$machine" in
   pseries) platform=pseries ;;
-  powernv|powernv9|powernv10|powernv9-skiboot|powernv10-skiboot) platform=powernv ;;
+  powernv|powernv9|powernv10|powernv9-skiboot|powernv10-skiboot|powernv9-pnor|powernv10-pnor) platform=powernv ;;
   *) echo "usage: $0 pseries|powernv (or a scripts/run-image.sh machine name)" >&2; exit 2 ;;
 esac
 ROOT=${ROOT:-hv/main.ts}
@@ -89,8 +90,18 @@ mkdir -p build
 flock build/.guests.lock bash scripts/build-guests.sh >/dev/null
 node -r ./scripts/tsnc/register.cjs scripts/gen-guest-images.ts build/guests "$work/guest-images.S"
 
+# powernv: the build version, carried in the image (arch/ppc64/powernv/firmware.ts prints it
+# when skiboot booted it from flash) and written next to it for `make flash` (VERSION partition)
+blobs=("$work/guest-images.S" "$work/policy-blob.S")
+if [ "$platform" = powernv ]; then
+  version=${TSHYPE_VERSION:-$(node -r ./scripts/tsnc/register.cjs -e "process.stdout.write(require('./scripts/flash/tshype-flash.ts').defaultVersion())")}
+  printf '%s' "$version" > "$work/version.txt"
+  node -r ./scripts/tsnc/register.cjs scripts/gen-blob.ts versionBlob "$work/version.txt" "$work/version-blob.S"
+  blobs+=("$work/version-blob.S")
+fi
+
 objs=()
-for src in "$work/guest-images.S" "$work/policy-blob.S"  "$arch"/common/*.S "$arch/$platform"/*.S; do
+for src in "${blobs[@]}" "$arch"/common/*.S "$arch/$platform"/*.S; do
   obj=$work/$(basename "$(dirname "$src")")-$(basename "$src" .S).o
   "$CLANG" --target=powerpc64-unknown-linux-gnu -mabi=elfv2 -I "$work/include" -c "$src" -o "$obj"
   objs+=("$obj")
@@ -101,4 +112,5 @@ done
   -T "$arch/$platform/image.ld" -Map "$work/image.map" \
   "${objs[@]}" "$work/hv.o" ${EXTRA_OBJS:-} -o "$out.elf"
 "$OBJCOPY" -O binary "$out.elf" "$out.bin"
+[ "$platform" != powernv ] || printf '%s\n' "$version" > "$out.version"
 echo "$out.elf $out.bin ($(stat -c %s "$out.bin") bytes loaded)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what `make` needs on Debian bookworm when it is missing: the LLVM 19 toolchain, QEMU
 # (user mode for compiled test programs, system mode for the hypervisor), ppc64 binutils, dtc,
-# tpm2-tools with the mssim TCTI and swtpm (the vTPM interop test and bench-vtpm) from apt, then
+# tpm2-tools with the mssim TCTI and swtpm (the vTPM interop test and bench-vtpm), opal-utils
+# (pflash, the OpenPOWER flash tool that lists and writes build/tshype.pnor) from apt, then
 # the npm packages from the lockfile (npm ci). Idempotent and quiet when all is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,7 @@ declare -A NEED=(
 # Debian package -> a file it installs (a glob), for packages that provide no command
 declare -A NEED_FILE=(
   [libtss2-tcti-mssim0]='/usr/lib/*/libtss2-tcti-mssim.so.0'
+  [opal-utils]='/usr/sbin/pflash'          # in sbin: not on a user's PATH
 )
 missing=()
 for cmd in "${!NEED[@]}"; do

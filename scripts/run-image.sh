@@ -8,6 +8,10 @@
 #            powernv9-skiboot | powernv10-skiboot
 #                                          QEMU's skiboot, -kernel IMAGE (default
 #                                          build/tshype-powernv.elf)
+#            powernv9-pnor | powernv10-pnor
+#                                          QEMU's skiboot boots BOOTKERNEL from the PNOR flash
+#                                          IMAGE (default build/tshype.pnor, `make flash`), no
+#                                          -kernel; QEMU writes the guest's flash writes back
 # environment: QEMU_TIMEOUT seconds (default 30, 120 with skiboot; 600 with a guest bundle),
 #   QEMU_EXTRA (more QEMU options, e.g. "-plugin build/bench/libinsn.so -d plugin"), QEMU
 #   (default qemu-system-ppc64), BUNDLE (the guest bundle; default the NAME-guests.bundle that
@@ -16,6 +20,8 @@
 # The guest bundle goes where each platform passes such a file: pseries takes it wrapped in an
 # ELF as -kernel (QEMU loads -initrd only with a -kernel, and only an ELF), powernv as -initrd
 # (QEMU 7.2 describes it in /chosen; it refuses -initrd without -kernel on every machine).
+# From the PNOR there is no -kernel, so no bundle either: external guest images cannot be
+# passed that way (yet).
 # Exit status: QEMU's (pseries: 0 after power-off, 1 after ibm,os-term; powernv: 0), or 124
 # when the timeout stopped it.
 set -euo pipefail
@@ -57,8 +63,12 @@ case "$machine" in
   powernv9-skiboot|powernv10-skiboot)
     [ "$timeout_s" -lt 120 ] && timeout_s=${QEMU_TIMEOUT:-120}
     args=(-M "${machine%-skiboot}" -m 2G -kernel "${image:-build/tshype-powernv.elf}") ;;
+  powernv9-pnor|powernv10-pnor)
+    timeout_s=${QEMU_TIMEOUT:-120}
+    bundle_args=()
+    args=(-M "${machine%-pnor}" -m 2G -drive "file=${image:-build/tshype.pnor},format=raw,if=mtd") ;;
   *)
-    echo "usage: $0 pseries|powernv9|powernv10|powernv9-skiboot|powernv10-skiboot [IMAGE]" >&2
+    echo "usage: $0 pseries|powernv9|powernv10|powernv9-skiboot|powernv10-skiboot|powernv9-pnor|powernv10-pnor [IMAGE]" >&2
     exit 2 ;;
 esac
 

@@ -15,6 +15,14 @@ import type { Vcpu } from '../../lpar/vcpu';
 /** Short platform name for the console banner ("pseries", "powernv"). */
 export declare function platformName(): string;
 
+/**
+ * Start what the platform's firmware offers the hypervisor and say so in `[hv] ` lines; called
+ * once, after the banner. powernv booted by skiboot from flash: the build version, the
+ * payload's SHA-512, and the persistent state in the flash (the boot counted in it).
+ * Otherwise nothing is done or printed.
+ */
+export declare function firmwareStartup(): void;
+
 /** Write `length` bytes of `bytes` to the machine console (blocking, no translation). */
 export declare function consoleWrite(bytes: Uint8Array, length: number): void;
 

@@ -5,9 +5,16 @@
  *                     [--version STR] [--load ADDR] [--entry OFFSET]
  *   tshype-flash verify IMAGE [--machine M] [--kind K]
  *   tshype-flash info IMAGE
+ *   tshype-flash keygen DIR
+ *   tshype-flash sign --keys DIR --in PAYLOAD.elf --out CONTAINER
+ *   tshype-flash verify-container CONTAINER [--keys DIR | --hw-key-hash HEX]
+ *   tshype-flash pnor --keys DIR --bootkernel CONTAINER --out PNOR [--version STR] [--preserve-from OLD]
+ *   tshype-flash verify-pnor PNOR [--keys DIR | --hw-key-hash HEX]
  *
  * Exit codes: 0 ok, 2 usage (or an unsuitable pack input), 3 I/O, 4 not a tshype image,
- * 5 corrupt, 6 wrong machine or kind, 7 unsupported format version or flags.
+ * 5 corrupt (also a container with a bad hash or signature, or a damaged partition table),
+ * 6 wrong machine or kind, 7 unsupported format version or flags, 8 signed with keys other
+ * than the trusted ones.
  * verify and info only ever open the image for reading.
  */
 import { spawnSync } from 'child_process';
@@ -15,24 +22,31 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { decodeHeader, HEADER_SIZE_MAX, ImageKind, kindName, Machine, machineName, MAGIC, OFF, parseKind, parseMachine, PAYLOAD_MAX } from './format';
 import { describeHeader, EXIT, exitCodeFor, MAX_IMAGE_BYTES, packImage, PackError, VerifyResult, VerifyStatus, verifyImage } from './image';
+import { containerCommands } from './pnor-cli';
 
 const USAGE = `usage:
   tshype-flash pack --machine pseries|powernv [--kind bios|skiboot-elf] --in PAYLOAD --out IMAGE
                     [--version STR] [--load ADDR] [--entry OFFSET]
   tshype-flash verify IMAGE [--machine pseries|powernv] [--kind bios|skiboot-elf]
   tshype-flash info IMAGE
+  tshype-flash keygen DIR
+  tshype-flash sign --keys DIR --in PAYLOAD.elf --out CONTAINER
+  tshype-flash verify-container CONTAINER [--keys DIR | --hw-key-hash HEX]
+  tshype-flash pnor --keys DIR --bootkernel CONTAINER --out PNOR [--version STR]
+  tshype-flash verify-pnor PNOR [--keys DIR | --hw-key-hash HEX]
 pack's build time is $SOURCE_DATE_EPOCH when set (reproducible builds), else now; its version
 string defaults to the package version and git commit. Exit codes: 0 ok, 2 usage, 3 I/O,
-4 not a tshype image, 5 corrupt, 6 wrong machine/kind, 7 unsupported format version.`;
+4 not a tshype image (not a container, no partition table), 5 corrupt (bad hash or signature),
+6 wrong machine/kind, 7 unsupported format version, 8 signed with untrusted keys.`;
 
 /** A command-line mistake or an unsuitable pack input: exit 2. */
-class UsageError extends Error {
+export class UsageError extends Error {
   constructor(message: string, readonly hint = true) { super(message); }
 }
 /** A file that cannot be read or written: exit 3. */
-class IoError extends Error {}
+export class IoError extends Error {}
 
-interface Args {
+export interface Args {
   command: string;
   positional: string[];
   options: Map<string, string>;
@@ -42,6 +56,11 @@ const OPTIONS: Record<string, string[]> = {
   pack: ['--machine', '--kind', '--in', '--out', '--version', '--load', '--entry'],
   verify: ['--machine', '--kind'],
   info: [],
+  keygen: [],
+  sign: ['--keys', '--in', '--out'],
+  'verify-container': ['--keys', '--hw-key-hash'],
+  pnor: ['--keys', '--bootkernel', '--out', '--version', '--preserve-from'],
+  'verify-pnor': ['--keys', '--hw-key-hash'],
 };
 
 function parseArgs(argv: string[]): Args {
@@ -117,7 +136,7 @@ export function defaultVersion(root = path.resolve(__dirname, '..', '..')): stri
 }
 
 /** "no such file or directory (ENOENT)" for a Node file-system error. */
-function errorText(e: unknown): string {
+export function errorText(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   if (!err.code) return String(err.message ?? e);
   return `${err.message.replace(/^[A-Z0-9_]+: /, '').replace(/, \w+ '.*'$/, '')} (${err.code})`;
@@ -187,7 +206,7 @@ function pack(args: Args): number {
 }
 
 /** Write `bytes` to `file` through a temporary file and rename, so `file` is never half-written. */
-function writeAtomically(file: string, bytes: Buffer): void {
+export function writeAtomically(file: string, bytes: Buffer): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}`);
   try {
     fs.writeFileSync(tmp, bytes);
@@ -236,6 +255,8 @@ export function main(argv: string[]): number {
       case 'pack': return pack(args);
       case 'verify': return verify(args);
       case 'info': return info(args);
+      case 'keygen': case 'sign': case 'verify-container': case 'pnor': case 'verify-pnor':
+        return containerCommands[args.command](args);
       case 'help': case '--help': case '-h':
         console.log(USAGE);
         return EXIT.ok;

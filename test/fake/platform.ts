@@ -104,6 +104,9 @@ export function consoleText(): string {
   return String.fromCharCode(...consoleBytes);
 }
 
+/** Nothing to start in Node. */
+export function firmwareStartup(): void {}
+
 /** Short platform name for the console banner. */
 export function platformName(): string {
   return 'fake';

@@ -56,6 +56,7 @@ pnv_bios_start:
     isync
     li      %r8, 0                      /* no OPAL */
     li      %r9, 0
+    li      %r28, 0                     /* loaded at the link address */
     b       pnv_record
 
 pnv_secondary_hold:
@@ -77,6 +78,7 @@ pnv_payload_start:
 1:  mflr    %r10
     LOAD_ADDR %r11, 1b
     subf.   %r10, %r11, %r10            /* r10 = run address - link address */
+    mr      %r28, %r10                  /* recorded: where the loader put the image */
     beq     3f                          /* a loader that honoured p_vaddr: nothing to copy */
     LOAD_ADDR %r4, _head
     LOAD_ADDR %r5, _edata
@@ -119,6 +121,7 @@ pnv_record:
 2:  LOAD_ADDR %r11, pnv_opal
     std     %r8, 0(%r11)
     std     %r9, 8(%r11)
+    std     %r28, 16(%r11)
     LOAD_ADDR %r11, pnv_cpu_area        /* from now on every vector finds the save area */
     mtspr   SPR_HSPRG0, %r11
     b       boot_common                 /* common/boot.S: r3 = FDT */
@@ -151,12 +154,50 @@ FUNC opalCall
     blr
 ENDFUNC opalCall
 
+/*
+ * i64 opalCall5(token, a0, a1, a2, a3, a4): opalCall for calls with five arguments (the OPAL
+ * flash calls: id, offset, buffer, size, token).
+ */
+FUNC opalCall5
+    mflr    %r0
+    std     %r0, 16(%r1)
+    std     %r2, 24(%r1)
+    stdu    %r1, -32(%r1)
+    addis   %r11, %r2, pnv_opal@toc@ha
+    addi    %r11, %r11, pnv_opal@toc@l
+    ld      %r12, 8(%r11)
+    mtctr   %r12
+    mr      %r0, %r3
+    mr      %r3, %r4
+    mr      %r4, %r5
+    mr      %r5, %r6
+    mr      %r6, %r7
+    mr      %r7, %r8
+    ld      %r2, 0(%r11)
+    bctrl
+    addi    %r1, %r1, 32
+    ld      %r2, 24(%r1)
+    ld      %r0, 16(%r1)
+    mtlr    %r0
+    blr
+ENDFUNC opalCall5
+
 /* u64 opalEntry(): OPAL's entry point, 0 when booted without OPAL (-bios). */
 FUNC opalEntry
     addis   %r11, %r2, (pnv_opal + 8)@toc@ha
     ld      %r3, (pnv_opal + 8)@toc@l(%r11)
     blr
 ENDFUNC opalEntry
+
+/*
+ * u64 pnvLoadOffset(): where the loader ran the image, minus its link address: 0 for -bios
+ * (or a loader that honoured p_vaddr), else the real address skiboot ran _head at.
+ */
+FUNC pnvLoadOffset
+    addis   %r11, %r2, (pnv_opal + 16)@toc@ha
+    ld      %r3, (pnv_opal + 16)@toc@l(%r11)
+    blr
+ENDFUNC pnvLoadOffset
 
 /*
  * never pnvStopForever(): put this thread to sleep for good, for the wait after a power-off
@@ -172,8 +213,8 @@ ENDFUNC pnvStopForever
 
     .data
     .balign 8
-pnv_opal:                               /* { u64 base; u64 entry }: written at boot */
-    .quad   0, 0
+pnv_opal:                               /* { u64 base, entry, load offset }: written at boot */
+    .quad   0, 0, 0
 pnv_boot_claim:                         /* -bios: 1 once a thread has claimed the boot */
     .long   0
 

@@ -19,6 +19,8 @@ import { ciLoad8, ciStore8 } from 'tsnc';
 import { bytesAddress, doublewordsAddress } from '../common/buffers';
 import { PANIC_MARKER_MAX, panicMarker } from '../common/panic';
 import { LPC_IO } from './lpc';
+import { firmwareReport, reportLine, stateReport } from './firmware';
+import { bootRecord } from './opalflash';
 import { isPower10 } from '../cpu';
 
 export { initPartitioning, preparePartition, runVcpu, syncVcpu } from './partition';
@@ -95,6 +97,25 @@ export function guestAilSupported(): boolean {
 export function platformName(): string {
   return 'powernv';
 }
+
+/**
+ * When skiboot booted this image from flash (firmware.ts): print the build version and the
+ * payload's SHA-512 from its secure-boot container, then open the persistent state in the
+ * flash's TSHYPE_STATE partition through OPAL (opalflash.ts), count this boot in it and print
+ * what was read and saved. Does and prints nothing otherwise (-bios, -kernel).
+ */
+export function firmwareStartup(): void {
+  for (let i = 0; i < 2; i++) {
+    const n = firmwareReport(i);
+    if (n === 0) return;
+    consoleWrite(reportLine, n);
+    consoleWrite(NEWLINE, 1);
+  }
+  bootRecord();
+  consoleWrite(reportLine, stateReport());
+  consoleWrite(NEWLINE, 1);
+}
+const NEWLINE = new Uint8Array([0x0a]);
 
 /** Write `length` bytes of `bytes` to the console (OPAL's, or the UART without OPAL). */
 export function consoleWrite(bytes: Uint8Array, length: number): void {

@@ -48,6 +48,11 @@ const rtasArgs = new Uint32Array(8);
 /** The ibm,os-term message: the panic marker, NUL-terminated. */
 const message = new Uint8Array(PANIC_MARKER_MAX + 2);
 
+/**
+ * Nothing to start or say on pseries: QEMU loads the -bios image raw, from no flash.
+ */
+export function firmwareStartup(): void {}
+
 /** Relocated partition interrupts (AIL 3): L0 takes every exit of a nested partition. */
 export function guestAilSupported(): boolean {
   return true;
