@@ -21,6 +21,8 @@ const enum ModeResource {
 /**
  * H_SET_MODE(mflags r4, resource r5, value1 r6, value2 r7). The interrupt byte order and the
  * alternate interrupt location are the partition's (LPCR[ILE], LPCR[AIL]): set for every vCPU.
+ *
+ * @noinline out of line, so that the hot dispatch path does not pay for its registers
  */
 export function hSetMode(p: Partition, v: Vcpu): number {
   const mflags = v.gpr[4], resource = v.gpr[5];
@@ -68,7 +70,10 @@ function setBreakpoint(v: Vcpu, dabr: u64, dabrx: u64): void {
   v.dawrx0 = dawrx;
 }
 
-/** H_SET_DABR(dabr r4): a breakpoint for problem and privileged state. */
+/**
+ * H_SET_DABR(dabr r4): a breakpoint for problem and privileged state.
+ * @noinline out of line, so that the hot dispatch path does not pay for its registers
+ */
 export function hSetDabr(_p: Partition, v: Vcpu): number {
   setBreakpoint(v, v.gpr[4], DABRX_USER | DABRX_KERNEL);
   return H.SUCCESS;
@@ -77,6 +82,8 @@ export function hSetDabr(_p: Partition, v: Vcpu): number {
 /**
  * H_SET_XDABR(dabr r4, dabrx r5): a breakpoint for the states DABRX selects (user, kernel;
  * BTI accepted). Hypervisor state, unknown bits or no state at all are H_PARAMETER.
+ *
+ * @noinline out of line, so that the hot dispatch path does not pay for its registers
  */
 export function hSetXdabr(_p: Partition, v: Vcpu): number {
   const dabrx = v.gpr[5];
@@ -86,7 +93,10 @@ export function hSetXdabr(_p: Partition, v: Vcpu): number {
   return H.SUCCESS;
 }
 
-/** H_RANDOM -> 64 random bits in r4. */
+/**
+ * H_RANDOM -> 64 random bits in r4.
+ * @noinline out of line, so that the hot dispatch path does not pay for its registers
+ */
 export function hRandom(_p: Partition, v: Vcpu): number {
   const r = hardwareRandom();
   if (r === DARN_FAILED) return H.HARDWARE;

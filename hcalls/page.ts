@@ -20,7 +20,10 @@ const PAGE_MASK: u64 = 0xfffn;
 /** Bytes per cache block flushed for the instruction cache (POWER9's 128-byte line). */
 const CACHE_BLOCK = 128;
 
-/** H_PAGE_INIT(flags r4, destination r5, source r6). */
+/**
+ * H_PAGE_INIT(flags r4, destination r5, source r6).
+ * @noinline out of line, so that the hot dispatch path does not pay for its registers
+ */
 export function hPageInit(p: Partition, v: Vcpu): number {
   const flags = v.gpr[4], dst = v.gpr[5], src = v.gpr[6];
   if ((flags & ~KNOWN) !== 0n) return H.PARAMETER;

@@ -17,6 +17,8 @@ import { H } from './status';
  * H_CEDE: give up the processor until there is work: an interrupt presented to the vCPU, its
  * decrementer's expiry, or an H_PROD (one that arrived before the cede makes it return at
  * once). Returns with MSR[EE] = 1, as PAPR requires: the guest takes the interrupt that woke it.
+ *
+ * @noinline out of line, so that the hot dispatch path does not pay for its registers
  */
 export function hCede(_p: Partition, v: Vcpu): number {
   v.msr = v.msr | MSR_EE;
@@ -31,7 +33,10 @@ export function hCede(_p: Partition, v: Vcpu): number {
 /** The procno argument that names no particular vCPU (H_CONFER: any). */
 const ANY_VCPU: u64 = 0xffffffffffffffffn;
 
-/** H_CONFER(procno r4, dispatch count r5): yield the rest of this time slice (to -1: anyone). */
+/**
+ * H_CONFER(procno r4, dispatch count r5): yield the rest of this time slice (to -1: anyone).
+ * @noinline out of line, so that the hot dispatch path does not pay for its registers
+ */
 export function hConfer(p: Partition, v: Vcpu): number {
   const target = v.gpr[4];
   if (target !== ANY_VCPU && target >= BigInt(p.vcpuCount)) return H.PARAMETER;
@@ -39,7 +44,10 @@ export function hConfer(p: Partition, v: Vcpu): number {
   return H.SUCCESS;
 }
 
-/** H_PROD(procno r4): wake a ceded vCPU of the same partition (or make its next cede return). */
+/**
+ * H_PROD(procno r4): wake a ceded vCPU of the same partition (or make its next cede return).
+ * @noinline out of line, so that the hot dispatch path does not pay for its registers
+ */
 export function hProd(p: Partition, v: Vcpu): number {
   const target = v.gpr[4];
   if (target >= BigInt(p.vcpuCount)) return H.PARAMETER;
@@ -79,6 +87,8 @@ function withinPage(addr: u64, size: number): boolean {
  * or SLB shadow without a VPA, or deregistering a VPA that still has them, is H_RESOURCE.
  * A VPA is left marked dedicated (its shared-processor byte untouched): a tshype vCPU is not
  * preempted by other vCPUs of its partition.
+ *
+ * @noinline out of line, so that the hot dispatch path does not pay for its registers
  */
 export function hRegisterVpa(p: Partition, v: Vcpu): number {
   const flags = v.gpr[4], procno = v.gpr[5], addr = v.gpr[6];
@@ -126,6 +136,8 @@ function registerBuffer(p: Partition, target: Vcpu, addr: u64, minSize: number, 
  * H_CPU_CHAR_*, H_CPU_BEHAV_*). tshype claims no hardware mitigation and asks the guest to
  * favour security, flush the L1 data cache on return to problem state and use speculation
  * barriers on bounds checks: what QEMU answers with its mitigation capabilities "broken".
+ *
+ * @noinline out of line, so that the hot dispatch path does not pay for its registers
  */
 export function hGetCpuCharacteristics(_p: Partition, v: Vcpu): number {
   v.gpr[4] = 0n;
@@ -137,7 +149,10 @@ const BEHAV_L1D_FLUSH_PR: u64 = 0x4000000000000000n;
 const BEHAV_BNDS_CHK_SPEC_BAR: u64 = 0x2000000000000000n;
 const BEHAVIOUR: u64 = BEHAV_FAVOUR_SECURITY | BEHAV_L1D_FLUSH_PR | BEHAV_BNDS_CHK_SPEC_BAR;
 
-/** H_SET_SPRG0(value r4): the vCPU's SPRG0 (dispatched with the full state: table.ts). */
+/**
+ * H_SET_SPRG0(value r4): the vCPU's SPRG0 (dispatched with the full state: table.ts).
+ * @noinline out of line, so that the hot dispatch path does not pay for its registers
+ */
 export function hSetSprg0(_p: Partition, v: Vcpu): number {
   syncVcpu(v);
   v.sprg0 = v.gpr[4];

@@ -23,6 +23,8 @@ const MAX_PRTS = 24n;
 /**
  * H_REGISTER_PROC_TBL(flags r4, base r5, page size r6, table size r7). `base` is a partition
  * (logical) address aligned to the table's size, 2^(12 + table size) bytes, inside the partition.
+ *
+ * @noinline out of line, so that the hot dispatch path does not pay for its registers
  */
 export function hRegisterProcTbl(p: Partition, v: Vcpu): number {
   const flags = v.gpr[4], base = v.gpr[5], pageSize = v.gpr[6], prts = v.gpr[7];

@@ -60,20 +60,34 @@ export function invoke(handler: Handler, p: Partition, v: Vcpu): number {
  * opcodes, H_AUTHORITY when the policy refuses), else the handler's status. The status goes to
  * r3, outputs are left in r4..r12 by the handler. Reads only r3..r12 and the MSR of the vCPU
  * (so the platforms' fast paths need copy out no more).
- *
- * On the fast path (`fast`), an hcall whose row needs the vCPU's whole state (HcallRow.fast) is
- * not dispatched: false tells the caller to hand it to the scheduler, which dispatches it
- * again, not on the fast path, once the platform has saved everything. True otherwise.
  */
-export function dispatchHcall(p: Partition, v: Vcpu, fast: boolean): boolean {
+export function dispatchHcall(p: Partition, v: Vcpu): void {
+  dispatchRow(p, v, lookupHcall(v.gpr[3]));
+}
+
+/**
+ * dispatchHcall for the platform's fast path: an hcall whose row needs the vCPU's whole state
+ * (HcallRow.fast) is not dispatched; false tells the caller to hand it to the scheduler, which
+ * dispatches it once the platform has saved everything. True when it was dispatched.
+ */
+export function dispatchFast(p: Partition, v: Vcpu): boolean {
   const row = lookupHcall(v.gpr[3]);
-  if (fast && row >= 0 && HCALLS[row].fast === Fast.No) return false;
+  if (row >= 0 && rowFast[row] === 0) return false;
+  dispatchRow(p, v, row);
+  return true;
+}
+
+/** Count, gate and run the hcall of table row `row` (-1: none). */
+function dispatchRow(p: Partition, v: Vcpu, row: number): void {
   p.hcalls++;
   const refusal = gate(p, v, row);
   const status = refusal === H.SUCCESS ? invoke(HCALLS[row].handler, p, v) : refusal;
   v.gpr[3] = BigInt.asUintN(64, BigInt(status));
-  return true;
 }
+
+/** HCALLS[i].fast as bytes (1: may run on the fast path), for dispatchFast. */
+const rowFast = new Uint8Array(HCALLS.length);
+for (let i = 0; i < HCALLS.length; i++) rowFast[i] = HCALLS[i].fast === Fast.Yes ? 1 : 0;
 
 const sets = new Int32Array(HCALLS.length);
 

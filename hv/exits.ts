@@ -5,7 +5,7 @@
  */
 import type { u64 } from 'tsnc';
 import { serviceInterrupt } from '@platform';
-import { dispatchHcall } from './dispatch';
+import { dispatchFast, dispatchHcall } from './dispatch';
 import { consoleFinish } from '../lpar/console';
 import { CrashReason, Partition, crashPartition } from '../lpar/partition';
 import { Exit } from '../arch/ppc64/exit';
@@ -34,7 +34,7 @@ export function fastHcall(p: Partition): boolean {
   const v = p.current;
   p.exits++;
   p.translationChanged = false;
-  if (!dispatchHcall(p, v, true)) {
+  if (!dispatchFast(p, v)) {
     v.hcallDeferred = true;   // needs the whole state: handleExit dispatches it
     return false;
   }
@@ -75,14 +75,14 @@ export function handleExit(p: Partition, vector: number): void {
     if (v.hcallDeferred) {
       v.hcallDeferred = false;
       exitKinds[ExitKind.SlowHcall]++;
-      dispatchHcall(p, v, false);
+      dispatchHcall(p, v);
     }
     return;
   }
   p.exits++;
   exitKinds[kindOf(vector)]++;
   switch (vector) {
-    case Exit.Hcall: dispatchHcall(p, v, false); return;
+    case Exit.Hcall: dispatchHcall(p, v); return;
     case Exit.Hdec: return;
     case Exit.External: case Exit.HvVirtualization: return service(vector, HvInterrupt.External);
     case Exit.Hmi: return service(vector, HvInterrupt.Maintenance);

@@ -57,7 +57,7 @@ function partition(i: number, name: string): Partition {
 function hcall(p: Partition, op: bigint, args: bigint[]): number {
   p.vcpu.gpr[3] = op;
   for (let i = 0; i < 9; i++) p.vcpu.gpr[4 + i] = i < args.length ? args[i] : 0n;
-  dispatchHcall(p, p.vcpu, false);
+  dispatchHcall(p, p.vcpu);
   return Number(BigInt.asIntN(64, p.vcpu.gpr[3]));
 }
 

@@ -41,7 +41,7 @@ function hcall(p: Partition, op: number | bigint, ...args: (number | bigint)[]):
   const v = p.vcpu;
   v.gpr[3] = u64(op);
   for (let i = 0; i < 9; i++) v.gpr[4 + i] = i < args.length ? u64(args[i]) : 0n;
-  dispatchHcall(p, v, false);
+  dispatchHcall(p, v);
   return Number(BigInt.asIntN(64, v.gpr[3]));
 }
 

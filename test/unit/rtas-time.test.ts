@@ -41,7 +41,7 @@ function rtas(p: Partition, token: number, nret: number, args: number[]): number
   words.forEach((w, i) => host.write(p.memBase + BUF + BigInt(4 * i), 4, BigInt(w >>> 0)));
   p.vcpu.gpr[3] = u64(H_RTAS);
   p.vcpu.gpr[4] = BUF;
-  dispatchHcall(p, p.vcpu, false);
+  dispatchHcall(p, p.vcpu);
   return Number(BigInt.asIntN(64, p.vcpu.gpr[3]));
 }
 

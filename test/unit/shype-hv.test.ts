@@ -46,7 +46,7 @@ function partition(i: number, label: string): Partition {
 function hcall(p: Partition, op: number, ...args: bigint[]): number {
   p.vcpu.gpr[3] = BigInt(op);
   args.forEach((a, i) => { p.vcpu.gpr[4 + i] = a; });
-  dispatchHcall(p, p.vcpu, false);
+  dispatchHcall(p, p.vcpu);
   return Number(BigInt.asIntN(64, p.vcpu.gpr[3]));
 }
 
