@@ -193,9 +193,10 @@ export class Outcomes {
   refusals(): number { return [...this.counts.keys()].filter(k => k !== 'Ok').length; }
   /** One line for the log: accepted, refusals and the top kinds. */
   summary(run: FuzzRun, ms: number): string {
-    const top = [...this.counts.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
+    const top = [...this.counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => `${k} ${v}`).join(', ');
+    const more = this.counts.size > 12 ? ', …' : '';
     return `      fuzz ${run.name}: seed ${run.seed}, ${this.total} inputs in ${(ms / 1000).toFixed(1)} s, ` +
-      `${this.accepted} accepted, ${this.refusals()} distinct refusals (${top})`;
+      `${this.accepted} accepted, ${this.refusals()} distinct refusals (${top}${more})`;
   }
 }
 
