@@ -155,6 +155,7 @@ export function mutateBytes(b: Uint8Array, rng: Rng): Uint8Array {
  */
 export function withFencedInput<T>(addr: bigint, bytes: Uint8Array, readable: number, fn: () => T): T {
   const h = host as unknown as { read: (a: bigint, size: number) => bigint; write: (a: bigint, size: number, v: bigint) => void };
+  if (readable > bytes.length || readable < 0) throw new Error(`fuzz harness: ${readable} readable bytes of a ${bytes.length}-byte input`);
   const end = addr + BigInt(readable);
   h.read = (a: bigint, size: number): bigint => {
     if (a < addr || a + BigInt(size) > end) {
