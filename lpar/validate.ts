@@ -171,7 +171,7 @@ const verdict = new ConfigVerdict();
 export function validateSystem(cfg: SystemConfig, machineMiB: number): ConfigVerdict {
   const v = verdict;
   v.reset();
-  if (cfg.count === 0) { v.fail(ConfigError.NoPartitions, -1, -1); return v; }
+  if (cfg.count <= 0) { v.fail(ConfigError.NoPartitions, -1, -1); return v; }
   if (cfg.count > MAX_PARTITIONS) { v.fail(ConfigError.TooManyPartitions, -1, -1); return v; }
   let share = 0;
   for (let i = 0; i < cfg.count; i++) {

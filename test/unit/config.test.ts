@@ -36,6 +36,8 @@ describe('configuration validation', () => {
 
   const bad: [string, (s: SystemConfig) => void, ConfigError, number][] = [
     ['an empty configuration', s => { s.count = 0; }, ConfigError.NoPartitions, -1],
+    // found by test/unit/fuzz-config.test.ts: a negative count was accepted (no partitions checked, none launched)
+    ['a negative partition count', s => { s.count = -5; }, ConfigError.NoPartitions, -1],
     ['a bad name', s => { s.partitions[1].name = 'has space'; }, ConfigError.BadName, 1],
     ['an empty name', s => { s.partitions[0].name = ''; }, ConfigError.BadName, 0],
     ["the hypervisor's prefix as a name", s => { s.partitions[1].name = 'hv'; }, ConfigError.ReservedName, 1],
