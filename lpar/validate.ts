@@ -31,6 +31,8 @@ export const enum ConfigError {
   BadImage,
   /** A kernel command line too long or not printable ASCII, or one on a program that takes none. */
   BadBootargs,
+  /** The hypervisor's own memory (hypervisorMiB) is not a positive multiple of MEMORY_GRANULE_MIB. */
+  BadHypervisorMemory,
 }
 
 /** The verdict on a configuration: the first problem found and the partition(s) involved. */
@@ -173,6 +175,10 @@ export function validateSystem(cfg: SystemConfig, machineMiB: number): ConfigVer
   v.reset();
   if (cfg.count <= 0) { v.fail(ConfigError.NoPartitions, -1, -1); return v; }
   if (cfg.count > MAX_PARTITIONS) { v.fail(ConfigError.TooManyPartitions, -1, -1); return v; }
+  if (cfg.hypervisorMiB <= 0 || cfg.hypervisorMiB % MEMORY_GRANULE_MIB !== 0) {
+    v.fail(ConfigError.BadHypervisorMemory, -1, -1);
+    return v;
+  }
   let share = 0;
   for (let i = 0; i < cfg.count; i++) {
     if (!checkPartition(cfg, cfg.partitions[i], v)) return v;

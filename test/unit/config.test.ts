@@ -38,6 +38,9 @@ describe('configuration validation', () => {
     ['an empty configuration', s => { s.count = 0; }, ConfigError.NoPartitions, -1],
     // found by test/unit/fuzz-config.test.ts: a negative count was accepted (no partitions checked, none launched)
     ['a negative partition count', s => { s.count = -5; }, ConfigError.NoPartitions, -1],
+    // found by test/unit/fuzz-config.test.ts: an odd hypervisorMiB put automatically placed partitions off the 2 MiB granule
+    ['an odd hypervisor size', s => { s.hypervisorMiB = 65; }, ConfigError.BadHypervisorMemory, -1],
+    ['a negative hypervisor size', s => { s.hypervisorMiB = -2; }, ConfigError.BadHypervisorMemory, -1],
     ['a bad name', s => { s.partitions[1].name = 'has space'; }, ConfigError.BadName, 1],
     ['an empty name', s => { s.partitions[0].name = ''; }, ConfigError.BadName, 0],
     ["the hypervisor's prefix as a name", s => { s.partitions[1].name = 'hv'; }, ConfigError.ReservedName, 1],
