@@ -128,8 +128,12 @@ function overlaps(a: number, al: number, b: number, bl: number): boolean {
   return a < b + bl && b < a + al;
 }
 
+/** Placements are kept as 32-bit MiB counts (ConfigVerdict.baseMiB): nothing may end above 2 PiB. */
+const MAX_PLACED_MIB = 0x7fffffff;
+
 /** Place the partitions without a fixed base: first fit above the hypervisor, in order. */
-function place(cfg: SystemConfig, machineMiB: number, v: ConfigVerdict): boolean {
+function place(cfg: SystemConfig, machine: number, v: ConfigVerdict): boolean {
+  const machineMiB = Math.min(machine, MAX_PLACED_MIB);
   for (let i = 0; i < cfg.count; i++) {
     const p = cfg.partitions[i];
     if (p.baseMiB !== -1) {

@@ -65,6 +65,16 @@ describe('configuration validation', () => {
     });
   }
 
+  // found by test/unit/fuzz-config.test.ts: placements past 2^31 MiB wrapped in the verdict's
+  // Int32Array, so a second partition was "placed" on top of the first
+  it('validateSystem: refuses memory that would end above 2^31 MiB, whatever the machine size', () => {
+    const s = two();
+    s.partitions[0].memoryMiB = 2 ** 40;
+    const v = validateSystem(s, 2 ** 52);
+    expect(v.error).to.equal(ConfigError.OutOfMemory);
+    expect(v.partition).to.equal(0);
+  });
+
   it('validateSystem: refuses more than MAX_PARTITIONS', () => {
     const s = new SystemConfig('many');
     for (let i = 0; i < 9; i++) s.add(`p${i}`, Program.Hello, 2, 1);

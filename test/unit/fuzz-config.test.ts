@@ -52,9 +52,16 @@ function generate(rng: Rng): { cfg: SystemConfig; machine: number } {
   return { cfg, machine };
 }
 
+/** The configuration as text, for a failure message. */
+function dump(cfg: SystemConfig, v: ConfigVerdict, machine: number): string {
+  const ps = cfg.partitions.slice(0, Math.max(0, Math.min(cfg.count, MAX_PARTITIONS))).map((p, i) =>
+    `${p.name}: ${p.memoryMiB} MiB base ${p.baseMiB} placed ${v.baseMiB[i]} share ${p.cpuShare} vcpus ${p.vcpus} program ${p.program}`);
+  return `count ${cfg.count}, hypervisor ${cfg.hypervisorMiB} MiB, machine ${machine} MiB; ${ps.join('; ')}`;
+}
+
 /** An accepted configuration obeys every documented rule. */
 function checkAccepted(cfg: SystemConfig, v: ConfigVerdict, machine: number): void {
-  const fail = (m: string): never => { throw new Error(`accepted, but ${m}`); };
+  const fail = (m: string): never => { throw new Error(`accepted, but ${m}: ${dump(cfg, v, machine)}`); };
   if (cfg.count < 1 || cfg.count > MAX_PARTITIONS) fail(`${cfg.count} partitions`);
   if (cfg.hypervisorMiB < 0) fail(`the hypervisor has ${cfg.hypervisorMiB} MiB`);
   let share = 0;
