@@ -75,7 +75,7 @@ describe('fuzz: flash image reader (scripts/flash verifyImage)', function () {
   this.timeout(600_000);
 
   it('verifyImage: FUZZ_N packed, foreign and mutated images never throw; a status, an exit code and a clear message each', () => {
-    const run = fuzzRun('flash', 0xf1a5, 20_000);
+    const run = fuzzRun('flash', 0xf1a5, 50_000);
     const outcomes = new Outcomes();
     const t0 = Date.now();
     forEachInput(run, (rng) => {

@@ -212,7 +212,7 @@ describe('fuzz: guest images (lpar/elf.ts, lpar/bundle.ts, the packer\'s ELF che
   });
 
   it('GuestBundle.open: FUZZ_N generated and mutated headers through fenced memory; what is Ok is inside the bundle', () => {
-    const run = fuzzRun('bundle', 0xb0d1e5, 20_000);
+    const run = fuzzRun('bundle', 0xb0d1e5, 30_000);
     const outcomes = new Outcomes();
     const gb = new GuestBundle();
     const t0 = Date.now();

@@ -116,7 +116,7 @@ describe('fuzz: sHype policy compiler and binary loader', function () {
   const shipped = fs.readdirSync(POLICIES).filter(f => f.endsWith('.pol')).map(f => fs.readFileSync(path.join(POLICIES, f), 'utf8'));
 
   it('compilePolicy: FUZZ_N generated and mutated sources never throw; errors are FILE:LINE: message; what compiles loads and decides', () => {
-    const run = fuzzRun('policy_compiler', 0x5047ec, 20_000);
+    const run = fuzzRun('policy_compiler', 0x5047ec, 50_000);
     const outcomes = new Outcomes();
     const t0 = Date.now();
     forEachInput(run, (rng) => {
@@ -158,7 +158,7 @@ describe('fuzz: sHype policy compiler and binary loader', function () {
   });
 
   it('loadPolicy: FUZZ_N mutated binaries through fenced memory give Ok or a documented status, never throw', () => {
-    const run = fuzzRun('policy_loader', 0x10ad, 20_000);
+    const run = fuzzRun('policy_loader', 0x10ad, 100_000);
     const bases = shipped.map(s => compilePolicy(s, 'p.pol').binary!);
     const outcomes = new Outcomes();
     const t0 = Date.now();
