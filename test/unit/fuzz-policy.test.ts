@@ -177,7 +177,7 @@ describe('fuzz: sHype policy compiler and binary loader', function () {
     report(run, outcomes, Date.now() - t0);
     if (run.only < 0 && run.n >= 1000) {
       expect(outcomes.accepted, 'accepted binaries').to.be.above(run.n / 50);
-      expect(outcomes.refusals(), 'distinct refusals').to.be.at.least(7);
+      expect(outcomes.refusals(), 'distinct refusals').to.be.at.least(8);   // every load refusal
     }
   });
 });
@@ -187,8 +187,12 @@ function mutateField(b: Uint8Array, rng: Rng): Uint8Array {
   const c = b.slice();
   if (c.length < 48) return c;
   const dv = new DataView(c.buffer);
-  const r = rng.below(4);
-  if (r === 0) { const f = 16 + rng.below(6); c[f] = rng.pick([0, 1, 2, 3, 4, 63, 64, 65, 255, c[f] + 1, c[f] - 1]) & 0xff; }
+  const r = rng.below(5);
+  const labels = 32 + ((c[18] * 4 + 7) & ~7);
+  if (r === 4 && c[19] >= 2 && labels + 40 * c[19] <= c.length) {   // one label takes another's name
+    const a = labels + 40 * rng.below(c[19]), b = labels + 40 * rng.below(c[19]);
+    dv.setUint16(a + 8, dv.getUint16(b + 8));
+  } else if (r === 0) { const f = 16 + rng.below(6); c[f] = rng.pick([0, 1, 2, 3, 4, 63, 64, 65, 255, c[f] + 1, c[f] - 1]) & 0xff; }
   else if (r === 1) { const f = rng.pick([4, 6, 22, 24, 26]); dv.setUint16(f, edge32(rng, c.length, dv.getUint16(f)) & 0xffff); }
   else if (r === 2) { const f = rng.below((c.length - 32) >> 1) * 2 + 32; dv.setUint16(f, rng.pick([0, 1, 0xffff, dv.getUint16(f) + 1, dv.getUint16(f) - 1, rng.below(c.length)]) & 0xffff); }
   else { const f = 32 + (rng.below((c.length - 40) >> 3) << 3); dv.setBigUint64(f, rng.pick([0n, 1n, 3n, 0xffffffffffffffffn, 1n << 63n, 1n << BigInt(rng.below(64))])); }
