@@ -11,7 +11,7 @@ IMAGE_EPOCH := $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/
 # the keys that sign BOOTKERNEL (generated on first use; point FLASH_KEYS at your own, see README)
 FLASH_KEYS ?= $(BUILD)/keys
 
-.PHONY: linux-guest help deps check test test-unit test-conformance test-system run demo image verify-image flash \
+.PHONY: linux-guest help deps check test test-unit test-conformance test-system fuzz-parsers run demo image verify-image flash \
 	bench bench-compiler bench-hv bench-shype bench-vtpm bench-linux porffor-report clean
 
 help:
@@ -22,6 +22,7 @@ help:
 	@echo "make flash [CONFIG=…] build/tshype.pnor: the PNOR flash image, tshype signed in BOOTKERNEL (keys: FLASH_KEYS=build/keys)"
 	@echo "make image [CONFIG=…] build/tshype-pseries.{bin,flash}, build/tshype-powernv.{bin,elf,flash}"
 	@echo "make test            install missing tools; type-check, unit, conformance and system tests"
+	@echo "make fuzz-parsers    every parser fuzzer with 100,000 inputs (FUZZ_SEED=… to reseed; make test runs fewer)"
 	@echo "make bench           benchmarks (instruction counts under QEMU): compiler and hypervisor"
 	@echo "make bench-vtpm      TPM commands per second: tshype vtpm serve against swtpm, same client"
 	@echo "make bench-linux     wall time to Debian Linux's ready line: tshype partition vs QEMU's own pseries"
@@ -47,6 +48,13 @@ test-system: deps
 	$(MOCHA) --config test/system/mocharc.json
 
 test: check test-unit test-conformance test-system
+
+# The parser fuzzers (test/unit/fuzz-*.test.ts) at 100,000 inputs each; `make test` runs each
+# at its default count (FUZZ_N in the file). FUZZ_SEED=N reseeds, FUZZ_ONLY=i replays input i.
+FUZZ_N ?= 100000
+fuzz-parsers: deps
+	FUZZ_N=$(FUZZ_N) $(MOCHA) --no-config --require scripts/tsnc/register.cjs --require test/fake/register-platform.cjs \
+		--extension ts --timeout 0 'test/unit/fuzz-*.test.ts'
 
 run: deps $(if $(filter linux,$(CONFIG)),linux-guest)
 ifneq ($(filter %-pnor,$(MACHINE)),)

@@ -62,6 +62,32 @@ export const enum FdtStatus {
   BadState = -18,
 }
 
+/** One English phrase per status, for messages of the form `what: phrase`. */
+export function fdtStatusText(s: FdtStatus): string {
+  switch (s) {
+    case FdtStatus.Ok: return "valid device tree";
+    case FdtStatus.NotFound: return "device tree node or property not found";
+    case FdtStatus.Truncated: return "device tree truncated (header or totalsize past the readable memory)";
+    case FdtStatus.BadMagic: return "not a device tree (bad magic number)";
+    case FdtStatus.BadVersion: return "unsupported device tree version";
+    case FdtStatus.BadLayout: return "device tree header has misaligned or out-of-range block offsets";
+    case FdtStatus.Overlap: return "device tree blocks overlap";
+    case FdtStatus.BadRsvmap: return "device tree reservation map has no terminator";
+    case FdtStatus.BadToken: return "device tree structure has an unknown or misplaced token";
+    case FdtStatus.BadNesting: return "device tree nodes are not properly nested";
+    case FdtStatus.NoEnd: return "device tree structure block has no end token";
+    case FdtStatus.BadName: return "device tree node name is not terminated";
+    case FdtStatus.BadProperty: return "device tree property runs past the structure block";
+    case FdtStatus.BadString: return "device tree property name is outside the strings block";
+    case FdtStatus.TooDeep: return "device tree nodes nested too deeply";
+    case FdtStatus.BadValue: return "device tree property has an unexpected size or value";
+    case FdtStatus.NoSpace: return "device tree result does not fit the space given";
+    case FdtStatus.NotOpen: return "no device tree open";
+    case FdtStatus.BadState: return "device tree writer call out of order";
+  }
+  return "unknown device tree status";
+}
+
 /** Structure-block tokens. */
 export const enum FdtToken { BeginNode = 1, EndNode = 2, Prop = 3, Nop = 4, End = 9 }
 

@@ -31,6 +31,8 @@ export const enum ConfigError {
   BadImage,
   /** A kernel command line too long or not printable ASCII, or one on a program that takes none. */
   BadBootargs,
+  /** The hypervisor's own memory (hypervisorMiB) is not a positive multiple of MEMORY_GRANULE_MIB. */
+  BadHypervisorMemory,
 }
 
 /** The verdict on a configuration: the first problem found and the partition(s) involved. */
@@ -126,8 +128,12 @@ function overlaps(a: number, al: number, b: number, bl: number): boolean {
   return a < b + bl && b < a + al;
 }
 
+/** Placements are kept as 32-bit MiB counts (ConfigVerdict.baseMiB): nothing may end above 2 PiB. */
+const MAX_PLACED_MIB = 0x7fffffff;
+
 /** Place the partitions without a fixed base: first fit above the hypervisor, in order. */
-function place(cfg: SystemConfig, machineMiB: number, v: ConfigVerdict): boolean {
+function place(cfg: SystemConfig, machine: number, v: ConfigVerdict): boolean {
+  const machineMiB = Math.min(machine, MAX_PLACED_MIB);
   for (let i = 0; i < cfg.count; i++) {
     const p = cfg.partitions[i];
     if (p.baseMiB !== -1) {
@@ -171,8 +177,12 @@ const verdict = new ConfigVerdict();
 export function validateSystem(cfg: SystemConfig, machineMiB: number): ConfigVerdict {
   const v = verdict;
   v.reset();
-  if (cfg.count === 0) { v.fail(ConfigError.NoPartitions, -1, -1); return v; }
+  if (cfg.count <= 0) { v.fail(ConfigError.NoPartitions, -1, -1); return v; }
   if (cfg.count > MAX_PARTITIONS) { v.fail(ConfigError.TooManyPartitions, -1, -1); return v; }
+  if (cfg.hypervisorMiB <= 0 || cfg.hypervisorMiB % MEMORY_GRANULE_MIB !== 0) {
+    v.fail(ConfigError.BadHypervisorMemory, -1, -1);
+    return v;
+  }
   let share = 0;
   for (let i = 0; i < cfg.count; i++) {
     if (!checkPartition(cfg, cfg.partitions[i], v)) return v;

@@ -48,6 +48,26 @@ export const enum PolicyStatus {
   NotStaged = 12,
 }
 
+/** One English phrase per status, for messages of the form `what: phrase`. */
+export function policyStatusText(s: PolicyStatus): string {
+  switch (s) {
+    case PolicyStatus.Ok: return "valid binary policy";
+    case PolicyStatus.Truncated: return "binary policy truncated (shorter than its header or its stated size)";
+    case PolicyStatus.BadMagic: return "not a binary policy (bad magic)";
+    case PolicyStatus.BadVersion: return "unsupported binary policy version";
+    case PolicyStatus.BadSize: return "binary policy size disagrees with its header's counts";
+    case PolicyStatus.BadChecksum: return "binary policy checksum mismatch (corrupt)";
+    case PolicyStatus.BadCount: return "binary policy has a count beyond the engine's limits";
+    case PolicyStatus.BadIndex: return "binary policy has an index or string reference out of range";
+    case PolicyStatus.DuplicateLabel: return "binary policy has two labels of the same name";
+    case PolicyStatus.ReplayUnknownLabel: return "a running partition's label is not in the new policy";
+    case PolicyStatus.ReplayConflict: return "the running partitions violate the new policy's Chinese Wall";
+    case PolicyStatus.Busy: return "a Chinese Wall transaction is open";
+    case PolicyStatus.NotStaged: return "no replayed policy is staged";
+  }
+  return "unknown policy status";
+}
+
 /** One loaded policy: fixed-size tables, filled by load(), never reallocated. */
 class Policy {
   loaded = false;

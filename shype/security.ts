@@ -14,7 +14,7 @@ import { allowsHcall, decide } from './decide';
 import { CONFIGURATION, NO_OBJECT, Op, allows, ruleOf } from './ops';
 import {
   PolicyStatus, cwConflictMessage, cwExplain, labelByName, labelCount, loadPolicy,
-  policyNameBytes, nameBytes, ruleDescriptionBytes, ruleLine, reloadPolicy, reloadFailure,
+  policyNameBytes, policyStatusText, nameBytes, ruleDescriptionBytes, ruleLine, reloadPolicy, reloadFailure,
 } from './policy';
 import { count as auditCount, lost as auditLost, opOf, subjectOf, objectOf, decisionOf } from './audit';
 import { invalidateAll, invalidateSubject, totalHits, totalMisses } from './cache';
@@ -56,7 +56,8 @@ export function initSecurity(): boolean {
   if (st !== PolicyStatus.Ok) {
     writeString('[hv] PANIC: the sHype policy in the image is invalid, status ');
     writeDecimal(st);
-    writeLine('');
+    writeString(': ');
+    writeLine(policyStatusText(st));
     return false;
   }
   active = true;
@@ -208,6 +209,9 @@ export function replacePolicy(by: Partition, addr: u64, size: number): PolicySta
   if (st !== PolicyStatus.Ok) {
     writeString("' refused, status ");
     writeDecimal(st);
+    writeString(' (');
+    writeString(policyStatusText(st));
+    writeString(')');
     if (st === PolicyStatus.ReplayConflict || st === PolicyStatus.ReplayUnknownLabel) {
       writeString(" (running partition '");
       writeString(partitions[runningSlot[reloadFailure()]].name);

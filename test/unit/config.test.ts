@@ -36,6 +36,11 @@ describe('configuration validation', () => {
 
   const bad: [string, (s: SystemConfig) => void, ConfigError, number][] = [
     ['an empty configuration', s => { s.count = 0; }, ConfigError.NoPartitions, -1],
+    // found by test/unit/fuzz-config.test.ts: a negative count was accepted (no partitions checked, none launched)
+    ['a negative partition count', s => { s.count = -5; }, ConfigError.NoPartitions, -1],
+    // found by test/unit/fuzz-config.test.ts: an odd hypervisorMiB put automatically placed partitions off the 2 MiB granule
+    ['an odd hypervisor size', s => { s.hypervisorMiB = 65; }, ConfigError.BadHypervisorMemory, -1],
+    ['a negative hypervisor size', s => { s.hypervisorMiB = -2; }, ConfigError.BadHypervisorMemory, -1],
     ['a bad name', s => { s.partitions[1].name = 'has space'; }, ConfigError.BadName, 1],
     ['an empty name', s => { s.partitions[0].name = ''; }, ConfigError.BadName, 0],
     ["the hypervisor's prefix as a name", s => { s.partitions[1].name = 'hv'; }, ConfigError.ReservedName, 1],
@@ -59,6 +64,16 @@ describe('configuration validation', () => {
       expect(v.partition).to.equal(partition);
     });
   }
+
+  // found by test/unit/fuzz-config.test.ts: placements past 2^31 MiB wrapped in the verdict's
+  // Int32Array, so a second partition was "placed" on top of the first
+  it('validateSystem: refuses memory that would end above 2^31 MiB, whatever the machine size', () => {
+    const s = two();
+    s.partitions[0].memoryMiB = 2 ** 40;
+    const v = validateSystem(s, 2 ** 52);
+    expect(v.error).to.equal(ConfigError.OutOfMemory);
+    expect(v.partition).to.equal(0);
+  });
 
   it('validateSystem: refuses more than MAX_PARTITIONS', () => {
     const s = new SystemConfig('many');

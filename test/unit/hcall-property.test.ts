@@ -1,14 +1,21 @@
 /**
- * The hcall property test, in Node: 20,000 random and mutated hcalls from one partition, with a
- * policy loaded that lets it reach every handler (its label holds every role, so the audit-log
- * reader, which stores into partition memory, and the policy reload run too; a second partition
- * whose console calls are denied keeps the audit log non-empty). After every call nothing may
- * throw; at the end every byte of every other partition's memory, and of the hypervisor's
- * policy blob, must be as it was, and every handler must have succeeded at least once (so the
- * test cannot pass by never getting past the argument checks). Half the calls get arguments
- * shaped for their handler (shape()), the rest are random.
+ * The hcall property test, in Node: 20,000 random and mutated hcalls from two partitions under a
+ * real policy, shype/policies/deny.pol compiled by the project's policy compiler and loaded as
+ * the image's: 'alpha' may make every hcall class and holds the admin role (so the audit-log
+ * reader, which stores into partition memory, and the policy reload run too), 'beta' may not use
+ * the console and holds no role. Both the gate's allow and deny paths are taken: every status
+ * must be the policy's (alpha is never refused H_AUTHORITY; beta gets H_AUTHORITY exactly for
+ * its console calls and the management calls, and the gate's Denied counter moves by exactly
+ * its console calls), and every handler must have succeeded at least once for alpha (so the
+ * test cannot pass by never getting past the argument checks). After every call nothing may
+ * throw; no store of any call may land in another partition's memory (every store is watched),
+ * and at the end every byte of the two victims' whole memory, and of the hypervisor's policy
+ * blob, must be as it was. Half the calls get arguments shaped for their handler (shape()), the
+ * rest are random.
  */
 import { expect } from 'chai';
+import * as fs from 'fs';
+import * as path from 'path';
 import { host } from 'tsnc/host';
 import { resetPlatform } from '../fake/platform';
 import { compilePolicy } from '../../scripts/tshype-cli/src/policy-compiler';
@@ -20,19 +27,14 @@ import { RtasToken } from '../../lpar/devtree';
 import { Program, PartitionConfig } from '../../lpar/config';
 import { createPartition, LparState, Partition, partitions, startPartition } from '../../lpar/partition';
 import { setPlatformClock } from '../fake/platform';
+import { GateOutcome, gateStats } from '../../hv/gate';
+import { Op } from '../../shype/ops';
 
-/** The fuzzed partition's label holds every role; "quiet" may not use the console. */
-const POLICY = `policy fuzz
-primary ste
-type fuzz_t quiet_t
-label fuzz types fuzz_t
-label quiet types quiet_t
-hcalls deny quiet HcallConsole
-role admin labels fuzz ops ReloadPolicy ReadAudit
-`;
+/** The real policy: alpha may do everything (admin role), beta may not use the console and has no role. */
+const POLICY_FILE = path.join(__dirname, '..', '..', 'shype', 'policies', 'deny.pol');
 
 const MiB = 0x100000n;
-/** Partition memory: the fuzzed one between the others, 2 MiB each, from 64 MiB. */
+/** Partition memory: the fuzzed ones (slots 0 and 1) and two victims, 2 MiB each, from 64 MiB. */
 const SIZE = 2n * MiB;
 const BASES = [0x4200000n, 0x4000000n, 0x4400000n, 0x4600000n];
 const DESCRIPTOR = 0x1000n, BLOB = 0x2000n;
@@ -76,7 +78,7 @@ describe('hcall property test', function () {
     resetPlatform();
     setPlatformClock([2031, 5, 1, 12, 0, 0]);
     for (const p of partitions) p.state = LparState.Empty;
-    const r = compilePolicy(POLICY, 'fuzz.pol');
+    const r = compilePolicy(fs.readFileSync(POLICY_FILE, 'utf8'), 'deny.pol');
     expect(r.errors).to.deep.equal([]);
     blob = r.binary!;
     host.writeBytes(BLOB, blob);
@@ -92,14 +94,32 @@ describe('hcall property test', function () {
     setPlatformClock(null);
   });
 
-  it('property: 20,000 random hcalls reach every handler, never throw, never write outside the partition', () => {
+  it('property: 20,000 random hcalls under deny.pol reach every handler, are allowed and denied as the policy says, never throw, never write outside the partition', () => {
     loadFuzzPolicy();
-    const fuzz = partition(0, 'fuzz');
-    const others = [partition(1, 'quiet'), partition(2, 'quiet'), partition(3, 'quiet')];
+    const alpha = partition(0, 'alpha');
+    const beta = partition(1, 'beta');
+    const fuzzers = [alpha, beta];
+    const victims = [partition(2, 'beta'), partition(3, 'alpha')];
+    const all = [...fuzzers, ...victims];
     host.onAsm('darn $0, 1', () => 42n);
-    // the other partitions' whole memory as canaries, and audit records from a denied partition
-    others.forEach((p, k) => { for (let a = 0n; a < SIZE; a += 8n) host.write(p.memBase + a, 8, canary(k, a)); });
-    for (let i = 0; i < 4; i++) expect(hcall(others[0], 0x58n, [0n, 1n, 0x41n << 56n])).to.equal(H.AUTHORITY);
+    // the victims' whole memory as canaries, and audit records from a denied partition
+    victims.forEach((p, k) => { for (let a = 0n; a < SIZE; a += 8n) host.write(p.memBase + a, 8, canary(k, a)); });
+    for (let i = 0; i < 4; i++) expect(hcall(victims[0], 0x58n, [0n, 1n, 0x41n << 56n])).to.equal(H.AUTHORITY);
+
+    // every store an hcall makes must land in the caller's own memory or outside all partitions
+    let caller = alpha;
+    const h = host as unknown as { write: (a: bigint, size: number, v: bigint) => void };
+    const write = host.write.bind(host);
+    let stores = 0;
+    h.write = (a: bigint, size: number, v: bigint): void => {
+      stores++;
+      for (const p of all) {
+        if (p !== caller && a + BigInt(size) > p.memBase && a < p.memBase + SIZE) {
+          throw new Error(`a call by '${caller.name}' stored ${size} byte(s) at 0x${a.toString(16)}, in '${p.name}' (slot ${p.lpid - 1})`);
+        }
+      }
+      write(a, size, v);
+    };
 
     let x = 0x9e3779b97f4a7c15n;
     const next = (): bigint => { x ^= (x << 13n) & 0xffffffffffffffffn; x ^= x >> 7n; x ^= (x << 17n) & 0xffffffffffffffffn; return x; };
@@ -107,20 +127,44 @@ describe('hcall property test', function () {
       0xfffffffffffffffcn, 0x30000000n, BASES[1], BASES[2] - BASES[0]];
     const pick = (): bigint => (next() % 2n === 0n ? interesting[Number(next() % BigInt(interesting.length))] : next());
     const succeeded = new Set<string>();
-    for (let n = 0; n < 20000; n++) {
-      if (fuzz.state !== LparState.Running) { fuzz.state = LparState.Created; startPartition(fuzz, 0n, SIZE - 0x10000n, 0n); }
-      const row = HCALLS[Number(next() % BigInt(HCALLS.length))];
-      const op = next() % 8n === 0n ? next() & 0xfffcn : u64(row.opcode);
-      const args = Array.from({ length: 9 }, pick);
-      if (next() % 2n === 0n) shape(fuzz, op, args, next, blob);
-      let status = 0;
-      expect(() => { status = hcall(fuzz, op, args); }, `call ${n}: ${op.toString(16)}`).to.not.throw();
-      if (status === H.SUCCESS && op === u64(row.opcode)) succeeded.add(row.name);
+    const betaSucceeded = new Set<string>();
+    let consoleDenials = 0, roleDenials = 0;
+    const denied0 = gateStats[GateOutcome.Denied];
+    try {
+      for (let n = 0; n < 20000; n++) {
+        const p = next() % 3n === 0n ? beta : alpha;
+        if (p.state !== LparState.Running) { p.state = LparState.Created; startPartition(p, 0n, SIZE - 0x10000n, 0n); }
+        const row = HCALLS[Number(next() % BigInt(HCALLS.length))];
+        const op = next() % 8n === 0n ? next() & 0xfffcn : u64(row.opcode);
+        const args = Array.from({ length: 9 }, pick);
+        caller = p;   // shape() below writes the caller's memory, as the partition itself would
+        if (next() % 2n === 0n) shape(p, op, args, next, blob);
+        let status = 0;
+        expect(() => { status = hcall(p, op, args); }, `call ${n} by ${p.name}: ${op.toString(16)}`).to.not.throw();
+        const known = op === u64(row.opcode);
+        const management = row.name === 'H_TSHYPE_AUDIT_READ' || row.name === 'H_TSHYPE_POLICY_RELOAD';
+        if (p === alpha) {
+          expect(status, `call ${n}: alpha refused ${row.name}`).to.not.equal(H.AUTHORITY);
+          if (status === H.SUCCESS && known) succeeded.add(row.name);
+        } else if (known) {
+          const deny = row.hclass === Op.HcallConsole || management;
+          expect(status === H.AUTHORITY, `call ${n}: beta ${row.name} gave ${status}`).to.equal(deny);
+          if (row.hclass === Op.HcallConsole) consoleDenials++; else if (management) roleDenials++;
+          if (status === H.SUCCESS) betaSucceeded.add(row.name);
+        }
+      }
+    } finally {
+      delete (h as { write?: unknown }).write;
     }
     expect([...succeeded].sort(), 'every handler succeeded at least once').to.deep.equal(HCALLS.map(r => r.name).sort());
-    others.forEach((p, k) => {
+    expect(stores, 'stores watched').to.be.above(1000);
+    expect(gateStats[GateOutcome.Denied] - denied0, "the gate's denials: beta's console calls").to.equal(consoleDenials);
+    expect(consoleDenials, 'console denials').to.be.above(100);
+    expect(roleDenials, 'management denials').to.be.above(20);
+    expect(betaSucceeded.size, 'handlers beta may use succeeded').to.be.above(10);
+    victims.forEach((p, k) => {
       for (let a = 0n; a < SIZE; a += 8n) {
-        if (host.read(p.memBase + a, 8) !== canary(k, a)) expect.fail(`partition '${p.name}' changed at 0x${a.toString(16)}`);
+        if (host.read(p.memBase + a, 8) !== canary(k, a)) expect.fail(`partition '${p.name}' (slot ${p.lpid - 1}) changed at 0x${a.toString(16)}`);
       }
     });
     for (let i = 0; i < blob.length; i++) expect(Number(host.read(BLOB + BigInt(i), 1)), `policy byte ${i}`).to.equal(blob[i]);

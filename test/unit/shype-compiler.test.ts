@@ -37,6 +37,11 @@ const REFUSALS: [string, string, string[]][] = [
   ['duplicate type', BASE + 'type a\n', ["p.pol:7: duplicate type 'a' (first at line 3)"]],
   ['duplicate primary', BASE + 'primary ste\n', ['p.pol:7: duplicate "primary" statement (first at line 1)']],
   ['unknown policy kind', 'primary mls\ntype a\nlabel x types a\n', ['p.pol:1: primary policy must be one of chinese-wall, ste, blp, none']],
+  // found by test/unit/fuzz-policy.test.ts: the kind was looked up in an object literal, so the
+  // names of Object.prototype's members compiled to a policy of kind "none"
+  ['a policy kind named like an object member', 'primary toString\ntype a\nlabel x types a\n', ['p.pol:1: primary policy must be one of chinese-wall, ste, blp, none']],
+  ['a secondary kind named constructor', 'primary ste\nsecondary constructor\ntype a\nlabel x types a\n', ['p.pol:2: secondary policy must be one of chinese-wall, ste, blp, none']],
+  ['a policy kind named __proto__', 'primary __proto__\ntype a\nlabel x types a\n', ['p.pol:1: primary policy must be one of chinese-wall, ste, blp, none']],
   ['same primary and secondary', 'primary ste\nsecondary ste\ntype a\nlabel x types a\n', ['p.pol:2: secondary policy is the same as the primary']],
   ['conflict set naming nothing', BASE + 'conflict w\n', ["p.pol:7: conflict set 'w' names no types"]],
   ['conflict set naming one type', BASE + 'conflict w a\n', ["p.pol:7: conflict set 'w' needs at least two types"]],

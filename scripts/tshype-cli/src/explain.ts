@@ -4,7 +4,7 @@
  */
 import { host } from 'tsnc/host';
 import {
-  PolicyStatus, cwCommit, cwConflictMessage, cwPrepare, evaluate, labelByName, loadPolicy,
+  PolicyStatus, policyStatusText, cwCommit, cwConflictMessage, cwPrepare, evaluate, labelByName, loadPolicy,
   nameBytes, ruleDescriptionBytes, ruleLine,
 } from '../../../shype/policy';
 import { CONFIGURATION, NO_OBJECT, Op, allows, ruleOf } from '../../../shype/ops';
@@ -18,14 +18,12 @@ export interface Question { subject: string; object: string; op: string; running
 /** The engine's answer, and the text explain prints. */
 export interface Answer { decision: number; allow: boolean; rule: number; line: number; description: string; text: string }
 
-const STATUS_NAMES = ['Ok', 'Truncated', 'BadMagic', 'BadVersion', 'BadSize', 'BadChecksum', 'BadCount',
-  'BadIndex', 'DuplicateLabel'];
 
 /** Load `binary` as the engine's active policy in host memory; throws with the status if refused. */
 export function loadIntoEngine(binary: Uint8Array): void {
   host.writeBytes(EXPLAIN_ADDR, binary);
   const st = loadPolicy(EXPLAIN_ADDR, binary.length);
-  if (st !== PolicyStatus.Ok) throw new Error(`the engine refused the binary policy: ${STATUS_NAMES[st] ?? st}`);
+  if (st !== PolicyStatus.Ok) throw new Error(`the engine refused the binary policy: ${policyStatusText(st)} (status ${st})`);
 }
 
 function ssidref(name: string): number {

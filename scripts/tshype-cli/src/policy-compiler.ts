@@ -21,9 +21,10 @@ export const OP_NAMES = [
 const HCALL_CLASSES = 6;
 const ROLE_OPS = [Op.CreatePartition, Op.StartPartition, Op.DestroyPartition, Op.ReloadPolicy, Op.ReadAudit];
 
-const KIND_NAMES: Record<string, PolicyKind> = {
-  none: PolicyKind.None, 'chinese-wall': PolicyKind.ChineseWall, ste: PolicyKind.Ste, blp: PolicyKind.Blp,
-};
+/** A Map, not an object literal: a word such as 'constructor' must not find Object.prototype's. */
+const KIND_NAMES = new Map<string, PolicyKind>([
+  ['none', PolicyKind.None], ['chinese-wall', PolicyKind.ChineseWall], ['ste', PolicyKind.Ste], ['blp', PolicyKind.Blp],
+]);
 const RESOURCE_KINDS: Record<string, LabelKind> = {
   label: LabelKind.Partition, vdevice: LabelKind.Vdevice, vtpm: LabelKind.Vtpm,
   memory: LabelKind.Memory, lan: LabelKind.Lan,
@@ -182,7 +183,7 @@ function statement(m: Model, w: string[], line: number, err: Err): void {
 function policySlot(m: Model, w: string[], line: number, err: Err): void {
   const slot = w[0];
   if (!once(m, slot, line, err)) return;
-  const kind = w[1] === undefined ? undefined : KIND_NAMES[w[1]];
+  const kind = w[1] === undefined ? undefined : KIND_NAMES.get(w[1]);
   if (kind === undefined) return err(line, `${slot} policy must be one of chinese-wall, ste, blp, none`);
   if (w.length > 2) return err(line, `unexpected '${w[2]}' after the ${slot} policy`);
   if (slot === 'primary') { m.primary = kind; m.primaryLine = line; } else { m.secondary = kind; m.secondaryLine = line; }
