@@ -8,7 +8,7 @@
 import { mftb, type u64 } from 'tsnc';
 import { firmwareStartup, initPartitioning, platformName } from '@platform';
 import { system } from '@config';
-import { Fdt, FdtStatus, MemRanges, CpuTable } from '../lpar/fdt';
+import { Fdt, FdtStatus, MemRanges, CpuTable, fdtStatusText } from '../lpar/fdt';
 import { writeDecimal, writeHex, writeLine, writeString } from '../lpar/console';
 import { initPagePool, poolFree } from '../arch/ppc64/common/pages';
 import { freeStart, reservedOverlap, usableMiB } from './memmap';
@@ -53,7 +53,8 @@ function readMachine(fdtAddr: u64): boolean {
   if (st !== FdtStatus.Ok) {
     writeString('[hv] PANIC: the firmware device tree is invalid, status ');
     writeDecimal(st);
-    writeLine('');
+    writeString(': ');
+    writeLine(fdtStatusText(st));
     return false;
   }
   fdt.memory(memory);
