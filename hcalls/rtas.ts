@@ -78,7 +78,7 @@ export function hRtas(p: Partition, v: Vcpu): number {
       if (nargs !== 0) return fail(p, rets);
       guestStore32(p, rets, RTAS_OK);
       consoleFinish(p);
-      p.restartRequested = true;   // the run loop restarts it after this call (hv/restart.ts)
+      p.restartRequested = true;   // the run loop restarts it after this call (hv/launch.ts restartPartition)
       return H.SUCCESS;
     case RtasToken.IbmOsTerm:
       if (nargs !== 1) return fail(p, rets);

@@ -25,7 +25,7 @@ import {
   securitySummary,
 } from '../shype/security';
 import { fdtAddress, guestTreeParams } from '../lpar/loader';
-import { prepareAndLoad } from './launch';
+import { prepareAndLoad, say } from './launch';
 import { findBundle, openBundle, placeBundle } from './bundle-place';
 import { describeHcalls } from './dispatch';
 
@@ -70,13 +70,6 @@ function readMachine(fdtAddr: u64): boolean {
   hasBundle = findBundle(fdt);
   startWallClock(mftb());   // the platform's clock, or 1970 (printWallClock says which)
   return true;
-}
-
-function say(p: Partition, what: string): void {
-  writeString("[hv] partition '");
-  writeString(p.name);
-  writeString("' ");
-  writeString(what);
 }
 
 /**

@@ -14,7 +14,7 @@ import { load64, store64, type u64 } from 'tsnc';
 import type { Fdt, MemRanges } from '../lpar/fdt';
 import { writeDecimal, writeHex, writeLine, writeString } from '../lpar/console';
 import { BundleStatus, bundleStatusText } from '../lpar/bundle';
-import { guestBundle, setBundleOpen } from './launch';
+import { guestBundle } from './launch';
 
 /** The bundle is kept on this boundary. */
 const BUNDLE_ALIGN_DOWN: u64 = 0xffffffffffff0000n;
@@ -96,7 +96,6 @@ export function openBundle(): boolean {
     writeLine(bundleStatusText(st));
     return false;
   }
-  setBundleOpen(true);
   writeString('[hv] guest bundle: ');
   writeDecimal(guestBundle.count);
   writeString(' images, ');

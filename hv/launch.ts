@@ -15,16 +15,14 @@ import { Partition, haltPartition } from '../lpar/partition';
 /** The halt status of a partition whose program could not be loaded again at a reboot. */
 const RESTART_FAILED = 0xdeadn;
 
-/** The guest bundle, once boot found and checked it (guestBundleOpen). */
+/**
+ * The guest bundle, once boot found and opened it (hv/bundle-place.ts); until then, or when it
+ * was refused, it has no entries and no external image loads.
+ */
 export const guestBundle = new GuestBundle();
-let bundleOpen = false;
 
-/** Record that boot opened the bundle (external images can be loaded from now on). */
-export function setBundleOpen(open: boolean): void {
-  bundleOpen = open;
-}
-
-function say(p: Partition, what: string): void {
+/** Start a hypervisor line about partition `p`: `[hv] partition 'name' ` and `what`. */
+export function say(p: Partition, what: string): void {
   writeString("[hv] partition '");
   writeString(p.name);
   writeString("' ");
@@ -35,8 +33,7 @@ function say(p: Partition, what: string): void {
 export function loadProgram(p: Partition): boolean {
   let st = LoadStatus.NoImage;
   if (p.program !== Program.Elf) st = loadPartition(p, imageAddress(p.program), imageSize(p.program));
-  else if (bundleOpen) st = loadElfPartition(p, guestBundle);
-  else st = LoadStatus.ImageMissing;
+  else st = loadElfPartition(p, guestBundle);
   if (st === LoadStatus.Ok) return true;
   say(p, 'not started: ');
   if (p.program === Program.Elf) {
@@ -45,7 +42,7 @@ export function loadProgram(p: Partition): boolean {
   }
   switch (st) {
     case LoadStatus.ImageMissing: case LoadStatus.InitrdMissing:
-      writeLine(bundleOpen ? 'not in the guest bundle' : 'no guest bundle was passed (make run GUEST=... or a configuration with addElf passes one)');
+      writeLine(guestBundle.count > 0 ? 'not in the guest bundle' : 'no guest bundle was passed (make run GUEST=... or a configuration with addElf passes one)');
       return false;
     case LoadStatus.ImageCorrupt: case LoadStatus.InitrdCorrupt:
       writeLine(bundleStatusText(BundleStatus.ImageCorrupt));

@@ -95,7 +95,6 @@ function runVcpuSlice(p: Partition, v: Vcpu, slice: u64): void {
   countDispatch(p, v, true);
   const recheck: u64 = BigInt.asUintN(64, timebaseHz * PENDING_RECHECK_US) / 1000000n;
   while (p.runnable() && v.started && !v.ceded && !v.yielded) {
-    pollConsoleInput();
     const used: u64 = BigInt.asUintN(64, mftb() - start);
     if (used >= slice) break;
     let ticks: u64 = BigInt.asUintN(64, slice - used);
@@ -128,7 +127,7 @@ export function runAll(): number {
   let rounds = 0;
   while (anyRunnable()) {
     rounds++;
-    pollConsoleInput();
+    pollConsoleInput();   // once a round (10 ms at most; at most once a millisecond when idle)
     for (let i = 0; i < partitions.length; i++) {
       const p = partitions[i];
       if (p.runnable()) runSlice(p, sliceTicks(p));

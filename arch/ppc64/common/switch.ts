@@ -79,14 +79,7 @@ export function switchNeeded(v: Vcpu): boolean {
  * registers of its own to switch (powernv).
  */
 export function switchTo(v: Vcpu): u64 {
-  let saved: u64 = 0n;
-  if (resident !== 0n) {
-    const old = vcpuAt(resident);
-    if (residentEpoch === old.epoch) {
-      saveSwitchedState(old);
-      saved = resident;
-    }
-  }
+  const saved = switchOut();
   loadSwitchedState(v);
   resident = vcpuAddress(v);
   residentEpoch = v.epoch;
