@@ -5,6 +5,8 @@
 export const enum H {
   SUCCESS = 0,
   BUSY = 1,
+  /** The partner of a CRQ is not connected (H_REG_CRQ, H_SEND_CRQ). */
+  CLOSED = 2,
   HARDWARE = -1,
   FUNCTION = -2,
   PRIVILEGE = -3,
@@ -15,6 +17,11 @@ export const enum H {
   NO_MEM = -9,
   AUTHORITY = -10,
   PERMISSION = -11,
+  /** A message or frame the receiver had no room for (H_SEND_CRQ, H_SEND_LOGICAL_LAN). */
+  DROPPED = -12,
+  /** H_COPY_RDMA: the source, or the destination, is not a window the caller may use. */
+  SOURCE_PARM = -13,
+  DEST_PARM = -14,
   RESOURCE = -16,
   NOT_ENOUGH_RESOURCES = -44,
   P2 = -55,

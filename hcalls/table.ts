@@ -48,6 +48,23 @@ export const enum Handler {
   Ipoll = 22,
   Xirr = 23,
   XirrX = 24,
+  GetTce = 25,
+  PutTce = 26,
+  StuffTce = 27,
+  PutTceIndirect = 28,
+  VioSignal = 29,
+  RegCrq = 30,
+  FreeCrq = 31,
+  SendCrq = 32,
+  EnableCrq = 33,
+  CopyRdma = 34,
+  RegisterLogicalLan = 35,
+  FreeLogicalLan = 36,
+  AddLogicalLanBuffer = 37,
+  AddLogicalLanBuffers = 38,
+  SendLogicalLan = 39,
+  MulticastCtrl = 40,
+  ChangeLogicalLanMac = 41,
 }
 
 /** tshype's private hcall: halt the calling partition with the status in r4. */
@@ -98,9 +115,16 @@ export class HcallRow {
 /**
  * Every implemented hcall. A function set is named only when every call a guest expects of it
  * is implemented ("hcall-splpar": H_CEDE, H_CONFER, H_PROD and H_REGISTER_VPA with its VPA,
- * DTL and SLB shadow subfunctions; "hcall-interrupt": the XICS presentation calls).
+ * DTL and SLB shadow subfunctions; "hcall-interrupt": the XICS presentation calls; "hcall-vio":
+ * H_VIO_SIGNAL and the CRQ calls; "hcall-multi-tce": H_STUFF_TCE and H_PUT_TCE_INDIRECT, without
+ * which Linux clears every DMA window one H_PUT_TCE at a time). The virtual-I/O calls are of
+ * class HcallPlatform (the TCE calls, which map the caller's memory, HcallMemory); what they
+ * share with another partition is decided again per channel and per frame (OpenChannel,
+ * SendFrame).
  */
 export const HCALLS: HcallRow[] = [
+  new HcallRow(0x1c, 'H_GET_TCE', Handler.GetTce, Op.HcallMemory, 'hcall-tce', Fast.Yes),
+  new HcallRow(0x20, 'H_PUT_TCE', Handler.PutTce, Op.HcallMemory, 'hcall-tce', Fast.Yes),
   new HcallRow(0x24, 'H_SET_SPRG0', Handler.SetSprg0, Op.HcallProcessor, 'hcall-sprg0', Fast.No),
   new HcallRow(0x28, 'H_SET_DABR', Handler.SetDabr, Op.HcallProcessor, 'hcall-dabr', Fast.No),
   new HcallRow(0x2c, 'H_PAGE_INIT', Handler.PageInit, Op.HcallMemory, '', Fast.Yes),
@@ -115,8 +139,23 @@ export const HCALLS: HcallRow[] = [
   new HcallRow(0xe0, 'H_CEDE', Handler.Cede, Op.HcallProcessor, 'hcall-splpar', Fast.Yes),
   new HcallRow(0xe4, 'H_CONFER', Handler.Confer, Op.HcallProcessor, 'hcall-splpar', Fast.Yes),
   new HcallRow(0xe8, 'H_PROD', Handler.Prod, Op.HcallProcessor, 'hcall-splpar', Fast.Yes),
+  new HcallRow(0xfc, 'H_REG_CRQ', Handler.RegCrq, Op.HcallPlatform, 'hcall-vio', Fast.Yes),
+  new HcallRow(0x100, 'H_FREE_CRQ', Handler.FreeCrq, Op.HcallPlatform, 'hcall-vio', Fast.Yes),
+  new HcallRow(0x104, 'H_VIO_SIGNAL', Handler.VioSignal, Op.HcallPlatform, 'hcall-vio', Fast.Yes),
+  new HcallRow(0x108, 'H_SEND_CRQ', Handler.SendCrq, Op.HcallPlatform, 'hcall-vio', Fast.Yes),
+  new HcallRow(0x110, 'H_COPY_RDMA', Handler.CopyRdma, Op.HcallPlatform, 'hcall-rdma', Fast.Yes),
+  new HcallRow(0x114, 'H_REGISTER_LOGICAL_LAN', Handler.RegisterLogicalLan, Op.HcallPlatform, 'hcall-lLAN', Fast.Yes),
+  new HcallRow(0x118, 'H_FREE_LOGICAL_LAN', Handler.FreeLogicalLan, Op.HcallPlatform, 'hcall-lLAN', Fast.Yes),
+  new HcallRow(0x11c, 'H_ADD_LOGICAL_LAN_BUFFER', Handler.AddLogicalLanBuffer, Op.HcallPlatform, 'hcall-lLAN', Fast.Yes),
+  new HcallRow(0x120, 'H_SEND_LOGICAL_LAN', Handler.SendLogicalLan, Op.HcallPlatform, 'hcall-lLAN', Fast.Yes),
+  new HcallRow(0x130, 'H_MULTICAST_CTRL', Handler.MulticastCtrl, Op.HcallPlatform, 'hcall-lLAN', Fast.Yes),
   new HcallRow(0x134, 'H_SET_XDABR', Handler.SetXdabr, Op.HcallProcessor, 'hcall-xdabr', Fast.No),
+  new HcallRow(0x138, 'H_STUFF_TCE', Handler.StuffTce, Op.HcallMemory, 'hcall-multi-tce', Fast.Yes),
+  new HcallRow(0x13c, 'H_PUT_TCE_INDIRECT', Handler.PutTceIndirect, Op.HcallMemory, 'hcall-multi-tce', Fast.Yes),
+  new HcallRow(0x14c, 'H_CHANGE_LOGICAL_LAN_MAC', Handler.ChangeLogicalLanMac, Op.HcallPlatform, 'hcall-lLAN', Fast.Yes),
   new HcallRow(0x1c8, 'H_GET_CPU_CHARACTERISTICS', Handler.GetCpuCharacteristics, Op.HcallPlatform, '', Fast.Yes),
+  new HcallRow(0x248, 'H_ADD_LOGICAL_LAN_BUFFERS', Handler.AddLogicalLanBuffers, Op.HcallPlatform, 'hcall-lLAN', Fast.Yes),
+  new HcallRow(0x2b0, 'H_ENABLE_CRQ', Handler.EnableCrq, Op.HcallPlatform, 'hcall-vio', Fast.Yes),
   new HcallRow(0x2fc, 'H_XIRR_X', Handler.XirrX, Op.HcallProcessor, 'hcall-interrupt', Fast.Yes),
   new HcallRow(0x300, 'H_RANDOM', Handler.Random, Op.HcallPlatform, 'hcall-random', Fast.Yes),
   new HcallRow(0x31c, 'H_SET_MODE', Handler.SetMode, Op.HcallPlatform, 'hcall-set-mode', Fast.Yes),

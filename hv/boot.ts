@@ -28,6 +28,8 @@ import { fdtAddress, guestTreeParams } from '../lpar/loader';
 import { prepareAndLoad, say } from './launch';
 import { findBundle, openBundle, placeBundle } from './bundle-place';
 import { describeHcalls } from './dispatch';
+import { attachVirtualIo, connectVirtualIo, vioSummary } from './vio';
+import { detachDevices } from '../lpar/vio';
 
 /** The page pool for partition and page tables: [16 MiB, end of the hypervisor's region). */
 const POOL_START_MIB = 16;
@@ -122,6 +124,13 @@ export function launchPartition(p: Partition, cfg: PartitionConfig, base: u64): 
     abortLaunch(ssidref);
     return false;
   }
+  if (!attachVirtualIo(p, cfg.index)) {
+    say(p, 'not started: no room left for its virtual devices');
+    writeLine('');
+    abortLaunch(ssidref);
+    dismantle(p);
+    return false;
+  }
   if (!prepareAndLoad(p) || !startPartition(p, p.entry, fdtAddress(p), p.loadBase)) {
     abortLaunch(ssidref);
     dismantle(p);
@@ -144,6 +153,7 @@ export function launchPartition(p: Partition, cfg: PartitionConfig, base: u64): 
  */
 function dismantle(p: Partition): void {
   if (!admitDestroy(p)) return;
+  detachDevices(p.lpid - 1);
   forgetPartition(p);
   destroyPartition(p);
 }
@@ -184,6 +194,7 @@ function summary(total: u64): void {
   for (let i = 0; i < system.count; i++) exits += partitions[i].exits;
   exitSummary(exits);
   interruptSummary();
+  vioSummary();
 }
 
 /** Who has the console focus at boot: the first running external-image partition, else the hypervisor. */
@@ -265,6 +276,7 @@ export function boot(fdtAddr: u64): number {
   if (hasBundle) openBundle();
   describeHcalls(guestTreeParams);
   for (let i = 0; i < system.count; i++) launch(i, verdict.baseMiB[i]);
+  connectVirtualIo();
   const focus = initialFocus();
   if (focus !== FOCUS_HYPERVISOR) setFocus(focus);   // announced; the hypervisor has it otherwise
   const t0 = mftb();

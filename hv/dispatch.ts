@@ -18,6 +18,12 @@ import { hRegisterProcTbl } from '../hcalls/translation';
 import { hRtas } from '../hcalls/rtas';
 import { hHalt, hReport } from '../hcalls/lifecycle';
 import { hAuditRead, hPolicyReload } from '../hcalls/shype';
+import { hGetTce, hPutTce, hPutTceIndirect, hStuffTce, hVioSignal } from '../hcalls/tce';
+import { hCopyRdma, hEnableCrq, hFreeCrq, hRegCrq, hSendCrq } from '../hcalls/crq';
+import {
+  hAddLogicalLanBuffer, hAddLogicalLanBuffers, hChangeLogicalLanMac, hFreeLogicalLan, hMulticastCtrl, hRegisterLogicalLan,
+  hSendLogicalLan,
+} from '../hcalls/llan';
 
 /** invoke()'s answer for a Handler it has no case for (never a PAPR status). */
 export const NO_HANDLER = 0x7fffffff;
@@ -50,6 +56,23 @@ export function invoke(handler: Handler, p: Partition, v: Vcpu): number {
     case Handler.Ipoll: return hIpoll(p, v);
     case Handler.Xirr: return hXirr(p, v);
     case Handler.XirrX: return hXirrX(p, v);
+    case Handler.GetTce: return hGetTce(p, v);
+    case Handler.PutTce: return hPutTce(p, v);
+    case Handler.StuffTce: return hStuffTce(p, v);
+    case Handler.PutTceIndirect: return hPutTceIndirect(p, v);
+    case Handler.VioSignal: return hVioSignal(p, v);
+    case Handler.RegCrq: return hRegCrq(p, v);
+    case Handler.FreeCrq: return hFreeCrq(p, v);
+    case Handler.SendCrq: return hSendCrq(p, v);
+    case Handler.EnableCrq: return hEnableCrq(p, v);
+    case Handler.CopyRdma: return hCopyRdma(p, v);
+    case Handler.RegisterLogicalLan: return hRegisterLogicalLan(p, v);
+    case Handler.FreeLogicalLan: return hFreeLogicalLan(p, v);
+    case Handler.AddLogicalLanBuffer: return hAddLogicalLanBuffer(p, v);
+    case Handler.AddLogicalLanBuffers: return hAddLogicalLanBuffers(p, v);
+    case Handler.SendLogicalLan: return hSendLogicalLan(p, v);
+    case Handler.MulticastCtrl: return hMulticastCtrl(p, v);
+    case Handler.ChangeLogicalLanMac: return hChangeLogicalLanMac(p, v);
   }
   return NO_HANDLER;
 }

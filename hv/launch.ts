@@ -11,6 +11,7 @@ import { elfStatusText } from '../lpar/elf';
 import { imageAddress, imageSize } from '../lpar/images';
 import { fdtAddress, loadElfPartition, loadPartition, LoadStatus, loadStatusElf } from '../lpar/loader';
 import { Partition, haltPartition } from '../lpar/partition';
+import { resetVirtualIo } from './vio';
 
 /** The halt status of a partition whose program could not be loaded again at a reboot. */
 const RESTART_FAILED = 0xdeadn;
@@ -75,6 +76,7 @@ export function restartPartition(p: Partition): void {
   writeLine('');
   for (let i = 0; i < p.vcpus.length; i++) p.vcpus[i].started = false;
   p.xics.reset(p.vcpuCount);
+  resetVirtualIo(p);
   p.processTable = 0n;
   p.gtse = false;
   p.translationChanged = true;

@@ -21,6 +21,7 @@ import type { Vcpu } from '../lpar/vcpu';
 import { enforceTimeLimit, handleExit } from './exits';
 import { pollConsoleInput } from './focus';
 import { restartPartition } from './launch';
+import { resetVirtualIo } from './vio';
 import { releasePartition } from '../shype/security';
 import { timebaseHz } from '../lpar/time';
 
@@ -79,7 +80,10 @@ export function runSlice(p: Partition, slice: u64): void {
     const v = p.vcpus[i];
     if (v.started) runVcpuSlice(p, v, part);
   }
-  if (!p.runnable()) releasePartition(p);   // halted or crashed in this slice: its types stop running
+  if (!p.runnable()) {   // halted or crashed in this slice: its types stop running, its devices close
+    releasePartition(p);
+    resetVirtualIo(p);
+  }
 }
 
 /** Run vCPU `v` of `p` for up to `slice` ticks (nothing when it ceded and has no work). */

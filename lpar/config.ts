@@ -4,7 +4,7 @@
  * its types, and validateSystem() (run at build time by scripts/check-config.ts and again at
  * boot) refuses inconsistent ones with a message naming the partition and the problem.
  */
-import { pool } from 'tsnc';
+import { pool, type u64 } from 'tsnc';
 
 /** Most partitions a configuration may define. */
 export const MAX_PARTITIONS = 8;
@@ -51,6 +51,17 @@ export const enum Program {
   Elf = 13,
 }
 
+/** Most logical-LAN segments (virtual switches) a configuration may define. */
+export const MAX_SEGMENTS = 4;
+/** Most logical-LAN ports (l-lan devices) in a configuration. */
+export const MAX_PORTS = 16;
+/** Most CRQ pairs (a client and a server vdevice) in a configuration. */
+export const MAX_CHANNELS = 8;
+/** Most tagged VLANs one port may carry besides its PVID. */
+export const MAX_PORT_VLANS = 8;
+/** Highest 802.1Q VLAN id a port may name (4095 is reserved). */
+export const MAX_VLAN_ID = 4094;
+
 /** Virtual devices a partition can have (bit flags). */
 export const enum Device {
   Vty = 1,
@@ -94,6 +105,75 @@ export class PartitionConfig {
   }
 }
 
+/**
+ * A logical-LAN segment: one virtual switch in the hypervisor (hcalls/vswitch.ts) joining the
+ * ports configured on it. Frames never leave their segment.
+ */
+export class SegmentConfig {
+  /** Its name (names the segment in the summary); same rules as a partition's name. */
+  name = '';
+  /**
+   * Its sHype resource label (`lan NAME ...` in the policy), "" for none: with a label, a port
+   * may open only if its partition may SendFrame to the segment's label.
+   */
+  label = '';
+  used = false;
+  readonly index: number;
+
+  constructor(index: number) {
+    this.index = index;
+  }
+}
+
+/**
+ * A port: an l-lan virtual device of a partition, on a segment. Linux's ibmveth drives it
+ * (ref/LINUX-GUEST.md B.5).
+ */
+export class PortConfig {
+  /** The partition (PartitionConfig.index) that has the device. */
+  partition = -1;
+  /** The segment (SegmentConfig.index) it is plugged into. */
+  segment = -1;
+  /** Its MAC address (low 48 bits): unicast, not zero, unique in the configuration. */
+  mac: u64 = 0n;
+  /** Port VLAN id (1..MAX_VLAN_ID): untagged frames of the port belong to it; 0: no VLANs (all frames untagged). */
+  pvid = 0;
+  /** 802.1Q VLANs the port may send and receive tagged, besides its PVID. */
+  readonly vlans = new Uint16Array(MAX_PORT_VLANS);
+  vlanCount = 0;
+  /** Send cap in bits per second (token bucket on the timebase); 0: no cap. */
+  capBps = 0;
+  used = false;
+  readonly index: number;
+
+  constructor(index: number) {
+    this.index = index;
+  }
+
+  /** Let the port carry VLAN `id` tagged (past MAX_PORT_VLANS the configuration is invalid). */
+  allowVlan(id: number): PortConfig {
+    this.vlans[Math.min(this.vlanCount, MAX_PORT_VLANS - 1)] = id;
+    this.vlanCount++;
+    return this;
+  }
+}
+
+/**
+ * A CRQ pair: a client vdevice in one partition and a server vdevice in another, joined by the
+ * hypervisor (hcalls/crq.ts). The server also reaches the client's DMA window with H_COPY_RDMA.
+ */
+export class ChannelConfig {
+  /** The partitions (PartitionConfig.index) of the two ends. */
+  client = -1;
+  server = -1;
+  used = false;
+  readonly index: number;
+
+  constructor(index: number) {
+    this.index = index;
+  }
+}
+
 /** A complete configuration: the partitions to create at boot. */
 export class SystemConfig {
   readonly name: string;
@@ -106,6 +186,12 @@ export class SystemConfig {
   machineMiB = 1024;
   /** The sHype policy built into the image: shype/policies/<policy>.pol ("" for none). */
   policy = '';
+  readonly segments: SegmentConfig[] = pool(MAX_SEGMENTS, SegmentConfig);
+  segmentCount = 0;
+  readonly ports: PortConfig[] = pool(MAX_PORTS, PortConfig);
+  portCount = 0;
+  readonly channels: ChannelConfig[] = pool(MAX_CHANNELS, ChannelConfig);
+  channelCount = 0;
 
   constructor(name: string) {
     this.name = name;
@@ -141,6 +227,40 @@ export class SystemConfig {
   addElf(name: string, path: string, memoryMiB: number, cpuShare: number): PartitionConfig {
     const slot = this.add(name, Program.Elf, memoryMiB, cpuShare);
     slot.image = path;
+    return slot;
+  }
+
+  /** Add a logical-LAN segment (past MAX_SEGMENTS the configuration is invalid). */
+  addSegment(name: string): SegmentConfig {
+    const slot = this.segments[Math.min(this.segmentCount, MAX_SEGMENTS - 1)];
+    this.segmentCount++;
+    slot.used = true;
+    slot.name = name;
+    slot.label = '';
+    return slot;
+  }
+
+  /** Give `partition` an l-lan port on `segment` with MAC `mac` (past MAX_PORTS: invalid). */
+  addPort(partition: PartitionConfig, segment: SegmentConfig, mac: u64): PortConfig {
+    const slot = this.ports[Math.min(this.portCount, MAX_PORTS - 1)];
+    this.portCount++;
+    slot.used = true;
+    slot.partition = partition.index;
+    slot.segment = segment.index;
+    slot.mac = mac;
+    slot.pvid = 0;
+    slot.vlanCount = 0;
+    slot.capBps = 0;
+    return slot;
+  }
+
+  /** Join a client vdevice in `client` to a server vdevice in `server` (past MAX_CHANNELS: invalid). */
+  addChannel(client: PartitionConfig, server: PartitionConfig): ChannelConfig {
+    const slot = this.channels[Math.min(this.channelCount, MAX_CHANNELS - 1)];
+    this.channelCount++;
+    slot.used = true;
+    slot.client = client.index;
+    slot.server = server.index;
     return slot;
   }
 }

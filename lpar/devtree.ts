@@ -110,6 +110,17 @@ const OV5_MMU_RADIX = 0x40;
 const OV5_RADIX_EXT_BYTE = 26;
 const OV5_RADIX_GTSE = 0x40;
 
+/** Most virtual devices one tree describes (lpar/vio.ts MAX_PARTITION_VDEVICES). */
+export const VIO_NODES = 8;
+/** GuestTreeParams.vioKind values (lpar/vio.ts VioKind). */
+export const VIO_NODE_LAN = 1;
+export const VIO_NODE_CRQ_CLIENT = 2;
+export const VIO_NODE_CRQ_SERVER = 3;
+/** Set in the LIOBN of a CRQ server's second window, its client's (lpar/vio.ts REMOTE_LIOBN). */
+export const VIO_REMOTE_LIOBN = 0x80000000;
+/** Multicast filter entries an l-lan offers (lpar/lan.ts MCAST_FILTERS). */
+export const VIO_MCAST_FILTERS = 16;
+
 /**
  * What a partition's tree says. Fill one object at initialisation (the typed configuration
  * of a partition), adjust the fields, pass it to buildGuestTree.
@@ -154,7 +165,20 @@ export class GuestTreeParams {
   initrdEnd: u64 = 0n;
   /** /ibm,platform-facilities/ibm,random-v1: the partition may use H_RANDOM. */
   random: boolean = true;
+  /**
+   * Virtual devices under /vdevice besides the vty (lpar/vio.ts), vioCount of them: each one's
+   * kind (a VioKind), unit address (also its LIOBN and, on the XICS, source vioIrq), DMA window
+   * size in bytes, and for an l-lan its MAC (low 48 bits).
+   */
+  vioCount: number = 0;
+  vioKind: Int32Array = new Int32Array(VIO_NODES);
+  vioUnit: Int32Array = new Int32Array(VIO_NODES);
+  vioIrq: Int32Array = new Int32Array(VIO_NODES);
+  vioWindow: Int32Array = new Int32Array(VIO_NODES);
+  vioMac: BigUint64Array = new BigUint64Array(VIO_NODES);
 }
+
+
 
 /**
  * `ibm,processor-radix-AP-encodings`: the radix page sizes, each as (AP << 29) | log2(size):
@@ -316,6 +340,59 @@ function vdeviceNode(w: FdtWriter, p: GuestTreeParams): void {
   w.propString("compatible", "hvterm1");
   w.propU32("reg", p.vtyReg);
   w.endNode();
+  for (let i = 0; i < p.vioCount && i < VIO_NODES; i++) vioNode(w, p, i);
+  w.endNode();
+}
+
+/** One DMA window cell group of `ibm,my-dma-window`: LIOBN, I/O address 0 (2 cells), size (2 cells). */
+function appendWindow(w: FdtWriter, liobn: number, size: number): void {
+  w.appendU32(liobn >>> 0);
+  w.appendU64(0n);
+  w.appendU64(BigInt(size));
+}
+
+/** The MAC in the low 48 bits of `mac` as 6 property bytes. */
+function appendMac(w: FdtWriter, mac: u64): void {
+  for (let i = 5; i >= 0; i--) w.appendByte(Number((mac >> BigInt(8 * i)) & 0xffn));
+}
+
+/**
+ * Virtual device i of `p` under /vdevice, as QEMU's spapr_vio and Linux's vio bus expect: reg,
+ * device_type, compatible, `interrupts` (XICS source, sense 0), `ibm,my-dma-window` with 2+2
+ * cells (`ibm,#dma-address-cells`, `ibm,#dma-size-cells`). An l-lan (IBM,l-lan, ibmveth) adds
+ * local-mac-address and ibm,mac-address-filters; a CRQ server's window list names its client's
+ * window second (LIOBN | VIO_REMOTE_LIOBN), as H_COPY_RDMA's server side reads it.
+ */
+function vioNode(w: FdtWriter, p: GuestTreeParams, i: number): void {
+  const kind = p.vioKind[i], unit = p.vioUnit[i];
+  w.beginNodeAt(kind === VIO_NODE_LAN ? "l-lan" : kind === VIO_NODE_CRQ_CLIENT ? "v-crq-client" : "v-crq-server", BigInt(unit));
+  w.propU32("reg", unit);
+  if (kind === VIO_NODE_LAN) {
+    w.propString("device_type", "network");
+    w.propString("compatible", "IBM,l-lan");
+  } else {
+    w.propString("device_type", "tshype,crq");
+    w.propString("compatible", kind === VIO_NODE_CRQ_CLIENT ? "tshype,crq-client" : "tshype,crq-server");
+  }
+  w.propBegin("interrupts");
+  w.appendU32(p.vioIrq[i]);
+  w.appendU32(0);
+  w.propEnd();
+  w.propU32("ibm,#dma-address-cells", 2);
+  w.propU32("ibm,#dma-size-cells", 2);
+  w.propBegin("ibm,my-dma-window");
+  appendWindow(w, unit, p.vioWindow[i]);
+  if (kind === VIO_NODE_CRQ_SERVER) appendWindow(w, unit | VIO_REMOTE_LIOBN, p.vioWindow[i]);
+  w.propEnd();
+  if (kind === VIO_NODE_LAN) {
+    w.propBegin("local-mac-address");
+    appendMac(w, p.vioMac[i]);
+    w.propEnd();
+    w.propBegin("mac-address");
+    appendMac(w, p.vioMac[i]);
+    w.propEnd();
+    w.propU32("ibm,mac-address-filters", VIO_MCAST_FILTERS);
+  }
   w.endNode();
 }
 
@@ -358,7 +435,8 @@ function rtasNode(w: FdtWriter, p: GuestTreeParams): void {
  *   and line sizes (dcbz/icache flush stride), cpu-version when given, and ibm,pa-features:
  *   Linux turns MMU_FTR_TYPE_RADIX on only from its byte 40 bit 0 for pseries guests.
  * - /vdevice (IBM,vdevice, 1 address cell) with vty@<reg>: compatible "hvterm1",
- *   device_type "serial", reg = terminal number.
+ *   device_type "serial", reg = terminal number; then the partition's virtual devices
+ *   (vioNode: l-lan ports, CRQ ends) with their interrupts and DMA windows.
  * - /rtas: ibm,hypertas-functions (its presence sets FW_FEATURE_LPAR), linux,rtas-base,
  *   linux,rtas-entry and rtas-size when an RTAS blob is placed, and one property per
  *   offered service holding its token.

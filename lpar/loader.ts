@@ -22,6 +22,9 @@ import { FdtWriter, GuestTreeParams, buildGuestTree } from './devtree';
 import { Partition } from './partition';
 import { ElfImage, ElfStatus } from './elf';
 import { BundleStatus, GuestBundle } from './bundle';
+import { MAX_PARTITION_VDEVICES, TCE_PAGE, VioKind, deviceAt, vdevices } from './vio';
+import { lanPorts } from './lan';
+import { SOURCE_BASE } from './xics';
 
 /** Bytes at the top of every partition's memory that hold its device tree. */
 export const FDT_SPACE = 0x10000;
@@ -111,8 +114,26 @@ function finishLoad(p: Partition): LoadStatus {
   params.rtasBase = Number(rtas);
   params.rtasSize = RTAS_SPACE;
   params.bootargs = p.bootargs;
+  describeDevices(p);
   const written = buildGuestTree(writer, params, BigInt.asUintN(64, p.memBase + fdtAddress(p)), FDT_SPACE);
   return written > 0 ? LoadStatus.Ok : LoadStatus.DeviceTreeFailed;
+}
+
+/** Put `p`'s virtual devices (lpar/vio.ts) into the tree's parameters. */
+function describeDevices(p: Partition): void {
+  let n = 0;
+  for (let k = 0; k < MAX_PARTITION_VDEVICES; k++) {
+    const i = deviceAt(p.lpid - 1, k);
+    if (i < 0) break;
+    const d = vdevices[i];
+    params.vioKind[n] = d.kind;
+    params.vioUnit[n] = d.unit();
+    params.vioIrq[n] = SOURCE_BASE + d.source();
+    params.vioWindow[n] = d.windowPages * TCE_PAGE;
+    params.vioMac[n] = d.kind === VioKind.Lan ? lanPorts[d.config].configuredMac : 0n;
+    n++;
+  }
+  params.vioCount = n;
 }
 
 /**

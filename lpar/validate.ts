@@ -3,11 +3,13 @@
  * (scripts/check-config.ts turns the verdict into `file:line: message`) and at boot against
  * the memory the device tree reports.
  */
+import type { u64 } from 'tsnc';
 import { sameString } from './text';
 import {
-  Device, MAX_BOOTARGS, MAX_IMAGE_PATH, MAX_PARTITIONS, MAX_VCPUS, MEMORY_GRANULE_MIB, PartitionConfig, Program,
-  SystemConfig,
+  Device, MAX_BOOTARGS, MAX_CHANNELS, MAX_IMAGE_PATH, MAX_PARTITIONS, MAX_PORT_VLANS, MAX_PORTS, MAX_SEGMENTS,
+  MAX_VCPUS, MAX_VLAN_ID, MEMORY_GRANULE_MIB, PartitionConfig, Program, SystemConfig,
 } from './config';
+import { MAX_PARTITION_VDEVICES } from './vio';
 
 /** What is wrong with a configuration (Ok when nothing is). */
 export const enum ConfigError {
@@ -33,6 +35,35 @@ export const enum ConfigError {
   BadBootargs,
   /** The hypervisor's own memory (hypervisorMiB) is not a positive multiple of MEMORY_GRANULE_MIB. */
   BadHypervisorMemory,
+  /** More than MAX_SEGMENTS segments, MAX_PORTS ports or MAX_CHANNELS CRQ pairs. */
+  TooManySegments,
+  TooManyPorts,
+  TooManyChannels,
+  /** A segment name that is not a valid name, or one used twice. */
+  BadSegmentName,
+  DuplicateSegment,
+  /** A port or channel naming a partition or segment that the configuration does not have. */
+  UnknownSegment,
+  UnknownPartition,
+  /** A MAC that is zero, multicast (bit 0 of the first byte) or wider than 48 bits. */
+  BadMac,
+  DuplicateMac,
+  /** A PVID or tagged VLAN outside 1..MAX_VLAN_ID, more than MAX_PORT_VLANS, or tagged VLANs without a PVID. */
+  BadVlan,
+  /** A negative send cap. */
+  BadCap,
+  /** A CRQ pair whose two ends are the same partition. */
+  SameEnds,
+  /** A partition with more virtual devices (ports and channel ends) than MAX_PARTITION_VDEVICES. */
+  TooManyDevices,
+}
+
+/** What ConfigVerdict.item indexes. */
+export const enum ConfigItem {
+  None = 0,
+  Segment = 1,
+  Port = 2,
+  Channel = 3,
 }
 
 /** The verdict on a configuration: the first problem found and the partition(s) involved. */
@@ -42,6 +73,9 @@ export class ConfigVerdict {
   partition = -1;
   /** The other partition of a conflict (duplicate name, overlap), else -1. */
   other = -1;
+  /** The segment, port or channel at fault (its index; -1: none) and which of them it is. */
+  item = -1;
+  itemKind: ConfigItem = ConfigItem.None;
   /** Computed placement: start of each partition's memory, in MiB from the start of machine memory. */
   readonly baseMiB = new Int32Array(MAX_PARTITIONS);
 
@@ -50,6 +84,8 @@ export class ConfigVerdict {
     this.error = ConfigError.Ok;
     this.partition = -1;
     this.other = -1;
+    this.item = -1;
+    this.itemKind = ConfigItem.None;
     this.baseMiB.fill(0);
   }
 
@@ -58,6 +94,17 @@ export class ConfigVerdict {
     if (this.error === ConfigError.Ok) {
       this.error = error;
       this.partition = partition;
+      this.other = other;
+    }
+    return false;
+  }
+
+  /** Record a problem of a segment, port or channel (its `kind` and `item` index). */
+  failItem(error: ConfigError, kind: ConfigItem, item: number, other: number): boolean {
+    if (this.error === ConfigError.Ok) {
+      this.error = error;
+      this.itemKind = kind;
+      this.item = item;
       this.other = other;
     }
     return false;
@@ -189,6 +236,75 @@ export function validateSystem(cfg: SystemConfig, machineMiB: number): ConfigVer
     share += cfg.partitions[i].cpuShare;
   }
   if (share > 100) { v.fail(ConfigError.OverCommittedShare, -1, -1); return v; }
+  if (!checkVirtualIo(cfg, v)) return v;
   place(cfg, machineMiB, v);
   return v;
+}
+
+/** Largest MAC value (48 bits). */
+const MAC_LIMIT: u64 = 0x1000000000000n;
+/** The multicast bit of a MAC held in the low 48 bits of a u64 (bit 0 of the first byte). */
+const MAC_MULTICAST: u64 = 0x10000000000n;
+
+/** True when `mac` can be a port's own address: 48 bits, unicast, not zero. */
+export function unicastMac(mac: u64): boolean {
+  return mac !== 0n && mac < MAC_LIMIT && (mac & MAC_MULTICAST) === 0n;
+}
+
+/** The segments, ports and CRQ pairs: names, references, MACs, VLANs, caps, ends. */
+function checkVirtualIo(cfg: SystemConfig, v: ConfigVerdict): boolean {
+  if (cfg.segmentCount > MAX_SEGMENTS) return v.failItem(ConfigError.TooManySegments, ConfigItem.None, -1, -1);
+  if (cfg.portCount > MAX_PORTS) return v.failItem(ConfigError.TooManyPorts, ConfigItem.None, -1, -1);
+  if (cfg.channelCount > MAX_CHANNELS) return v.failItem(ConfigError.TooManyChannels, ConfigItem.None, -1, -1);
+  for (let i = 0; i < cfg.segmentCount; i++) {
+    const s = cfg.segments[i];
+    if (!validName(s.name)) return v.failItem(ConfigError.BadSegmentName, ConfigItem.Segment, i, -1);
+    for (let j = 0; j < i; j++) {
+      if (sameString(cfg.segments[j].name, s.name)) return v.failItem(ConfigError.DuplicateSegment, ConfigItem.Segment, i, j);
+    }
+  }
+  for (let i = 0; i < cfg.portCount; i++) if (!checkPort(cfg, i, v)) return false;
+  for (let i = 0; i < cfg.channelCount; i++) {
+    const c = cfg.channels[i];
+    if (c.client < 0 || c.client >= cfg.count || c.server < 0 || c.server >= cfg.count) {
+      return v.failItem(ConfigError.UnknownPartition, ConfigItem.Channel, i, -1);
+    }
+    if (c.client === c.server) return v.failItem(ConfigError.SameEnds, ConfigItem.Channel, i, -1);
+  }
+  for (let k = 0; k < cfg.count; k++) {
+    if (devicesOf(cfg, k) > MAX_PARTITION_VDEVICES) return v.fail(ConfigError.TooManyDevices, k, -1);
+  }
+  return true;
+}
+
+/** Port `i`: its partition and segment exist, its MAC is a unique unicast one, VLANs and cap in range. */
+function checkPort(cfg: SystemConfig, i: number, v: ConfigVerdict): boolean {
+  const port = cfg.ports[i];
+  if (port.partition < 0 || port.partition >= cfg.count) return v.failItem(ConfigError.UnknownPartition, ConfigItem.Port, i, -1);
+  if (port.segment < 0 || port.segment >= cfg.segmentCount) return v.failItem(ConfigError.UnknownSegment, ConfigItem.Port, i, -1);
+  if (!unicastMac(port.mac)) return v.failItem(ConfigError.BadMac, ConfigItem.Port, i, -1);
+  for (let j = 0; j < i; j++) {
+    if (cfg.ports[j].mac === port.mac) return v.failItem(ConfigError.DuplicateMac, ConfigItem.Port, i, j);
+  }
+  if (port.vlanCount > MAX_PORT_VLANS || port.pvid < 0 || port.pvid > MAX_VLAN_ID) {
+    return v.failItem(ConfigError.BadVlan, ConfigItem.Port, i, -1);
+  }
+  if (port.vlanCount > 0 && port.pvid === 0) return v.failItem(ConfigError.BadVlan, ConfigItem.Port, i, -1);
+  for (let k = 0; k < port.vlanCount; k++) {
+    const id = port.vlans[k];
+    if (id < 1 || id > MAX_VLAN_ID) return v.failItem(ConfigError.BadVlan, ConfigItem.Port, i, -1);
+  }
+  if (port.capBps < 0) return v.failItem(ConfigError.BadCap, ConfigItem.Port, i, -1);
+  return true;
+}
+
+/** Virtual devices (ports and channel ends) partition `k` of `cfg` gets. */
+export function devicesOf(cfg: SystemConfig, k: number): number {
+  let n = 0;
+  for (let i = 0; i < cfg.portCount && i < MAX_PORTS; i++) if (cfg.ports[i].partition === k) n++;
+  for (let i = 0; i < cfg.channelCount && i < MAX_CHANNELS; i++) {
+    if (cfg.channels[i].client === k) n++;
+    if (cfg.channels[i].server === k) n++;
+  }
+  return n;
 }

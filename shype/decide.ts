@@ -28,7 +28,19 @@ import { record } from './audit';
 export function decide(who: number, subject: number, object: number, op: Op): number {
   const d = lookup(subject, object, op);
   if ((d & 1) !== 0) return d;
-  return decideSlow(who, subject, object, op);
+  return decideSlow(who, subject, object, op, true);
+}
+
+/**
+ * decide() for a question asked at line rate (a logical-LAN frame): the same cache, policy and
+ * counters, but a denial leaves an audit record only when `audit` is true. The caller audits the
+ * first denial of a flow and counts the rest itself (hcalls/vswitch.ts: the first per pair of
+ * ports per second), so a denied flood cannot push every other record out of the audit ring.
+ */
+export function decideFlow(who: number, subject: number, object: number, op: Op, audit: boolean): number {
+  const d = lookup(subject, object, op);
+  if ((d & 1) !== 0) return d;
+  return decideSlow(who, subject, object, op, audit);
 }
 
 /**
@@ -37,10 +49,11 @@ export function decide(who: number, subject: number, object: number, op: Op): nu
  * allow answers `true` at once (the gate branches on a constant), and so that decideSlow() has
  * two callers and stays out of line (a function with one caller is inlined whatever its size):
  * the hit path then needs no stack frame, and `who` is computed only on the slow path.
+ * (decideFlow is a third caller.)
  */
 export function allowsHcall(who: number, subject: number, hclass: Op): boolean {
   if ((lookupHcallClass(subject, hclass) & 1) !== 0) return true;
-  return (decideSlow(who, subject, NO_OBJECT, hclass) & 1) !== 0;
+  return (decideSlow(who, subject, NO_OBJECT, hclass, true) & 1) !== 0;
 }
 
 /**
@@ -48,7 +61,7 @@ export function allowsHcall(who: number, subject: number, hclass: Op): boolean {
  * found again (uncounted); a miss is counted, evaluated and cached; a denial, cached or fresh, is
  * counted and audited (the timebase is read only here, for its record).
  */
-function decideSlow(who: number, subject: number, object: number, op: Op): number {
+function decideSlow(who: number, subject: number, object: number, op: Op, audit: boolean): number {
   let d = find(subject, object, op);
   if (d === MISS) {
     countMiss(who);
@@ -57,7 +70,7 @@ function decideSlow(who: number, subject: number, object: number, op: Op): numbe
   }
   if ((d & 1) === 0) {
     countDenial(who);
-    record(mftb(), who, subject, object, op, d);
+    if (audit) record(mftb(), who, subject, object, op, d);
   }
   return d;
 }

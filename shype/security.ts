@@ -10,7 +10,7 @@
  */
 import { load64, type u64 } from 'tsnc';
 import { consoleWrite } from '@platform';
-import { allowsHcall, decide } from './decide';
+import { allowsHcall, decide, decideFlow } from './decide';
 import { CONFIGURATION, NO_OBJECT, Op, allows, ruleOf } from './ops';
 import {
   PolicyStatus, cwConflictMessage, cwExplain, labelByName, labelCount, loadPolicy,
@@ -88,6 +88,25 @@ export function admitHcall(p: Partition, hclass: number): boolean {
 export function admitOperation(p: Partition, op: Op, object: number): boolean {
   if (!active) return false;   // management operations need a policy granting them
   return allows(decide(p.lpid - 1, p.ssidref, object, op));
+}
+
+/**
+ * Mediated sharing: may partition `p` do `op` (OpenChannel, SendFrame, ReadShared, ShareMemory,
+ * BindVtpm) to the object with label `object` (a partition's or a resource's ssidref)? Without
+ * a policy the configuration's wiring is the only rule: true. A denial is audited by decide().
+ */
+export function admitSharing(p: Partition, op: Op, object: number): boolean {
+  if (!active) return true;
+  return allows(decide(p.lpid - 1, p.ssidref, object, op));
+}
+
+/**
+ * admitSharing for a question asked per frame: a denial is audited only when `audit` is true
+ * (shype/decide.ts decideFlow; the caller rate-limits the records and counts every denial).
+ */
+export function admitFlow(p: Partition, op: Op, object: number, audit: boolean): boolean {
+  if (!active) return true;
+  return allows(decideFlow(p.lpid - 1, p.ssidref, object, op, audit));
 }
 
 /** Print "[hv] partition 'NAME' WHAT, rule R (line L: DESCRIPTION)" for a denial `d`. */
