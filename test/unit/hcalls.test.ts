@@ -86,11 +86,11 @@ describe('hcall table', () => {
   });
 
   it('functionSets: each advertised set once, in table order, none for unadvertised calls', () => {
-    const out = new Int32Array(16);
+    const out = new Int32Array(32);
     const n = functionSets(out);
     const sets = Array.from(out.subarray(0, n), i => HCALLS[i].functionSet);
-    expect(sets).to.deep.equal(['hcall-sprg0', 'hcall-dabr', 'hcall-term', 'hcall-interrupt', 'hcall-splpar', 'hcall-xdabr',
-      'hcall-random', 'hcall-set-mode', 'hcall-tshype']);
+    expect(sets).to.deep.equal(['hcall-tce', 'hcall-sprg0', 'hcall-dabr', 'hcall-term', 'hcall-interrupt', 'hcall-splpar',
+      'hcall-vio', 'hcall-rdma', 'hcall-lLAN', 'hcall-xdabr', 'hcall-multi-tce', 'hcall-random', 'hcall-set-mode', 'hcall-tshype']);
   });
 });
 
