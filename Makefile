@@ -56,7 +56,7 @@ fuzz-parsers: deps
 	FUZZ_N=$(FUZZ_N) $(MOCHA) --no-config --require scripts/tsnc/register.cjs --require test/fake/register-platform.cjs \
 		--extension ts --timeout 0 'test/unit/fuzz-*.test.ts'
 
-run: deps $(if $(filter linux lan lan-deny,$(CONFIG)),linux-guest)
+run: deps $(if $(filter linux lan lan-cap lan-deny,$(CONFIG)),linux-guest)
 ifneq ($(filter %-pnor,$(MACHINE)),)
 	$(MAKE) --no-print-directory flash CONFIG=$(CONFIG)
 else
