@@ -65,6 +65,7 @@ export const enum Handler {
   SendLogicalLan = 39,
   MulticastCtrl = 40,
   ChangeLogicalLanMac = 41,
+  LanStats = 42,
 }
 
 /** tshype's private hcall: halt the calling partition with the status in r4. */
@@ -78,6 +79,11 @@ export const H_TSHYPE_POLICY_RELOAD = 0x6f08;
  * the hypervisor sums them into the shutdown summary and fails the run if any leaked.
  */
 export const H_TSHYPE_REPORT = 0x6f0c;
+/**
+ * tshype's private hcall: a logical-LAN port's counters (needs the ReadAudit role): r4 = the port
+ * (its index in the configuration) -> r4..r11 (hcalls/shype.ts hLanStats).
+ */
+export const H_TSHYPE_LAN_STATS = 0x6f10;
 /** QEMU/KVM's private RTAS hcall, kept so that a guest's RTAS stub works unchanged. */
 export const H_RTAS = 0xf000;
 
@@ -165,6 +171,7 @@ export const HCALLS: HcallRow[] = [
   new HcallRow(H_TSHYPE_POLICY_RELOAD, 'H_TSHYPE_POLICY_RELOAD', Handler.PolicyReload, Op.HcallLifecycle, 'hcall-tshype', Fast.Yes),
   new HcallRow(H_RTAS, 'H_RTAS', Handler.Rtas, Op.HcallRtas, '', Fast.No),
   new HcallRow(H_TSHYPE_REPORT, 'H_TSHYPE_REPORT', Handler.Report, Op.HcallLifecycle, 'hcall-tshype', Fast.Yes),
+  new HcallRow(H_TSHYPE_LAN_STATS, 'H_TSHYPE_LAN_STATS', Handler.LanStats, Op.HcallLifecycle, 'hcall-tshype', Fast.Yes),
 ];
 
 // ---- opcode lookup, derived from HCALLS at initialisation ---------------------------------

@@ -118,13 +118,13 @@ export function takeFrame(p: Partition, d: VioDevice, bds: BigUint64Array): numb
     if ((bd & BD_VALID) === 0n) break;
     const length = Number((bd >> BD_LENGTH_SHIFT) & BD_LENGTH_MASK);
     const ioba: u64 = bd & BD_ADDRESS_MASK;
+    if (length > MAX_FRAME - frameTotal) return H.RESOURCE;   // before walking its TCEs
     if (!dmaMapped(p, d, ioba, length, TCE_READ)) return H.PARAMETER;
     frameIoba[frameParts] = ioba;
     frameLength[frameParts] = length;
     frameParts++;
     frameTotal += length;
   }
-  if (frameTotal > MAX_FRAME) return H.RESOURCE;
   if (frameTotal < MIN_FRAME) return H.PARAMETER;
   sender = p;
   senderDevice = d;

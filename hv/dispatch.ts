@@ -17,7 +17,7 @@ import { hCppr, hEoi, hIpi, hIpoll, hXirr, hXirrX } from '../hcalls/xics';
 import { hRegisterProcTbl } from '../hcalls/translation';
 import { hRtas } from '../hcalls/rtas';
 import { hHalt, hReport } from '../hcalls/lifecycle';
-import { hAuditRead, hPolicyReload } from '../hcalls/shype';
+import { hAuditRead, hLanStats, hPolicyReload } from '../hcalls/shype';
 import { hGetTce, hPutTce, hPutTceIndirect, hStuffTce, hVioSignal } from '../hcalls/tce';
 import { hCopyRdma, hEnableCrq, hFreeCrq, hRegCrq, hSendCrq } from '../hcalls/crq';
 import {
@@ -73,6 +73,7 @@ export function invoke(handler: Handler, p: Partition, v: Vcpu): number {
     case Handler.SendLogicalLan: return hSendLogicalLan(p, v);
     case Handler.MulticastCtrl: return hMulticastCtrl(p, v);
     case Handler.ChangeLogicalLanMac: return hChangeLogicalLanMac(p, v);
+    case Handler.LanStats: return hLanStats(p, v);
   }
   return NO_HANDLER;
 }
