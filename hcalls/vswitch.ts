@@ -62,7 +62,11 @@ const BROADCAST: u64 = 0xffffffffffffn;
 const GROUP_BIT: u64 = 0x10000000000n;
 
 // ---- the MAC table: per segment, (MAC, VLAN) -> port; replaced round-robin when full -------
+// A port's own address (registered with the port, or changed by H_CHANGE_LOGICAL_LAN_MAC) is a
+// static entry: learning never moves it, so a partition that sends with another port's address
+// as its source cannot draw that port's traffic to itself.
 const tableMac = new BigUint64Array(MAX_SEGMENTS * MAC_TABLE);
+const tableStatic = new Uint8Array(MAX_SEGMENTS * MAC_TABLE);
 const tableVlan = new Int32Array(MAX_SEGMENTS * MAC_TABLE);
 const tablePort = new Int8Array(MAX_SEGMENTS * MAC_TABLE);
 const tableNext = new Int32Array(MAX_SEGMENTS);
@@ -77,23 +81,51 @@ export function portOfMac(segment: number, mac: u64, vlan: number): number {
   return -1;
 }
 
-/** Remember that `mac` in `vlan` of `segment` is behind `port` (a new entry, or an entry that moved). */
-export function learn(segment: number, mac: u64, vlan: number, port: number): void {
+/**
+ * Remember that `mac` in `vlan` of `segment` is behind `port` (a new entry, or a learnt entry
+ * that moved). A port's own address (`own`) is entered as static; a static entry of another port
+ * is never moved.
+ */
+export function learn(segment: number, mac: u64, vlan: number, port: number, own: boolean): void {
   if ((mac & GROUP_BIT) !== 0n || mac === 0n) return;   // only unicast sources
   const base = segment * MAC_TABLE;
   for (let i = base; i < base + MAC_TABLE; i++) {
-    if (tablePort[i] >= 0 && tableMac[i] === mac && tableVlan[i] === vlan) { tablePort[i] = port; return; }
+    if (tablePort[i] < 0 || tableMac[i] !== mac || tableVlan[i] !== vlan) continue;
+    if (tableStatic[i] !== 0 && tablePort[i] !== port) return;   // another port's own address
+    tablePort[i] = port;
+    if (own) tableStatic[i] = 1;
+    return;
   }
-  const i = base + tableNext[segment];
+  let i = base + tableNext[segment];
+  for (let k = 0; k < MAC_TABLE && tablePort[i] >= 0 && tableStatic[i] !== 0; k++) {   // never evict a port's own address
+    tableNext[segment] = (tableNext[segment] + 1) % MAC_TABLE;
+    i = base + tableNext[segment];
+  }
+  if (tablePort[i] >= 0 && tableStatic[i] !== 0) return;   // all static: nothing more is learnt
   tableNext[segment] = (tableNext[segment] + 1) % MAC_TABLE;
   tableMac[i] = mac;
   tableVlan[i] = vlan;
   tablePort[i] = port;
+  tableStatic[i] = own ? 1 : 0;
+}
+
+/** Whether a port of `segment` other than `port` has `mac` as its own address. */
+export function ownedByOther(segment: number, mac: u64, port: number): boolean {
+  const base = segment * MAC_TABLE;
+  for (let i = base; i < base + MAC_TABLE; i++) {
+    if (tablePort[i] >= 0 && tablePort[i] !== port && tableStatic[i] !== 0 && tableMac[i] === mac) return true;
+  }
+  return false;
 }
 
 /** Forget every MAC learnt behind `port` (it closed). */
 export function forgetPort(port: number): void {
-  for (let i = 0; i < tablePort.length; i++) if (tablePort[i] === port) tablePort[i] = -1;
+  for (let i = 0; i < tablePort.length; i++) {
+    if (tablePort[i] === port) {
+      tablePort[i] = -1;
+      tableStatic[i] = 0;
+    }
+  }
 }
 
 // ---- the frame being switched: the sender's descriptors --------------------------------------
@@ -343,7 +375,7 @@ export function switchFrame(s: LanPort): number {
     vlan = tagged ? Number(frameField(14, 2)) & 0xfff : s.pvid;
     if (tagged && vlan !== s.pvid && !s.carriesTagged(vlan)) return H.DROPPED;   // not the port's VLAN
   }
-  learn(s.segment, src, vlan, s.index);
+  learn(s.segment, src, vlan, s.index, false);
   let delivered = 0;
   if ((dst & GROUP_BIT) === 0n) {
     const to = portOfMac(s.segment, dst, vlan);
@@ -368,6 +400,7 @@ export function switchFrame(s: LanPort): number {
 /** Forget the switch's state (MAC table, audit times, totals): for tests and a fresh boot. */
 export function resetSwitch(): void {
   tablePort.fill(-1);
+  tableStatic.fill(0);
   tableNext.fill(0);
   lastAudit.fill(0n);
   switchStats.fill(0);
