@@ -11,8 +11,8 @@ import {
   MAX_BOOTARGS, MAX_CHANNELS, MAX_IMAGE_PATH, MAX_PARTITIONS, MAX_PORT_VLANS, MAX_PORTS, MAX_SEGMENTS, MAX_VCPUS, MAX_VLAN_ID,
   MEMORY_GRANULE_MIB, Program, SystemConfig,
 } from '../lpar/config';
-import { MAX_PARTITION_VDEVICES } from '../lpar/vio';
-import { ConfigError, ConfigItem, ConfigVerdict, devicesOf, validateSystem } from '../lpar/validate';
+import { CRQ_WINDOW_PAGES, LAN_WINDOW_PAGES, MAX_PARTITION_VDEVICES, TCE_POOL_ENTRIES } from '../lpar/vio';
+import { ConfigError, ConfigItem, ConfigVerdict, devicesOf, validateSystem, windowPages } from '../lpar/validate';
 
 /** The message for a verdict (undefined when the configuration is fine). */
 export function describe(cfg: SystemConfig, v: ConfigVerdict): string | undefined {
@@ -76,6 +76,7 @@ function describeItem(cfg: SystemConfig, v: ConfigVerdict): string | undefined {
     case ConfigError.DuplicateMac: return `${portWho}: the MAC is port ${v.other + 1}'s too`;
     case ConfigError.BadVlan: return `${portWho}: PVID ${port!.pvid} and ${port!.vlanCount} tagged VLANs: VLAN ids must be 1 to ${MAX_VLAN_ID}, at most ${MAX_PORT_VLANS} tagged, and tagged VLANs need a PVID`;
     case ConfigError.BadCap: return `${portWho}: send cap ${port!.capBps} bit/s must not be negative (0: no cap)`;
+    case ConfigError.TooManyWindows: return `${cfg.portCount} LAN ports and ${cfg.channelCount} CRQ channels need ${windowPages(cfg)} TCEs for their DMA windows (${LAN_WINDOW_PAGES} a port, ${CRQ_WINDOW_PAGES} a channel end), the hypervisor has ${TCE_POOL_ENTRIES}`;
     case ConfigError.SameEnds: return `${channelWho}: both ends are the same partition`;
   }
   return `unknown verdict ${v.error}`;
@@ -106,6 +107,7 @@ export function verdictLine(source: string, v: ConfigVerdict): number {
   if (v.error === ConfigError.TooManyPorts) return lineOf(source, MAX_PORTS, ConfigItem.Port);
   if (v.error === ConfigError.TooManyChannels) return lineOf(source, MAX_CHANNELS, ConfigItem.Channel);
   if (v.error === ConfigError.TooManyPartitions) return lineOf(source, MAX_PARTITIONS);
+  if (v.error === ConfigError.TooManyWindows) return lineOf(source, 0, ConfigItem.Port);
   return lineOf(source, v.partition);
 }
 
