@@ -294,7 +294,7 @@ function checkPort(cfg: SystemConfig, i: number, v: ConfigVerdict): boolean {
   for (let j = 0; j < i; j++) {
     if (cfg.ports[j].mac === port.mac) return v.failItem(ConfigError.DuplicateMac, ConfigItem.Port, i, j);
   }
-  if (port.vlanCount > MAX_PORT_VLANS || port.pvid < 0 || port.pvid > MAX_VLAN_ID) {
+  if (port.vlanCount < 0 || port.vlanCount > MAX_PORT_VLANS || port.pvid < 0 || port.pvid > MAX_VLAN_ID) {
     return v.failItem(ConfigError.BadVlan, ConfigItem.Port, i, -1);
   }
   if (port.vlanCount > 0 && port.pvid === 0) return v.failItem(ConfigError.BadVlan, ConfigItem.Port, i, -1);

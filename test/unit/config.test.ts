@@ -118,6 +118,8 @@ describe('configuration validation: segments, ports, channels', () => {
     ['a PVID past 4094', s => { s.ports[0].pvid = 4095; }, ConfigError.BadVlan, ConfigItem.Port, 0],
     ['tagged VLANs without a PVID', s => { s.ports[0].vlans[0] = 5; s.ports[0].vlanCount = 1; }, ConfigError.BadVlan, ConfigItem.Port, 0],
     ['a tagged VLAN 0', s => { s.ports[0].pvid = 1; s.ports[0].vlanCount = 1; s.ports[0].vlans[0] = 0; }, ConfigError.BadVlan, ConfigItem.Port, 0],
+    // found by test/unit/fuzz-config.test.ts: a negative tagged-VLAN count was accepted
+    ['a negative VLAN count', s => { s.ports[0].pvid = 1; s.ports[0].vlanCount = -1; }, ConfigError.BadVlan, ConfigItem.Port, 0],
     ['a negative cap', s => { s.ports[1].capBps = -1; }, ConfigError.BadCap, ConfigItem.Port, 1],
     ['a channel to itself', s => { s.addChannel(s.partitions[1], s.partitions[1]); }, ConfigError.SameEnds, ConfigItem.Channel, 1],
   ];
