@@ -26,6 +26,9 @@ function config(names: string[], labels = names): SystemConfig {
   return cfg;
 }
 
+/** REMOTE_LIOBN | the first unit, zero-extended as a guest passes a 32-bit LIOBN. */
+const REMOTE1 = BigInt(REMOTE_LIOBN) | 0x30000001n;
+
 const STE = `policy t
 primary ste
 type orders mailflow
@@ -80,7 +83,7 @@ describe('vio: TCE hcalls', () => {
     refused(p, H.PARAMETER, OP.PUT_TCE, unit(0), 0xffffffffffff0000n, 0x5003n);
     refused(p, H.PARAMETER, OP.PUT_TCE, unit(1), 0, 0x5003n);            // alpha has one device; beta's is not its
     refused(p, H.PARAMETER, OP.PUT_TCE, 0x30000000, 0, 0x5003n);        // the vty
-    refused(p, H.PARAMETER, OP.PUT_TCE, REMOTE_LIOBN | 0x30000001, 0, 0x5003n);
+    refused(p, H.PARAMETER, OP.PUT_TCE, REMOTE1, 0, 0x5003n);
     refused(p, H.PARAMETER, OP.GET_TCE, unit(0), end);
     refused(p, H.PARAMETER, OP.GET_TCE, unit(3), 0);
     refused(p, H.PARAMETER, OP.STUFF_TCE, unit(0), end - 0x1000, 0x5003n, 2);
@@ -253,9 +256,9 @@ describe('vio: CRQ hcalls', () => {
     const [c, s] = connected();
     const data = Array.from({ length: 0x1800 }, (_, i) => (i * 7 + 3) & 0xff);
     writeIo(c, 0, 0x4800, data);
-    expect(hcall(s, OP.COPY_RDMA, data.length, REMOTE_LIOBN | 0x30000001, 0x4800, unit(0), 0x9100)).to.equal(H.SUCCESS);
+    expect(hcall(s, OP.COPY_RDMA, data.length, REMOTE1, 0x4800, unit(0), 0x9100)).to.equal(H.SUCCESS);
     expect(Array.from(readIo(s, 0, 0x9100, data.length))).to.deep.equal(data);
-    expect(hcall(s, OP.COPY_RDMA, 16, unit(0), 0x9100, REMOTE_LIOBN | 0x30000001, 0x10000)).to.equal(H.SUCCESS);
+    expect(hcall(s, OP.COPY_RDMA, 16, unit(0), 0x9100, REMOTE1, 0x10000)).to.equal(H.SUCCESS);
     expect(Array.from(readIo(c, 0, 0x10000, 16))).to.deep.equal(data.slice(0, 16));
     expect(hcall(c, OP.COPY_RDMA, 16, unit(0), 0x4800, unit(0), 0x12000)).to.equal(H.SUCCESS);   // own window
   });
@@ -263,16 +266,19 @@ describe('vio: CRQ hcalls', () => {
   it('H_COPY_RDMA: only the caller\'s own window or its connected client\'s; errors change nothing', () => {
     const [c, s] = connected();
     refused(s, H.PARAMETER, OP.COPY_RDMA, 0x20001, unit(0), 0, unit(0), 0x1000);
-    refused(c, H.SOURCE_PARM, OP.COPY_RDMA, 16, REMOTE_LIOBN | 0x30000001, 0, unit(0), 0x2000);   // the client has no remote
+    refused(c, H.SOURCE_PARM, OP.COPY_RDMA, 16, REMOTE1, 0, unit(0), 0x2000);   // the client has no remote
     refused(s, H.SOURCE_PARM, OP.COPY_RDMA, 16, unit(1), 0, unit(0), 0x2000);
-    refused(s, H.SOURCE_PARM, OP.COPY_RDMA, 16, REMOTE_LIOBN | 0x30000001, 0x40000, unit(0), 0x2000);   // unmapped
-    refused(s, H.SOURCE_PARM, OP.COPY_RDMA, 16, REMOTE_LIOBN | 0x30000001, 0x1fff8, unit(0), 0x2000);   // runs off the mapping
-    refused(s, H.DEST_PARM, OP.COPY_RDMA, 16, unit(0), 0, REMOTE_LIOBN | 0x30000002, 0x2000);
+    refused(s, H.SOURCE_PARM, OP.COPY_RDMA, 16, REMOTE1, 0x40000, unit(0), 0x2000);   // unmapped
+    refused(s, H.SOURCE_PARM, OP.COPY_RDMA, 16, REMOTE1, 0x1fff8, unit(0), 0x2000);   // runs off the mapping
+    refused(s, H.DEST_PARM, OP.COPY_RDMA, 16, unit(0), 0, (REMOTE1 + 1n), 0x2000);
     refused(s, H.DEST_PARM, OP.COPY_RDMA, 16, unit(0), 0, unit(0), 0x40000);
     expect(hcall(c, OP.PUT_TCE, unit(0), 0x5000, laOf(0, 0x5000) | 1n)).to.equal(H.SUCCESS);   // read only
-    refused(s, H.DEST_PARM, OP.COPY_RDMA, 16, unit(0), 0, REMOTE_LIOBN | 0x30000001, 0x5000);
+    refused(s, H.DEST_PARM, OP.COPY_RDMA, 16, unit(0), 0, REMOTE1, 0x5000);
+    // a LIOBN is 32 bits: bits above must not be dropped into REMOTE_LIOBN | unit (they were)
+    refused(s, H.SOURCE_PARM, OP.COPY_RDMA, 16, (1n << 40n) | REMOTE1, 0, unit(0), 0x2000);
+    refused(s, H.DEST_PARM, OP.COPY_RDMA, 16, unit(0), 0, (0xffn << 32n) | REMOTE1, 0x2000);
     expect(hcall(c, OP.FREE_CRQ, unit(0))).to.equal(H.SUCCESS);
-    refused(s, H.SOURCE_PARM, OP.COPY_RDMA, 16, REMOTE_LIOBN | 0x30000001, 0, unit(0), 0x2000);   // not connected
+    refused(s, H.SOURCE_PARM, OP.COPY_RDMA, 16, REMOTE1, 0, unit(0), 0x2000);   // not connected
   });
 });
 
