@@ -183,6 +183,7 @@ export function hEnableCrq(p: Partition, v: Vcpu): number {
  * -1 when the LIOBN names nothing the caller may use. The window's owner is partitions[owner].
  */
 function rdmaWindow(p: Partition, liobn: u64): number {
+  if ((liobn >> 32n) !== 0n) return -1;   // a LIOBN is 32 bits: junk above must not alias one
   const remote = (liobn & BigInt(REMOTE_LIOBN)) !== 0n;
   const k = crqOf(p, remote ? liobn & BigInt(~REMOTE_LIOBN >>> 0) : liobn);
   if (k < 0 || !remote) return k;

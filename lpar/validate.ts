@@ -9,7 +9,7 @@ import {
   Device, MAX_BOOTARGS, MAX_CHANNELS, MAX_IMAGE_PATH, MAX_PARTITIONS, MAX_PORT_VLANS, MAX_PORTS, MAX_SEGMENTS,
   MAX_VCPUS, MAX_VLAN_ID, MEMORY_GRANULE_MIB, PartitionConfig, Program, SystemConfig,
 } from './config';
-import { MAX_PARTITION_VDEVICES } from './vio';
+import { CRQ_WINDOW_PAGES, LAN_WINDOW_PAGES, MAX_PARTITION_VDEVICES, TCE_POOL_ENTRIES } from './vio';
 
 /** What is wrong with a configuration (Ok when nothing is). */
 export const enum ConfigError {
@@ -56,6 +56,8 @@ export const enum ConfigError {
   SameEnds,
   /** A partition with more virtual devices (ports and channel ends) than MAX_PARTITION_VDEVICES. */
   TooManyDevices,
+  /** The ports' and channel ends' DMA windows together need more TCEs than the pool has (TCE_POOL_ENTRIES). */
+  TooManyWindows,
 }
 
 /** What ConfigVerdict.item indexes. */
@@ -274,7 +276,13 @@ function checkVirtualIo(cfg: SystemConfig, v: ConfigVerdict): boolean {
   for (let k = 0; k < cfg.count; k++) {
     if (devicesOf(cfg, k) > MAX_PARTITION_VDEVICES) return v.fail(ConfigError.TooManyDevices, k, -1);
   }
+  if (windowPages(cfg) > TCE_POOL_ENTRIES) return v.failItem(ConfigError.TooManyWindows, ConfigItem.None, -1, -1);
   return true;
+}
+
+/** TCE entries the DMA windows of all of `cfg`'s ports and channel ends need (lpar/vio.ts attachDevices). */
+export function windowPages(cfg: SystemConfig): number {
+  return Math.min(cfg.portCount, MAX_PORTS) * LAN_WINDOW_PAGES + 2 * Math.min(cfg.channelCount, MAX_CHANNELS) * CRQ_WINDOW_PAGES;
 }
 
 /** Port `i`: its partition and segment exist, its MAC is a unique unicast one, VLANs and cap in range. */
@@ -286,7 +294,7 @@ function checkPort(cfg: SystemConfig, i: number, v: ConfigVerdict): boolean {
   for (let j = 0; j < i; j++) {
     if (cfg.ports[j].mac === port.mac) return v.failItem(ConfigError.DuplicateMac, ConfigItem.Port, i, j);
   }
-  if (port.vlanCount > MAX_PORT_VLANS || port.pvid < 0 || port.pvid > MAX_VLAN_ID) {
+  if (port.vlanCount < 0 || port.vlanCount > MAX_PORT_VLANS || port.pvid < 0 || port.pvid > MAX_VLAN_ID) {
     return v.failItem(ConfigError.BadVlan, ConfigItem.Port, i, -1);
   }
   if (port.vlanCount > 0 && port.pvid === 0) return v.failItem(ConfigError.BadVlan, ConfigItem.Port, i, -1);

@@ -11,13 +11,19 @@
  * accepted configuration obeys every rule: 1..MAX_PARTITIONS partitions with valid, distinct,
  * unreserved names, granule-aligned memory placed above the hypervisor and inside the machine,
  * fixed bases where asked, no two partitions overlapping, shares at most 100%, vCPUs, devices,
- * images and bootargs as documented.
+ * images and bootargs as documented; segments, ports (partition, segment, MAC, VLANs, cap) and
+ * CRQ channels within their limits, at most MAX_PARTITION_VDEVICES devices a partition, windows
+ * that fit the TCE pool.
  *
  * FUZZ_N, FUZZ_SEED, FUZZ_ONLY as in test/unit/fuzz-helpers.ts.
  */
 import { expect } from 'chai';
-import { MAX_BOOTARGS, MAX_IMAGE_PATH, MAX_PARTITIONS, MAX_VCPUS, MEMORY_GRANULE_MIB, Program, SystemConfig } from '../../lpar/config';
-import { ConfigError, printable, reservedName, validName, validateSystem, ConfigVerdict } from '../../lpar/validate';
+import {
+  MAX_BOOTARGS, MAX_CHANNELS, MAX_IMAGE_PATH, MAX_PARTITIONS, MAX_PORT_VLANS, MAX_PORTS, MAX_SEGMENTS, MAX_VCPUS, MAX_VLAN_ID,
+  MEMORY_GRANULE_MIB, Program, SystemConfig,
+} from '../../lpar/config';
+import { ConfigError, printable, reservedName, validName, validateSystem, ConfigVerdict, devicesOf, unicastMac, windowPages } from '../../lpar/validate';
+import { MAX_PARTITION_VDEVICES, TCE_POOL_ENTRIES } from '../../lpar/vio';
 import { describe as describeVerdict } from '../../scripts/check-config';
 import { Outcomes, Rng, forEachInput, fuzzRun, report } from './fuzz-helpers';
 
@@ -45,11 +51,66 @@ function generate(rng: Rng): { cfg: SystemConfig; machine: number } {
     if (rng.oneIn(20)) p.image = str(rng, MAX_IMAGE_PATH);
     if (rng.oneIn(20)) p.program = rng.pick([0, 13, 14, -1]) as Program;
   }
+  if (rng.oneIn(3)) virtualIo(rng, cfg, n);
   if (rng.oneIn(10)) cfg.count = rng.pick([0, -1, -5, MAX_PARTITIONS, MAX_PARTITIONS + 1, 100]);
   if (rng.oneIn(8)) cfg.hypervisorMiB = rng.pick(INTS);
   if (rng.oneIn(8)) cfg.machineMiB = rng.pick(INTS);
   const machine = rng.oneIn(5) ? rng.pick(INTS) : cfg.machineMiB;
   return { cfg, machine };
+}
+
+const MACS = [0x020000000001n, 0x020000000002n, 0x020000000003n, 0n, 0x010000000001n, 1n << 48n, 0xfeffffffffffn, -2n, 0x020000000001n];
+const VLANS = [0, 1, 2, 100, MAX_VLAN_ID, MAX_VLAN_ID + 1, -1, 65535];
+
+/** Segments, ports and channels, their fields now and then at an edge. */
+function virtualIo(rng: Rng, cfg: SystemConfig, n: number): void {
+  const segs = rng.oneIn(10) ? rng.below(MAX_SEGMENTS + 3) : 1 + rng.below(2);
+  for (let i = 0; i < segs; i++) cfg.addSegment(rng.oneIn(6) ? rng.pick(NAMES) : `s${i}`);
+  const parts = Math.max(1, Math.min(n, MAX_PARTITIONS));
+  const ports = rng.oneIn(10) ? rng.below(MAX_PORTS + 3) : rng.below(5);
+  for (let i = 0; i < ports; i++) {
+    const port = cfg.addPort(cfg.partitions[rng.below(parts)], cfg.segments[rng.below(Math.max(1, Math.min(segs, MAX_SEGMENTS)))],
+      rng.oneIn(10) ? rng.pick(MACS) : 0x020000000100n + BigInt(i));
+    if (rng.oneIn(3)) port.pvid = rng.oneIn(3) ? rng.pick(VLANS) : 1 + rng.below(10);
+    if (rng.oneIn(4)) {
+      port.vlanCount = rng.oneIn(5) ? rng.pick([MAX_PORT_VLANS, MAX_PORT_VLANS + 1, -1]) : 1 + rng.below(3);
+      for (let k = 0; k < Math.min(Math.max(port.vlanCount, 0), MAX_PORT_VLANS); k++) port.vlans[k] = rng.oneIn(4) ? rng.pick(VLANS) & 0xffff : 1 + rng.below(20);
+    }
+    if (rng.oneIn(6)) port.capBps = rng.pick(INTS);
+    if (rng.oneIn(20)) port.partition = rng.pick([-1, parts, MAX_PARTITIONS]);
+    if (rng.oneIn(20)) port.segment = rng.pick([-1, segs, MAX_SEGMENTS]);
+  }
+  const channels = rng.oneIn(10) ? rng.below(MAX_CHANNELS + 3) : rng.below(4);
+  for (let i = 0; i < channels; i++) {
+    const a = rng.below(parts), b = rng.oneIn(8) ? a : rng.below(parts);
+    const c = cfg.addChannel(cfg.partitions[a], cfg.partitions[b]);
+    if (rng.oneIn(20)) c.server = rng.pick([-1, parts, MAX_PARTITIONS]);
+  }
+}
+
+/** An accepted configuration's segments, ports and channels obey every documented rule. */
+function checkAcceptedVio(cfg: SystemConfig, fail: (m: string) => never): void {
+  if (cfg.segmentCount > MAX_SEGMENTS || cfg.portCount > MAX_PORTS || cfg.channelCount > MAX_CHANNELS) fail('too many segments, ports or channels');
+  for (let i = 0; i < cfg.segmentCount; i++) {
+    if (!validName(cfg.segments[i].name)) fail(`segment name '${cfg.segments[i].name}'`);
+    for (let j = 0; j < i; j++) if (cfg.segments[j].name === cfg.segments[i].name) fail(`two segments named '${cfg.segments[i].name}'`);
+  }
+  for (let i = 0; i < cfg.portCount; i++) {
+    const port = cfg.ports[i];
+    if (port.partition < 0 || port.partition >= cfg.count || port.segment < 0 || port.segment >= cfg.segmentCount) fail(`port ${i} refers to nothing`);
+    if (!unicastMac(port.mac)) fail(`port ${i} MAC ${port.mac}`);
+    for (let j = 0; j < i; j++) if (cfg.ports[j].mac === port.mac) fail(`ports ${j} and ${i} share a MAC`);
+    if (port.pvid < 0 || port.pvid > MAX_VLAN_ID || port.vlanCount < 0 || port.vlanCount > MAX_PORT_VLANS) fail(`port ${i} VLANs`);
+    if (port.vlanCount > 0 && port.pvid === 0) fail(`port ${i} tagged without a PVID`);
+    for (let k = 0; k < port.vlanCount; k++) if (port.vlans[k] < 1 || port.vlans[k] > MAX_VLAN_ID) fail(`port ${i} VLAN ${port.vlans[k]}`);
+    if (port.capBps < 0) fail(`port ${i} cap ${port.capBps}`);
+  }
+  for (let i = 0; i < cfg.channelCount; i++) {
+    const c = cfg.channels[i];
+    if (c.client < 0 || c.client >= cfg.count || c.server < 0 || c.server >= cfg.count || c.client === c.server) fail(`channel ${i} ends ${c.client} ${c.server}`);
+  }
+  for (let k = 0; k < cfg.count; k++) if (devicesOf(cfg, k) > MAX_PARTITION_VDEVICES) fail(`partition ${k} has ${devicesOf(cfg, k)} devices`);
+  if (windowPages(cfg) > TCE_POOL_ENTRIES) fail(`windows need ${windowPages(cfg)} TCEs`);
 }
 
 /** The configuration as text, for a failure message. */
@@ -88,6 +149,7 @@ function checkAccepted(cfg: SystemConfig, v: ConfigVerdict, machine: number): vo
     } else if (p.image.length + p.initrd.length + p.bootargs.length > 0) fail('an image on a built-in program');
   }
   if (share > 100) fail(`shares add up to ${share}%`);
+  checkAcceptedVio(cfg, fail);
 }
 
 describe('fuzz: configuration validation (lpar/validate.ts, scripts/check-config.ts)', function () {
@@ -100,7 +162,7 @@ describe('fuzz: configuration validation (lpar/validate.ts, scripts/check-config
     forEachInput(run, (rng) => {
       const { cfg, machine } = generate(rng);
       const v = validateSystem(cfg, machine);
-      expect(v.error, 'ConfigError').to.be.within(ConfigError.Ok, ConfigError.BadHypervisorMemory);
+      expect(v.error, 'ConfigError').to.be.within(ConfigError.Ok, ConfigError.TooManyWindows);
       const msg = describeVerdict(cfg, v);
       if (v.error === ConfigError.Ok) {
         expect(msg).to.equal(undefined);

@@ -11,7 +11,9 @@
  * throw; no store of any call may land in another partition's memory (every store is watched),
  * and at the end every byte of the two victims' whole memory, and of the hypervisor's policy
  * blob, must be as it was. Half the calls get arguments shaped for their handler (shape()), the
- * rest are random.
+ * rest are random. The partitions have virtual devices (wireDevices): frames and CRQ messages
+ * inside a partition are allowed, between alpha and beta deny.pol refuses them, so the store
+ * watch also checks that no denied delivery writes a byte.
  */
 import { expect } from 'chai';
 import * as fs from 'fs';
@@ -29,6 +31,11 @@ import { createPartition, LparState, Partition, partitions, startPartition } fro
 import { setPlatformClock } from '../fake/platform';
 import { GateOutcome, gateStats } from '../../hv/gate';
 import { Op } from '../../shype/ops';
+import { SystemConfig } from '../../lpar/config';
+import { REMOTE_LIOBN, VioKind, deviceOf, tces, vdevices } from '../../lpar/vio';
+import { attachDevices, linkChannels } from '../../lpar/vio';
+import { OP, bd, resetVio, unit } from './vio-helpers';
+import { Drop, lanPorts } from '../../lpar/lan';
 
 /** The real policy: alpha may do everything (admin role), beta may not use the console and has no role. */
 const POLICY_FILE = path.join(__dirname, '..', '..', 'shype', 'policies', 'deny.pol');
@@ -101,6 +108,7 @@ describe('hcall property test', function () {
     const fuzzers = [alpha, beta];
     const victims = [partition(2, 'beta'), partition(3, 'alpha')];
     const all = [...fuzzers, ...victims];
+    wireDevices(all);
     host.onAsm('darn $0, 1', () => 42n);
     // the victims' whole memory as canaries, and audit records from a denied partition
     victims.forEach((p, k) => { for (let a = 0n; a < SIZE; a += 8n) host.write(p.memBase + a, 8, canary(k, a)); });
@@ -158,6 +166,10 @@ describe('hcall property test', function () {
     }
     expect([...succeeded].sort(), 'every handler succeeded at least once').to.deep.equal(HCALLS.map(r => r.name).sort());
     expect(stores, 'stores watched').to.be.above(1000);
+    const received = (k: number[]): number => k.reduce((n, i) => n + lanPorts[i].framesReceived, 0);
+    const denied = (k: number[]): number => k.reduce((n, i) => n + lanPorts[i].drops[Drop.Denied], 0);
+    expect(received([0, 1]) + received([2, 3]), 'frames delivered inside a partition').to.be.above(0);
+    expect(denied([0, 1, 2, 3]), 'frames between alpha and beta denied').to.be.above(0);
     expect(gateStats[GateOutcome.Denied] - denied0, "the gate's denials: beta's console calls").to.equal(consoleDenials);
     expect(consoleDenials, 'console denials').to.be.above(100);
     expect(roleDenials, 'management denials').to.be.above(20);
@@ -171,6 +183,106 @@ describe('hcall property test', function () {
   });
 });
 
+/** Port MACs: alpha's two, beta's two, one per victim. */
+const MACS = [0x020000000001n, 0x020000000002n, 0x020000000003n, 0x020000000004n, 0x020000000005n, 0x020000000006n];
+const WINDOW_PAGES = 32;
+
+/**
+ * Virtual devices for the four partitions: one segment where alpha and beta have two ports each
+ * and each victim one (never opened); a CRQ pair inside alpha and one inside beta (same label:
+ * the policy allows them, so the CRQ calls can succeed), and a pair alpha -> beta that deny.pol
+ * refuses (no common type), as it refuses every frame between them: no store of one fuzzer's
+ * call may land in the other's memory. Windows' first pages mapped to the owner's memory.
+ */
+function wireDevices(all: Partition[]): void {
+  resetVio();
+  const cfg = new SystemConfig('fuzz');
+  ['alpha', 'beta', 'beta2', 'alpha2'].forEach(n => cfg.add(n, Program.Hello, 2, 10));
+  const seg = cfg.addSegment('lan0');
+  [0, 0, 1, 1, 2, 3].forEach((k, i) => cfg.addPort(cfg.partitions[k], seg, MACS[i]));
+  cfg.addChannel(cfg.partitions[0], cfg.partitions[0]);
+  cfg.addChannel(cfg.partitions[1], cfg.partitions[1]);
+  cfg.addChannel(cfg.partitions[0], cfg.partitions[1]);
+  all.forEach((p, k) => { p.state = LparState.Running; expect(attachDevices(p, cfg, k)).to.equal(true); });
+  linkChannels();
+  for (const p of all.slice(0, 2)) {
+    for (const i of devicesOf(p)) {
+      const d = vdevices[i];
+      for (let g = 0; g < WINDOW_PAGES; g++) tces[d.tceBase + g] = (0x100000n + BigInt(d.slot) * 0x20000n + BigInt(g) * 0x1000n) | 3n;
+    }
+  }
+}
+
+/** The vdevices indexes of `p`'s devices (of `kind`, or all). */
+function devicesOf(p: Partition, kind?: VioKind): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < 8; k++) {
+    const i = deviceOf(p, unit(k));
+    if (i >= 0 && (kind === undefined || vdevices[i].kind === kind || (kind === VioKind.CrqClient && vdevices[i].kind === VioKind.CrqServer))) out.push(i);
+  }
+  return out;
+}
+
+/** A unit of `p` (of `kind`; CrqClient: either CRQ end), as a bigint. */
+function unitOf(p: Partition, next: () => bigint, kind?: VioKind): bigint {
+  const ds = devicesOf(p, kind);
+  if (ds.length === 0) return unit(0);
+  return unit(vdevices[ds[Number(next() % BigInt(ds.length))]].slot);
+}
+
+/** An I/O address in the mapped part of a window, aligned to `align`. */
+function ioba(next: () => bigint, align: bigint, room = 0n): bigint {
+  return (next() % (BigInt(WINDOW_PAGES) * 0x1000n - room)) & ~(align - 1n);
+}
+
+/** Shape the arguments of a virtual-I/O call (H_PUT_TCE .. H_ENABLE_CRQ) so that it can succeed. */
+function shapeVio(p: Partition, op: bigint, args: bigint[], next: () => bigint): void {
+  const page = (): bigint => (next() % (SIZE / 0x1000n - 16n)) << 12n;
+  const any = unitOf(p, next);
+  switch (Number(op)) {
+    case OP.PUT_TCE: case OP.STUFF_TCE:
+      args.splice(0, 4, any, BigInt(next() % 64n) << 12n, page() | (next() % 8n === 0n ? 1n : 3n), 1n + next() % 4n);
+      break;
+    case OP.GET_TCE: args.splice(0, 2, any, BigInt(next() % 64n) << 12n); break;
+    case OP.PUT_TCE_INDIRECT: {
+      const list = page(), n = 1n + next() % 8n;
+      for (let i = 0n; i < n; i++) host.write(p.memBase + list + 8n * i, 8, page() | 3n);
+      args.splice(0, 4, any, BigInt(next() % 32n) << 12n, list, n);
+      break;
+    }
+    case OP.VIO_SIGNAL: args.splice(0, 2, any, next() % 2n); break;
+    case OP.REG_CRQ: args.splice(0, 3, unitOf(p, next, VioKind.CrqClient), ioba(next, 0x1000n, 0x1000n), 0x1000n); break;
+    case OP.FREE_CRQ: case OP.ENABLE_CRQ: args[0] = unitOf(p, next, VioKind.CrqClient); break;
+    case OP.FREE_LOGICAL_LAN: args[0] = unitOf(p, next, VioKind.Lan); break;
+    case OP.SEND_CRQ: args.splice(0, 3, unitOf(p, next, VioKind.CrqClient), (next() % 2n === 0n ? 0x80n : 0xc0n) << 56n | (next() >> 8n), next()); break;
+    case OP.COPY_RDMA: {
+      const u = (): bigint => unitOf(p, next, VioKind.CrqClient) | (next() % 2n === 0n ? BigInt(REMOTE_LIOBN) : 0n);
+      args.splice(0, 5, next() % 0x800n, u(), ioba(next, 1n, 0x800n), u(), ioba(next, 1n, 0x800n));
+      break;
+    }
+    case OP.REGISTER_LOGICAL_LAN:
+      args.splice(0, 5, unitOf(p, next, VioKind.Lan), 0n, bd(0x1000, 0x2000), 0x1000n, MACS[Number(next() % 4n)]);
+      break;
+    case OP.ADD_LOGICAL_LAN_BUFFER: args.splice(0, 2, unitOf(p, next, VioKind.Lan), bd(2048, 0x8000n + (next() % 16n) * 0x800n)); break;
+    case OP.ADD_LOGICAL_LAN_BUFFERS:
+      args[0] = unitOf(p, next, VioKind.Lan);
+      for (let i = 1; i < 9; i++) args[i] = next() % 4n === 0n ? 0n : bd(2048, 0x8000n + (next() % 16n) * 0x800n);
+      break;
+    case OP.SEND_LOGICAL_LAN: {
+      const u = unitOf(p, next, VioKind.Lan);
+      const d = vdevices[deviceOf(p, u)];
+      const at = 0x10000n + (next() % 8n) * 0x200n;
+      const la = tces[d.tceBase + Number(at >> 12n)] & ~0xfffn;
+      const dst = next() % 4n === 0n ? 0xffffffffffffn : MACS[Number(next() % 6n)];
+      if (la + 0x1000n <= SIZE) host.write(p.memBase + la + (at & 0xfffn), 6, dst);
+      args.splice(0, 8, u, bd(Number(14n + next() % 400n), at), 0n, 0n, 0n, 0n, 0n, 0n);
+      break;
+    }
+    case OP.MULTICAST_CTRL: args.splice(0, 3, unitOf(p, next, VioKind.Lan), next() & 0xf0003n, 0x01005e000000n | (next() % 32n)); break;
+    case OP.CHANGE_LOGICAL_LAN_MAC: args.splice(0, 2, unitOf(p, next, VioKind.Lan), MACS[Number(next() % 4n)]); break;
+  }
+}
+
 /** H_SET_MODE and H_REGISTER_PROC_TBL opcodes (hcalls/table.ts). */
 const H_SET_MODE = 0x31cn, H_REGISTER_PROC_TBL = 0x37cn, H_REGISTER_VPA = 0xdcn;
 
@@ -180,6 +292,7 @@ const H_SET_MODE = 0x31cn, H_REGISTER_PROC_TBL = 0x37cn, H_REGISTER_VPA = 0xdcn;
  * audit-log buffers, a staged policy, H_SET_MODE resources, process tables. Still random inside.
  */
 function shape(p: Partition, op: bigint, args: bigint[], next: () => bigint, policy: Uint8Array): void {
+  shapeVio(p, op, args, next);
   if (op === u64(H_RTAS)) args[0] = rtasBuffer(p, next);
   if (op === u64(H_TSHYPE_AUDIT_READ)) { args[0] = next() % (SIZE - 0x1000n); args[1] = 1n + next() % 4n; }
   if (op === H_SET_MODE) { args[0] = [0n, 1n, 3n, 2n][Number(next() % 4n)]; args[1] = 3n + next() % 2n; args[2] = 0n; args[3] = 0n; }
