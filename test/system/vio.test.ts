@@ -127,7 +127,7 @@ describe('virtual I/O between test partitions', function () {
           'lan: station 3', 'lan: sent 24', 'lan: sent delivered 0', 'lan: sent dropped 24',
           'lan: frames received 0', 'lan: bad frames 0']);
         for (const name of ['lan-a', 'lan-b', 'lan-c']) expect(out).to.match(new RegExp(`\\[hv\\] {3}'${name}' halted, status 0,`));
-        // denials are counted at the sending port, once per receiver refused
+        // denials are counted at the receiving port, once per frame refused it
         expect(out).to.contain("[hv]   lan lan0 port 'lan-a' 020000000001: sent 24 frames 1920 bytes, received 16 frames 1280 bytes, dropped: denied 16 no-buffer 0 closed 0");
         expect(out).to.contain("[hv]   lan lan0 port 'lan-b' 020000000002: sent 24 frames 1920 bytes, received 16 frames 1280 bytes, dropped: denied 16 no-buffer 0 closed 0");
         expect(out).to.contain("[hv]   lan lan0 port 'lan-c' 020000000003: sent 24 frames 1920 bytes, received 0 frames 0 bytes, dropped: denied 32 no-buffer 0 closed 0");
