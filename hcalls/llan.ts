@@ -22,7 +22,7 @@ import { TCE_PAGE, TCE_READ, TCE_WRITE, VioKind, deviceOf, dmaMapped, dmaStore64
 import { admitSharing } from '../shype/security';
 import { Op } from '../shype/ops';
 import { H } from './status';
-import { BD_TOGGLE, BD_VALID, SEND_DESCRIPTORS, fillBucket, forgetPort, learn, switchFrame, takeFrame } from './vswitch';
+import { BD_TOGGLE, BD_VALID, SEND_DESCRIPTORS, fillBucket, forgetPort, learn, ownedByOther, switchFrame, takeFrame } from './vswitch';
 
 const BD_LENGTH_MASK: u64 = 0xffffffn;
 const BD_ADDRESS_MASK: u64 = 0xffffffffn;
@@ -61,7 +61,8 @@ function zeroWindow(p: Partition, d: VioDevice, ioba: u64, length: number): void
 /**
  * H_REGISTER_LOGICAL_LAN(unit r4, buffer list r5, receive queue descriptor r6, filter list r7,
  * MAC r8): open the port. The two lists are 4 KiB-aligned pages, the queue a VALID descriptor of
- * whole 16-byte entries; all mapped for reading and writing. H_RESOURCE if the port is open
+ * whole 16-byte entries; all mapped for reading and writing; the MAC unicast and not another
+ * open port's on the segment (H_PARAMETER). H_RESOURCE if the port is open
  * already, H_AUTHORITY if the policy refuses the partition the segment's label.
  * @noinline out of line, so that the hot dispatch path does not pay for its registers
  */
@@ -79,7 +80,7 @@ export function hRegisterLogicalLan(p: Partition, v: Vcpu): number {
   if ((filterList & BigInt(TCE_PAGE - 1)) !== 0n || !dmaMapped(p, d, filterList, TCE_PAGE, rw)) return H.PARAMETER;
   if ((rxqBd & BD_VALID) === 0n || (rxq & 15n) !== 0n || rxqLength < RXQ_ENTRY || rxqLength % RXQ_ENTRY !== 0) return H.PARAMETER;
   if (!dmaMapped(p, d, rxq, rxqLength, rw)) return H.PARAMETER;
-  if (!unicastMac(mac)) return H.PARAMETER;
+  if (!unicastMac(mac) || ownedByOther(port, mac)) return H.PARAMETER;
   if (port.segmentLabel !== 0 && !admitSharing(p, Op.SendFrame, port.segmentLabel)) return H.AUTHORITY;
   zeroWindow(p, d, rxq, rxqLength);
   zeroWindow(p, d, bufferList, TCE_PAGE);
@@ -246,7 +247,8 @@ export function hMulticastCtrl(p: Partition, v: Vcpu): number {
 }
 
 /**
- * H_CHANGE_LOGICAL_LAN_MAC(unit r4, MAC r5): the port's address (a unicast one).
+ * H_CHANGE_LOGICAL_LAN_MAC(unit r4, MAC r5): the port's address (a unicast one, not another
+ * open port's on the segment: that would take the other port's traffic).
  * @noinline out of line, so that the hot dispatch path does not pay for its registers
  */
 export function hChangeLogicalLanMac(p: Partition, v: Vcpu): number {
@@ -254,7 +256,7 @@ export function hChangeLogicalLanMac(p: Partition, v: Vcpu): number {
   if (i < 0) return H.PARAMETER;
   const port = lanPorts[vdevices[i].config];
   const mac = v.gpr[5] & MAC_MASK;
-  if (!unicastMac(mac)) return H.PARAMETER;
+  if (!unicastMac(mac) || ownedByOther(port, mac)) return H.PARAMETER;
   forgetPort(port.index);
   port.mac = mac;
   if (port.open) learn(port.segment, mac, port.pvid, port.index);

@@ -6,7 +6,8 @@
  * ibmveth's format (ref/LINUX-GUEST.md B.5) and raises the receiver's interrupt.
  *
  *   forwarding   unicast to the port that owns the destination MAC (registered by the port, or
- *                learnt from the source MAC of frames it sent), unknown unicast, broadcast and
+ *                learnt from the source MAC of frames it sent, unless that is another open
+ *                port's registered address: no port takes another's traffic), unknown unicast, broadcast and
  *                multicast to every other port of the segment in the frame's VLAN; multicast only
  *                to ports whose H_MULTICAST_CTRL filter accepts it; never back to the sender.
  *   VLANs        a port with PVID 0 is VLAN-unaware (tags are payload, it meets only other such
@@ -324,6 +325,19 @@ export function fillBucket(s: LanPort): void {
 }
 
 /**
+ * Whether `mac` is the registered address of another open port on `s`'s segment: a frame from
+ * `s` with that source address must not move the address to `s` (the owner's traffic would go
+ * to the sender).
+ */
+export function ownedByOther(s: LanPort, mac: u64): boolean {
+  for (let i = 0; i < lanPorts.length; i++) {
+    const r = lanPorts[i];
+    if (i !== s.index && r.open && r.segment === s.segment && r.mac === mac) return true;
+  }
+  return false;
+}
+
+/**
  * Switch the frame takeFrame() accepted from port `s`. Returns H.SUCCESS when at least one port
  * got it, H.DROPPED when none did (as ibmveth expects: it counts it as sent), H.BUSY when the
  * port's cap holds it back (nothing was delivered; the sender retries).
@@ -343,7 +357,7 @@ export function switchFrame(s: LanPort): number {
     vlan = tagged ? Number(frameField(14, 2)) & 0xfff : s.pvid;
     if (tagged && vlan !== s.pvid && !s.carriesTagged(vlan)) return H.DROPPED;   // not the port's VLAN
   }
-  learn(s.segment, src, vlan, s.index);
+  if (!ownedByOther(s, src)) learn(s.segment, src, vlan, s.index);
   let delivered = 0;
   if ((dst & GROUP_BIT) === 0n) {
     const to = portOfMac(s.segment, dst, vlan);
