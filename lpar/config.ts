@@ -49,6 +49,18 @@ export const enum Program {
    * initrd and kernel command line: an unmodified PAPR kernel such as Debian's Linux.
    */
   Elf = 13,
+  /**
+   * CRQ test, client end (lpar/guests/crqclient.ts): sends a 64 KiB block's I/O address each
+   * round and checks the checksum and the transformed data the server returns.
+   */
+  CrqClient = 14,
+  /** CRQ test, server end (lpar/guests/crqserver.ts): pulls the block with H_COPY_RDMA, answers. */
+  CrqServer = 15,
+  /**
+   * Logical-LAN test (lpar/guests/lanframes.ts): opens its port, sends broadcast and unicast
+   * frames to its peers, counts and checks what it receives.
+   */
+  LanFrames = 16,
 }
 
 /** Most logical-LAN segments (virtual switches) a configuration may define. */

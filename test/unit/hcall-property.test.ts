@@ -24,7 +24,7 @@ import { compilePolicy } from '../../scripts/tshype-cli/src/policy-compiler';
 import { initSecurity, labelOf } from '../../shype/security';
 import { dispatchHcall } from '../../hv/dispatch';
 import { H } from '../../hcalls/status';
-import { HCALLS, H_RTAS, H_TSHYPE_AUDIT_READ, H_TSHYPE_POLICY_RELOAD } from '../../hcalls/table';
+import { HCALLS, H_RTAS, H_TSHYPE_AUDIT_READ, H_TSHYPE_LAN_STATS, H_TSHYPE_POLICY_RELOAD } from '../../hcalls/table';
 import { RtasToken } from '../../lpar/devtree';
 import { Program, PartitionConfig } from '../../lpar/config';
 import { createPartition, LparState, Partition, partitions, startPartition } from '../../lpar/partition';
@@ -150,7 +150,7 @@ describe('hcall property test', function () {
         let status = 0;
         expect(() => { status = hcall(p, op, args); }, `call ${n} by ${p.name}: ${op.toString(16)}`).to.not.throw();
         const known = op === u64(row.opcode);
-        const management = row.name === 'H_TSHYPE_AUDIT_READ' || row.name === 'H_TSHYPE_POLICY_RELOAD';
+        const management = row.name === 'H_TSHYPE_AUDIT_READ' || row.name === 'H_TSHYPE_POLICY_RELOAD' || row.name === 'H_TSHYPE_LAN_STATS';
         if (p === alpha) {
           expect(status, `call ${n}: alpha refused ${row.name}`).to.not.equal(H.AUTHORITY);
           if (status === H.SUCCESS && known) succeeded.add(row.name);
@@ -295,6 +295,7 @@ function shape(p: Partition, op: bigint, args: bigint[], next: () => bigint, pol
   shapeVio(p, op, args, next);
   if (op === u64(H_RTAS)) args[0] = rtasBuffer(p, next);
   if (op === u64(H_TSHYPE_AUDIT_READ)) { args[0] = next() % (SIZE - 0x1000n); args[1] = 1n + next() % 4n; }
+  if (op === u64(H_TSHYPE_LAN_STATS)) args[0] = next() % 8n;   // the ports of wireDevices, and two past them
   if (op === H_SET_MODE) { args[0] = [0n, 1n, 3n, 2n][Number(next() % 4n)]; args[1] = 3n + next() % 2n; args[2] = 0n; args[3] = 0n; }
   if (op === H_REGISTER_VPA) {
     args[0] = BigInt([1, 2, 3, 5, 6, 7][Number(next() % 6n)]) << 45n;

@@ -34,6 +34,14 @@ _start:
 hcall:
         sc      1
         b       keep_outputs
+        .globl  hcallNoToken
+# u64 hcallNoToken(op, a1 .. a7): hcall() with r11 and r12 cleared as well (H_SEND_LOGICAL_LAN's
+# continuation token and large-send MSS).
+hcallNoToken:
+        li      11, 0
+        li      12, 0
+        sc      1
+        b       keep_outputs
         .globl  noHcall
 noHcall:
         li      3, 0

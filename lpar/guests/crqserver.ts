@@ -1,0 +1,120 @@
+/**
+ * CRQ test partition, the server end of a CRQ pair (lpar/configs/crq.ts): maps its queue and a
+ * 64 KiB buffer into its own DMA window, registers its CRQ and serves the client: it answers
+ * the initialisation message, and for each command pulls the client's block with H_COPY_RDMA
+ * (source: the client's window, REMOTE_LIOBN | its own unit), checksums it, xors every
+ * doubleword with XOR_KEY, pushes it back the same way and answers with the checksum. Halts
+ * with 0 when the client said it finished; 3 when no client ever spoke (the policy-denied
+ * variant); 1 or 5 on a failure.
+ */
+import { load64, load8, store64, store8, type u64 } from 'tsnc';
+import { hcall, printNumber, println } from './lib';
+import {
+  BLOCK_BYTES, CRQ_COMMAND, CRQ_INIT, CRQ_TRANSPORT, H_CLOSED, H_COPY_RDMA, H_DROPPED, H_REG_CRQ, H_SEND_CRQ,
+  MSG_BLOCK, MSG_BLOCK_DONE, MSG_FINISH, MSG_INIT, MSG_INIT_COMPLETE, REMOTE_LIOBN, TCE_PAGE, VIO_UNIT, XOR_KEY,
+  checksumStep, crqWord, mapPages, yieldCpu,
+} from './vio';
+
+const QUEUE: u64 = 0x400000n;
+const QUEUE_IOBA: u64 = 0n;
+const QUEUE_BYTES = TCE_PAGE;
+const BUFFER: u64 = 0x410000n;
+const BUFFER_IOBA: u64 = 0x10000n;
+/** Polls (H_CONFER between them) for the first message, and for each later one. */
+const FIRST_TRIES = 3000;
+const NEXT_TRIES = 100000;
+
+const message = new BigUint64Array(2);
+let next = 0;
+let rounds = 0;
+let failures = 0;
+
+function poll(): boolean {
+  const at: u64 = BigInt.asUintN(64, QUEUE + BigInt(next));
+  if (load8(at) === 0) return false;
+  message[0] = load64(at);
+  message[1] = load64(BigInt.asUintN(64, at + 8n));
+  store8(at, 0);
+  next = (next + 16) % QUEUE_BYTES;
+  return true;
+}
+
+function waitMessage(tries: number): boolean {
+  for (let i = 0; i < tries; i++) {
+    if (poll()) return true;
+    yieldCpu();
+  }
+  return false;
+}
+
+function send(hi: u64, lo: u64): u64 {
+  let st = hcall(H_SEND_CRQ, VIO_UNIT, hi, lo, 0n, 0n, 0n, 0n);
+  for (let i = 0; i < 1000 && st === H_DROPPED; i++) {
+    yieldCpu();
+    st = hcall(H_SEND_CRQ, VIO_UNIT, hi, lo, 0n, 0n, 0n, 0n);
+  }
+  return st;
+}
+
+/** Serve one block command: pull, checksum, transform, push back, answer. */
+function serve(tag: number, length: number, ioba: u64): void {
+  const n = Math.min(length, BLOCK_BYTES);
+  const pull = hcall(H_COPY_RDMA, BigInt(n), REMOTE_LIOBN | VIO_UNIT, ioba, VIO_UNIT, BUFFER_IOBA, 0n, 0n);
+  if (pull !== 0n) { printNumber('server: H_COPY_RDMA pull status ', Number(BigInt.asIntN(64, pull))); failures++; }
+  let sum: u64 = 0n;
+  for (let j = 0; j < (n >>> 3); j++) {
+    const at: u64 = BigInt.asUintN(64, BUFFER + BigInt(8 * j));
+    const dw = load64(at);
+    sum = checksumStep(sum, dw);
+    store64(at, BigInt.asUintN(64, dw ^ XOR_KEY));
+  }
+  const push = hcall(H_COPY_RDMA, BigInt(n), VIO_UNIT, BUFFER_IOBA, REMOTE_LIOBN | VIO_UNIT, ioba, 0n, 0n);
+  if (push !== 0n) { printNumber('server: H_COPY_RDMA push status ', Number(BigInt.asIntN(64, push))); failures++; }
+  const st = send(crqWord(CRQ_COMMAND, MSG_BLOCK_DONE, tag, 0), sum);
+  if (st !== 0n) { printNumber('server: answer status ', Number(BigInt.asIntN(64, st))); failures++; }
+  rounds++;
+}
+
+/** Handle the message in `message`: 1 when the client finished, -1 on a transport event, else 0. */
+function handle(): number {
+  const valid = Number(message[0] >> 56n);
+  const format = Number((message[0] >> 48n) & 0xffn);
+  if (valid === CRQ_INIT && format === MSG_INIT) {
+    if (send(crqWord(CRQ_INIT, MSG_INIT_COMPLETE, 0, 0), 0n) !== 0n) failures++;
+    println('server: client initialised');
+    return 0;
+  }
+  if (valid === CRQ_COMMAND && format === MSG_BLOCK) {
+    serve(Number((message[0] >> 32n) & 0xffffn), Number(message[0] & 0xffffffffn), message[1]);
+    return 0;
+  }
+  if (valid === CRQ_COMMAND && format === MSG_FINISH) return 1;
+  if (valid === CRQ_TRANSPORT) { printNumber('server: transport event ', format); return -1; }
+  printNumber('server: unexpected valid byte ', valid);
+  failures++;
+  return 0;
+}
+
+export function guestMain(_fdt: u64): u64 {
+  println('server: CRQ ping-pong');
+  if (mapPages(VIO_UNIT, QUEUE_IOBA, QUEUE, 1) + mapPages(VIO_UNIT, BUFFER_IOBA, BUFFER, BLOCK_BYTES / TCE_PAGE) !== 0) {
+    println('server: H_PUT_TCE failed');
+    return 1n;
+  }
+  const reg = hcall(H_REG_CRQ, VIO_UNIT, QUEUE_IOBA, BigInt(QUEUE_BYTES), 0n, 0n, 0n, 0n);
+  printNumber('server: H_REG_CRQ status ', Number(BigInt.asIntN(64, reg)));
+  if (reg !== 0n && reg !== H_CLOSED) return 1n;
+  if (!waitMessage(FIRST_TRIES)) {
+    println('server: no client message');
+    return 3n;
+  }
+  let state = handle();
+  while (state === 0) {
+    if (!waitMessage(NEXT_TRIES)) { println('server: client went quiet'); return 1n; }
+    state = handle();
+  }
+  if (state < 0) return 5n;
+  printNumber('server: rounds served ', rounds);
+  printNumber('server: failures ', failures);
+  return failures === 0 && rounds > 0 ? 0n : 1n;
+}
