@@ -49,6 +49,10 @@ export const enum Program {
    * initrd and kernel command line: an unmodified PAPR kernel such as Debian's Linux.
    */
   Elf = 13,
+  /** LAN benchmark sender (make bench-lan): LAN_FRAMES frames of 1,500 bytes (named "lanbase": the baseline). */
+  LanSend = 17,
+  /** LAN benchmark receiver: posts buffers, yields until the sender's end frame arrives. */
+  LanRecv = 18,
 }
 
 /** Most logical-LAN segments (virtual switches) a configuration may define. */

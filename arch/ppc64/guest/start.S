@@ -38,6 +38,18 @@ hcall:
 noHcall:
         li      3, 0
         b       keep_outputs
+# u64 hcallToken0(op, a1 .. a7) and noHcallToken0: hcall and noHcall with r11 = 0 as well
+# (H_SEND_LOGICAL_LAN's continuation token, which hcall leaves as the caller had it).
+        .globl  hcallToken0
+hcallToken0:
+        li      11, 0
+        sc      1
+        b       keep_outputs
+        .globl  noHcallToken0
+noHcallToken0:
+        li      11, 0
+        li      3, 0
+        b       keep_outputs
 keep_outputs:
         addis   11, 2, hcall_out@toc@ha
         addi    11, 11, hcall_out@toc@l
