@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+// make bench-lan: executed instructions per 1,500-byte frame through the logical LAN, from the
+// sender's H_SEND_LOGICAL_LAN to the receiver's receive-queue entry, between two TS partitions
+// on powernv9, counted with the TCG plugin (scripts/bench/insn-count.c), against the copy floor.
+//
+// Four images (lpar/configs/bench-lan*.ts), each booted RUNS times:
+//   bench-lan             lansend (lpar/guests/lansend.ts) sends LAN_FRAMES frames to lanrecv
+//   bench-lan-base        the same with the sends' `sc 1` left out (partition "lanbase")
+//   bench-lan-shype       bench-lan under the policy shype/policies/benchlan.pol
+//   bench-lan-shype-base  bench-lan-base under it
+// Both runs of a pair also make the frames before and after the measured loop (a probe until the
+// receiver is ready, the end frame), so their difference is the LAN_FRAMES sends alone:
+//   frame       = (bench-lan - bench-lan-base) / LAN_FRAMES   (sc 1, dispatch, the send's checks,
+//                 the switch, the copy, the queue entry, the return to the sender)
+//   copy floor  = instructions executed inside lpar/vio.ts copyReal (the hypervisor's copy
+//                 routine, counted by address with the plugin's range= option) per frame, in the
+//                 same two runs: what moving the 1,500 bytes alone costs in this build
+//   gate share  = (bench-lan-shype - bench-lan-shype-base) / LAN_FRAMES - frame: what an sHype
+//                 policy adds per frame, with every decision a cache hit (the hcall gate on
+//                 H_SEND_LOGICAL_LAN and the SendFrame flow check on the delivery)
+// powernv runs without -icount (QEMU 7.2 aborts at the first hrfid under it), so the timebase
+// follows the host clock and the number of time slices (the receiver yields once a slice) varies a
+// little: each figure is the mean over RUNS paired runs, with its range.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { spawnSync, execFileSync } = require('child_process');
+const { buildPlugin, parseCount } = require('./plugin.cjs');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const BUILD = 'build/bench/lan';
+const MACHINE = 'powernv9';
+const CONFIGS = ['bench-lan', 'bench-lan-base', 'bench-lan-shype', 'bench-lan-shype-base'];
+/** Paired runs per figure (BENCH_LAN_RUNS overrides). */
+const RUNS = Number(process.env.BENCH_LAN_RUNS || 3);
+const COPY_SYMBOL = 'lpar/vio.copyReal';
+
+/** LAN_FRAMES and FRAME_LENGTH, from the guests' own source. */
+function parameters() {
+  const src = fs.readFileSync(path.join(ROOT, 'lpar/guests/lanbench.ts'), 'utf8');
+  const get = name => Number(new RegExp(`${name} = (\\d+)`).exec(src)[1]);
+  return { frames: get('LAN_FRAMES'), length: get('FRAME_LENGTH') };
+}
+
+function build(config) {
+  const r = spawnSync('bash', ['scripts/build-image.sh', 'powernv'], {
+    cwd: ROOT, encoding: 'utf8', env: { ...process.env, CONFIG: config, NAME: config, BUILD },
+  });
+  if (r.status !== 0) throw new Error(`building ${config} failed:\n${r.stdout}${r.stderr}`);
+}
+
+/** [start, end) of a function symbol of the image's ELF, as hex strings. */
+function symbolRange(elf, symbol) {
+  const nm = ['llvm-nm-19', 'llvm-nm'].find(t => spawnSync(t, ['--version']).status === 0);
+  const out = execFileSync(nm, ['-S', elf], { cwd: ROOT, encoding: 'utf8' });
+  for (const line of out.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f.length === 4 && f[3] === symbol) {
+      const start = BigInt(`0x${f[0]}`), size = BigInt(`0x${f[1]}`);
+      return `0x${start.toString(16)}-0x${(start + size).toString(16)}`;
+    }
+  }
+  throw new Error(`${elf}: no symbol ${symbol} (inlined? it is marked @noinline)`);
+}
+
+/** Boot `config` under the plugin: { total, copy } instruction counts, or { skip }. */
+function count(config, plugin, expected) {
+  const image = `${BUILD}/${config}-powernv.bin`;
+  const range = symbolRange(`${BUILD}/${config}-powernv.elf`, COPY_SYMBOL);
+  const r = spawnSync('scripts/run-image.sh', [MACHINE, image], {
+    cwd: ROOT, encoding: 'latin1',
+    env: { ...process.env, QEMU_TIMEOUT: '300', QEMU_EXTRA: `-plugin ${plugin},range=${range} -d plugin` },
+  });
+  const halted = (r.stdout.match(/halted, status 0/g) || []).length;
+  if (halted !== 2) return { skip: `${config}: the two partitions did not both halt with status 0:\n${r.stdout.slice(-800)}` };
+  const received = /'lanrecv' [^\n]*received (\d+) frames[^\n]*no-buffer (\d+)/.exec(r.stdout);
+  if (!received || Number(received[1]) !== expected) {
+    return { skip: `${config}: lanrecv received ${received ? received[1] : '?'} frames, not ${expected}:\n${r.stdout.slice(-800)}` };
+  }
+  const total = parseCount(r.stderr);
+  const m = /^insns in range \S+: (\d+)$/m.exec(r.stderr);
+  if (total === undefined || !m) return { skip: `${config}: no instruction count (exit ${r.status})` };
+  return { total, copy: BigInt(m[1]) };
+}
+
+function main() {
+  const plugin = buildPlugin();
+  const { frames, length } = parameters();
+  const counts = {};
+  for (const config of CONFIGS) {
+    build(config);
+    counts[config] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const c = count(config, plugin, config.endsWith('base') ? 2 : frames + 2);
+      if (c.skip) {
+        console.log(`bench-lan: n/a: ${c.skip}`);
+        process.exitCode = 1;
+        return;
+      }
+      counts[config].push(c);
+    }
+  }
+  const per = (a, b, field) => counts[a].map((c, i) => Number(c[field] - counts[b][i][field]) / frames);
+  const mean = xs => xs.reduce((x, y) => x + y, 0) / xs.length;
+  const span = xs => `${Math.min(...xs).toFixed(1)}..${Math.max(...xs).toFixed(1)}`;
+  const frame = per('bench-lan', 'bench-lan-base', 'total');
+  const copy = per('bench-lan', 'bench-lan-base', 'copy');
+  const gated = per('bench-lan-shype', 'bench-lan-shype-base', 'total');
+  const gate = gated.map((g, i) => g - frame[i]);
+  const ratio = frame.map((f, i) => f / copy[i]);
+  const X = mean(frame), Y = mean(copy), G = mean(gate);
+  console.log(`bench-lan: ${length}-byte frame = ${Math.round(X)} instructions, copy floor = ${Math.round(Y)}, ` +
+    `ratio X/Y = ${mean(ratio).toFixed(2)}; gate share ${Math.round(G)} instructions (goal: ratio <= 2)`);
+  console.log(`  frame      H_SEND_LOGICAL_LAN from the sender's sc 1 to its return, the frame copied into the receiver's buffer and its queue entry posted:`);
+  console.log(`             (bench-lan - bench-lan-base) / ${frames} frames, ${MACHINE}, no sHype policy; ${RUNS} runs ${span(frame)}`);
+  console.log(`  copy floor instructions executed in lpar/vio.ts copyReal (the hypervisor's copy routine) per frame, same runs: ${Y.toFixed(1)} (${span(copy)})`);
+  console.log(`  rest       frame - copy floor = ${Math.round(X - Y)}: hcall entry and exit, the send's TCE checks, the switch's MAC lookup, buffer, queue entry`);
+  console.log(`  gate share what the benchlan policy adds per frame, every decision a cache hit (the hcall gate and the SendFrame check):`);
+  console.log(`             (bench-lan-shype - bench-lan-shype-base) / ${frames} = ${mean(gated).toFixed(1)} (${span(gated)}) minus the frame = ${G.toFixed(1)} (${span(gate)})`);
+  console.log(`  (host-clock timebase; totals per run: ${CONFIGS.map(c => `${c} ${counts[c].map(x => x.total).join('/')}`).join(', ')})`);
+}
+
+main();
