@@ -112,7 +112,6 @@ function main() {
   const span = xs => `${Math.min(...xs).toFixed(1)}..${Math.max(...xs).toFixed(1)}`;
   const frame = per('bench-lan', 'bench-lan-base', 'total');
   const copy = per('bench-lan', 'bench-lan-base', 'copy');
-  const gated = per('bench-lan-shype', 'bench-lan-shype-base', 'total');
   const inGate = per('bench-lan-shype', 'bench-lan-shype-base', 'gate');
   const inPlain = per('bench-lan', 'bench-lan-base', 'gate');
   const gate = inGate.map((g, i) => g - inPlain[i]);
