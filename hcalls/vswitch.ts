@@ -360,9 +360,11 @@ export function switchFrame(s: LanPort): number {
   }
   s.framesSent++;
   s.bytesSent += frameTotal;
-  const dst = frameField(0, 6);
-  const src = frameField(6, 6);
-  const tagged = Number(frameField(12, 2)) === TPID_8021Q && frameTotal >= MIN_FRAME + TAG;
+  // the header fields straight from what takeFrame read (frameField does the same, a call each)
+  const dst = headValid ? headHi >> 16n : frameField(0, 6);
+  const src = headValid ? BigInt.asUintN(64, (headHi & 0xffffn) << 32n) | (headLo >> 32n) : frameField(6, 6);
+  const type = headValid ? Number((headLo >> 16n) & 0xffffn) : Number(frameField(12, 2));
+  const tagged = type === TPID_8021Q && frameTotal >= MIN_FRAME + TAG;
   let vlan = 0;
   if (s.pvid !== 0) {
     vlan = tagged ? Number(frameField(14, 2)) & 0xfff : s.pvid;
