@@ -12,7 +12,7 @@ IMAGE_EPOCH := $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/
 FLASH_KEYS ?= $(BUILD)/keys
 
 .PHONY: linux-guest help deps check test test-unit test-conformance test-system fuzz-parsers run demo image verify-image flash \
-	bench bench-compiler bench-hv bench-shype bench-vtpm bench-linux porffor-report clean
+	bench bench-compiler bench-hv bench-shype bench-lan bench-vtpm bench-linux porffor-report clean
 
 help:
 	@echo "make run [MACHINE=pseries|powernv9|powernv10|powernv9-skiboot|powernv10-skiboot|powernv9-pnor|powernv10-pnor] [CONFIG=default|faults|isolation|…]"
@@ -24,6 +24,7 @@ help:
 	@echo "make test            install missing tools; type-check, unit, conformance and system tests"
 	@echo "make fuzz-parsers    every parser fuzzer with 100,000 inputs (FUZZ_SEED=… to reseed; make test runs fewer)"
 	@echo "make bench           benchmarks (instruction counts under QEMU): compiler and hypervisor"
+	@echo "make bench-lan       instructions per 1,500-byte logical-LAN frame between two partitions (powernv9) vs the copy floor"
 	@echo "make bench-vtpm      TPM commands per second: tshype vtpm serve against swtpm, same client"
 	@echo "make bench-linux     wall time to Debian Linux's ready line: tshype partition vs QEMU's own pseries"
 	@echo "make porffor-report  the conformance programs through porffor (pinned), pass/fail each"
@@ -102,6 +103,9 @@ bench-hv: deps
 
 bench-shype: deps
 	node test/bench/shype/measure.cjs
+
+bench-lan: deps
+	node scripts/bench/bench-lan.cjs
 
 bench-vtpm: deps
 	node scripts/bench/bench-vtpm.cjs

@@ -23,8 +23,9 @@
  *                answered H_BUSY (Linux retries) and ends the vCPU's time slice, so the sender
  *                waits for the tokens its cap gives instead of spinning.
  */
-import { load8, mftb, store32, store64, store8, sync, type u64 } from 'tsnc';
+import { load64, load8, mftb, store32, store64, store8, sync, type u64 } from 'tsnc';
 import { MAX_PORTS, MAX_SEGMENTS } from '../lpar/config';
+import { NO_ADDRESS } from '../lpar/memory';
 import { DROP_REASONS, Drop, LanPort, MCAST_FILTERS, POOLS, POOL_CAPACITY, lanPorts } from '../lpar/lan';
 import { partitions, type Partition } from '../lpar/partition';
 import { timebaseHz } from '../lpar/time';
@@ -136,6 +137,15 @@ let frameTotal = 0;
 let sender: Partition = partitions[0];
 let senderDevice: VioDevice = vdevices[0];
 const ok = new Uint8Array(1);
+/**
+ * The frame's first HEAD bytes (addresses, tag, TCI) as two big-endian doublewords, when the
+ * first part holds them, aligned, within one TCE page (headValid): frameField reads them there
+ * instead of translating each byte.
+ */
+const HEAD = 16;
+let headValid = false;
+let headHi: u64 = 0n;
+let headLo: u64 = 0n;
 
 /**
  * Take the descriptors bd[0..] (r5..r10 of H_SEND_LOGICAL_LAN) as the frame: they end at the
@@ -145,6 +155,7 @@ const ok = new Uint8Array(1);
 export function takeFrame(p: Partition, d: VioDevice, bds: BigUint64Array): number {
   frameParts = 0;
   frameTotal = 0;
+  headValid = false;
   for (let i = 0; i < SEND_DESCRIPTORS; i++) {
     const bd = bds[i];
     if ((bd & BD_VALID) === 0n) break;
@@ -160,6 +171,14 @@ export function takeFrame(p: Partition, d: VioDevice, bds: BigUint64Array): numb
   if (frameTotal < MIN_FRAME) return H.PARAMETER;
   sender = p;
   senderDevice = d;
+  if (frameLength[0] >= HEAD) {
+    const ra = tceTranslate(p, d, frameIoba[0], HEAD, TCE_READ);
+    if (ra !== NO_ADDRESS && (ra & 7n) === 0n) {
+      headHi = load64(ra);
+      headLo = load64(BigInt.asUintN(64, ra + 8n));
+      headValid = true;
+    }
+  }
   return H.SUCCESS;
 }
 
@@ -179,6 +198,12 @@ function frameByte(k: number): number {
 /** `n` bytes of the frame from offset `from`, big-endian, as a number (n <= 6). */
 function frameField(from: number, n: number): u64 {
   let v: u64 = 0n;
+  if (headValid) {   // the usual case: a header field switchFrame reads, from what takeFrame read
+    if (from === 0 && n === 6) return headHi >> 16n;                                                // destination
+    if (from === 6 && n === 6) return BigInt.asUintN(64, (headHi & 0xffffn) << 32n) | (headLo >> 32n);   // source
+    if (from === 12 && n === 2) return (headLo >> 16n) & 0xffffn;                                  // type / TPID
+    if (from === 14 && n === 2) return headLo & 0xffffn;                                           // TCI
+  }
   for (let i = 0; i < n; i++) v = BigInt.asUintN(64, (v << 8n) | BigInt(frameByte(from + i)));
   return v;
 }
@@ -367,9 +392,11 @@ export function switchFrame(s: LanPort): number {
   }
   s.framesSent++;
   s.bytesSent += frameTotal;
-  const dst = frameField(0, 6);
-  const src = frameField(6, 6);
-  const tagged = Number(frameField(12, 2)) === TPID_8021Q && frameTotal >= MIN_FRAME + TAG;
+  // the header fields straight from what takeFrame read (frameField does the same, a call each)
+  const dst = headValid ? headHi >> 16n : frameField(0, 6);
+  const src = headValid ? BigInt.asUintN(64, (headHi & 0xffffn) << 32n) | (headLo >> 32n) : frameField(6, 6);
+  const type = headValid ? Number((headLo >> 16n) & 0xffffn) : Number(frameField(12, 2));
+  const tagged = type === TPID_8021Q && frameTotal >= MIN_FRAME + TAG;
   let vlan = 0;
   if (s.pvid !== 0) {
     vlan = tagged ? Number(frameField(14, 2)) & 0xfff : s.pvid;

@@ -61,6 +61,10 @@ export const enum Program {
    * frames to its peers, counts and checks what it receives.
    */
   LanFrames = 16,
+  /** LAN benchmark sender (make bench-lan): LAN_FRAMES frames of 1,500 bytes (named "lanbase": the baseline). */
+  LanSend = 17,
+  /** LAN benchmark receiver: posts buffers, yields until the sender's end frame arrives. */
+  LanRecv = 18,
 }
 
 /** Most logical-LAN segments (virtual switches) a configuration may define. */

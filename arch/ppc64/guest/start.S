@@ -46,6 +46,14 @@ hcallNoToken:
 noHcall:
         li      3, 0
         b       keep_outputs
+# u64 noHcallNoToken(op, a1 .. a7): hcallNoToken's path with `li 3, 0` in place of `sc 1`: the
+# baseline of the LAN benchmark.
+        .globl  noHcallNoToken
+noHcallNoToken:
+        li      11, 0
+        li      12, 0
+        li      3, 0
+        b       keep_outputs
 keep_outputs:
         addis   11, 2, hcall_out@toc@ha
         addi    11, 11, hcall_out@toc@l

@@ -1,0 +1,10 @@
+/** LAN benchmark (make bench-lan, scripts/bench/bench-lan.cjs): lansend sends 1,500-byte frames to lanrecv., without a policy. */
+import { Program, SystemConfig } from '../config';
+
+export const system = new SystemConfig('bench-lan');
+system.policy = '';
+const lan0 = system.addSegment('lan0');
+const sender = system.add('lansend', Program.LanSend, 16, 50);
+const receiver = system.add('lanrecv', Program.LanRecv, 16, 50);
+system.addPort(sender, lan0, 0x020000000a01n);
+system.addPort(receiver, lan0, 0x020000000b01n);
