@@ -518,6 +518,22 @@ describe('virtual I/O hcalls', () => {
       refused(b, H.PARAMETER, OP.CHANGE_LOGICAL_LAN_MAC, unit(1), NEW);
     });
 
+    it('a spoofed source address does not draw another port\'s traffic; no port may take another\'s own MAC', () => {
+      const [a, b, c] = lan();
+      [a, b, c].forEach((p, i) => {
+        open(p, i);
+        for (let k = 0; k < 4; k++) expect(hcall(p, OP.ADD_LOGICAL_LAN_BUFFER, unit(0), bd(2048, 0x8000 + 0x800 * k))).to.equal(H.SUCCESS);
+      });
+      expect(send(c, frame(MAC[0], MAC[1], [1]))).to.equal(H.SUCCESS);   // c claims to be b, writing to a
+      expect(lanPorts[0].framesReceived).to.equal(1);
+      expect(send(a, frame(MAC[1], MAC[0], [2]))).to.equal(H.SUCCESS);   // a answers "b": b gets it, not c
+      expect(lanPorts[1].framesReceived).to.equal(1);
+      expect(lanPorts[2].framesReceived).to.equal(0);
+      refused(c, H.PARAMETER, OP.CHANGE_LOGICAL_LAN_MAC, unit(0), MAC[1]);
+      expect(hcall(c, OP.FREE_LOGICAL_LAN, unit(0))).to.equal(H.SUCCESS);
+      refused(c, H.PARAMETER, OP.REGISTER_LOGICAL_LAN, unit(0), BUFLIST, bd(0x1000, RXQ), FILTER, MAC[0]);
+    });
+
     it('H_FREE_LOGICAL_LAN: closes the port; frames to it are dropped as closed', () => {
       const [a, b] = lan(['a', 'b']);
       open(a, 0);
