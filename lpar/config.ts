@@ -49,6 +49,16 @@ export const enum Program {
    * initrd and kernel command line: an unmodified PAPR kernel such as Debian's Linux.
    */
   Elf = 13,
+  /**
+   * The hcall fuzzer (lpar/guests/fuzzer.ts): random and mutated hcalls, seeded by its
+   * bootargs (`seed=S calls=N trace=T`); the hypervisor checks its invariants (hv/fuzz-check.ts).
+   */
+  Fuzzer = 19,
+  /**
+   * A fuzzer's victim (lpar/guests/victim.ts): keeps checksummed memory and CRQ traffic going
+   * until the fuzzer is done, then reports mismatches with H_TSHYPE_REPORT.
+   */
+  Victim = 20,
 }
 
 /** Most logical-LAN segments (virtual switches) a configuration may define. */
@@ -94,7 +104,7 @@ export class PartitionConfig {
   image = '';
   /** Program.Elf: an initrd (initramfs) from the bundle, "" for none. */
   initrd = '';
-  /** Program.Elf: the kernel command line (/chosen/bootargs), "" for none. */
+  /** The kernel command line (/chosen/bootargs), "" for none (Program.Elf, Program.Fuzzer). */
   bootargs = '';
   /** In use: set by SystemConfig.add. */
   used = false;

@@ -156,7 +156,7 @@ function checkPartition(cfg: SystemConfig, p: PartitionConfig, v: ConfigVerdict)
     : p.image.length + p.initrd.length > 0) {
     return v.fail(ConfigError.BadImage, p.index, -1);
   }
-  if (elf ? !printable(p.bootargs, 0, MAX_BOOTARGS) : p.bootargs.length > 0) return v.fail(ConfigError.BadBootargs, p.index, -1);
+  if (!printable(p.bootargs, 0, MAX_BOOTARGS)) return v.fail(ConfigError.BadBootargs, p.index, -1);
   return true;
 }
 
