@@ -6,7 +6,8 @@
  *
  *   [hv] fuzz: N hcalls, C crashes, V invariant violations
  *
- * N is the hcalls the fuzzer partitions made. A crash is a partition the hypervisor stopped
+ * N is the fuzzed hcalls the fuzzer partitions made, as they report them (H_TSHYPE_REPORT at
+ * their end; checked against the hypervisor's own count, which also has their console output). A crash is a partition the hypervisor stopped
  * (any CrashReason) or one that halted itself on an interrupt it did not expect (status
  * 0x10000 + vector, lpar/guests/vectors.S). The invariants, each violation printed as it is
  * found:
@@ -130,7 +131,7 @@ export function fuzzVerdict(): number {
     const p = partitions[i], cfg = system.partitions[i];
     crashes += crashed(p, cfg.name);
     if (cfg.program === Program.Fuzzer) {
-      hcalls += p.hcalls;
+      hcalls += p.reportedChecks;
       checkFuzzer(p);
     } else if (cfg.program === Program.Victim) checkVictim(p, cfg.name);
   }

@@ -16,7 +16,8 @@
  * It must not destroy itself, so before each call arguments that let the hypervisor write its
  * memory (H_PAGE_INIT's pages, a VPA, an audit buffer, an RTAS buffer, every TCE, a DABR) are
  * moved above SAFE_LOW when they point below it: its code, data and stack are far below. It
- * never halts itself early (H_TSHYPE_HALT becomes H_GET_TERM_CHAR), reports no leaks, calls
+ * never halts itself early (H_TSHYPE_HALT becomes H_GET_TERM_CHAR), makes only H_TSHYPE_REPORTs
+ * that are refused (r5 above 2^32: it reports its calls itself, at the end), calls
  * RTAS only with a buffer it wrote naming a harmless token, and cedes only with CPPR 0 and a
  * short decrementer. An interrupt it did not expect is a crash: it prints the seed, the call
  * number and the call, and halts with status 0x10000 + vector.
@@ -24,7 +25,7 @@
 import { load8, mtspr, store32, store64, store8, type u64 } from 'tsnc';
 import { Fdt, FdtStatus } from '../fdt';
 import { HCALLS, H_RTAS, H_TSHYPE_AUDIT_READ, H_TSHYPE_HALT, H_TSHYPE_REPORT } from '../../hcalls/table';
-import { H_CEDE, H_GET_TERM_CHAR, hcall, println } from './lib';
+import { H_CEDE, H_GET_TERM_CHAR, hcall, hcallZeroed, println } from './lib';
 import { endLine, put, putDecimal, putHex } from './line';
 import { below, edgeValue, next64, oneIn, ownAddress, seedRandom, setLayout, tceValue, unitAddress } from './fuzzrand';
 
@@ -149,7 +150,7 @@ function rtasBuffer(): void {
 function sanitize(): void {
   const op = args[0];
   if (op === BigInt(H_TSHYPE_HALT)) args[0] = H_GET_TERM_CHAR;
-  else if (op === BigInt(H_TSHYPE_REPORT)) args[2] = 0n;
+  else if (op === BigInt(H_TSHYPE_REPORT)) args[2] = args[2] | 0x100000000n;   // refused: reports only the calls made
   else if (op === BigInt(H_RTAS)) {
     if (args[1] < ownEnd) args[1] = RTAS_BUF;   // elsewhere in its memory a token would be whatever is there
     rtasBuffer();
@@ -201,7 +202,8 @@ function printCall(status: u64): void {
 /** Sanitise and make the call in `args`; counts it. */
 function call(): void {
   sanitize();
-  const status = hcall(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7]);
+  const status = oneIn(8) ? hcall(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7])
+    : hcallZeroed(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7]);
   if (status === 0n) successes++;
   if (traceFrom >= 0 && callNo >= traceFrom) printCall(status);
   callNo++;

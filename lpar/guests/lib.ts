@@ -7,6 +7,8 @@ import { Fdt, FdtStatus } from '../fdt';
 
 /** `sc 1` with r3 = op and r4..r10 = a1..a7; returns the status (r3). */
 export declare function hcall(op: u64, a1: u64, a2: u64, a3: u64, a4: u64, a5: u64, a6: u64, a7: u64): u64;
+/** hcall() with r11 and r12 zero (calls that read them, such as H_SEND_LOGICAL_LAN's continuation token). */
+export declare function hcallZeroed(op: u64, a1: u64, a2: u64, a3: u64, a4: u64, a5: u64, a6: u64, a7: u64): u64;
 /** Everything hcall() does except the `sc 1` itself: the baseline of the hcall benchmark. */
 export declare function noHcall(op: u64, a1: u64, a2: u64, a3: u64, a4: u64, a5: u64, a6: u64, a7: u64): u64;
 /** Output register r(4 + i) of the last hcall (i in 0..6). */

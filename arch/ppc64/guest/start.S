@@ -34,6 +34,14 @@ _start:
 hcall:
         sc      1
         b       keep_outputs
+# u64 hcallZeroed(op, a1 .. a7): hcall() with r11 and r12 zeroed (hcalls that read them: the
+# continuation token of H_SEND_LOGICAL_LAN, the seventh and eighth H_ADD_LOGICAL_LAN_BUFFERS).
+        .globl  hcallZeroed
+hcallZeroed:
+        li      11, 0
+        li      12, 0
+        sc      1
+        b       keep_outputs
         .globl  noHcall
 noHcall:
         li      3, 0
