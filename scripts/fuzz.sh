@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# make fuzz: the hcall fuzzer's long run (lpar/configs/fuzz-long.ts: 1,000,000 fuzzed hcalls,
+# docs/fuzzing.md) on each machine in turn; prints each machine's verdict line and wall time
+# and fails unless every verdict is `0 crashes, 0 invariant violations`.
+#   FUZZ_CONFIG=fuzz-long   the configuration (fuzz: the 50,000-call run of make test)
+#   FUZZ_MACHINES="powernv9 pseries"   FUZZ_TIMEOUT=3600 (seconds per run)
+# The full console of each run is in build/fuzz/<config>-<machine>.log.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+config=${FUZZ_CONFIG:-fuzz-long}
+build=build/fuzz
+status=0
+for machine in ${FUZZ_MACHINES:-powernv9 pseries}; do
+  platform=powernv
+  [ "$machine" = pseries ] && platform=pseries
+  CONFIG=$config NAME=$config BUILD=$build bash scripts/build-image.sh $platform >/dev/null || exit 1
+  log=$build/$config-$machine.log
+  start=$(date +%s)
+  QEMU_TIMEOUT=${FUZZ_TIMEOUT:-3600} scripts/run-image.sh "$machine" "$build/$config-$platform.bin" >"$log" 2>&1
+  rc=$?
+  wall=$(( $(date +%s) - start ))
+  verdict=$(grep -a '^\[hv\] fuzz: [0-9]* hcalls' "$log" | tr -d '\r')
+  grep -a -E '^\[fuzzer\] fuzz: (seed|done|CRASH|replay)' "$log" | tr -d '\r' | sed "s/^/$machine: /"
+  echo "$machine: ${verdict:-no verdict line (exit status $rc)}; wall time ${wall} s (log: $log)"
+  if [ $rc -ne 0 ] || ! grep -q ', 0 crashes, 0 invariant violations$' <<<"$verdict"; then status=1; fi
+done
+exit $status
