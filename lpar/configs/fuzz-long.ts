@@ -8,4 +8,5 @@ import { addFuzzPartitions } from './fuzz';
 export const FUZZ_LONG_BOOTARGS = 'seed=20261206 calls=1000000';
 
 export const system = new SystemConfig('fuzz-long');
+system.policy = 'fuzz';
 addFuzzPartitions(system, FUZZ_LONG_BOOTARGS);

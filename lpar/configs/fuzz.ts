@@ -4,7 +4,8 @@
  * two victims that keep checksummed memory and CRQ traffic going (lpar/guests/victim.ts). The
  * fuzzer has two l-lan ports on one segment, the client end of a CRQ pair with victim-a and
  * the server end of one with victim-b (so it may also H_COPY_RDMA into victim-b's window), so
- * that every hcall family has a device to work on. The hypervisor checks its invariants and
+ * that every hcall family has a device to work on; its policy (shype/policies/fuzz.pol) allows
+ * every hcall class and lets the fuzzer read the audit log. The hypervisor checks its invariants and
  * prints `[hv] fuzz: N hcalls, C crashes, V invariant violations` (hv/fuzz-check.ts).
  *
  * To replay a failure, set FUZZ_BOOTARGS to what the fuzzer's replay line says
@@ -33,4 +34,5 @@ export function addFuzzPartitions(system: SystemConfig, bootargs: string): void 
 }
 
 export const system = new SystemConfig('fuzz');
+system.policy = 'fuzz';
 addFuzzPartitions(system, FUZZ_BOOTARGS);
