@@ -4,13 +4,13 @@
 # and fails unless every verdict is `0 crashes, 0 invariant violations`.
 #   FUZZ_CONFIG=fuzz-long   the configuration (fuzz: the 50,000-call run of make test)
 #   FUZZ_MACHINES="powernv9 pseries"   FUZZ_TIMEOUT=3600 (seconds per run)
-# The full console of each run is in build/fuzz/<config>-<machine>.log.
+# The full console of each run is in build/fuzz/<machine>/<config>-<machine>.log.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 config=${FUZZ_CONFIG:-fuzz-long}
-build=build/fuzz
 status=0
 for machine in ${FUZZ_MACHINES:-powernv9 pseries}; do
+  build=build/fuzz/$machine   # one per machine: two runs may go on at once
   platform=powernv
   [ "$machine" = pseries ] && platform=pseries
   CONFIG=$config NAME=$config BUILD=$build bash scripts/build-image.sh $platform >/dev/null || exit 1

@@ -19,10 +19,11 @@
  * never halts itself early (H_TSHYPE_HALT becomes H_GET_TERM_CHAR), makes only H_TSHYPE_REPORTs
  * that are refused (r5 above 2^32: it reports its calls itself, at the end), calls
  * RTAS only with a buffer it wrote naming a harmless token, and cedes only with CPPR 0 and a
- * short decrementer. An interrupt it did not expect is a crash: it prints the seed, the call
- * number and the call, and halts with status 0x10000 + vector.
+ * short decrementer, turning external interrupts off again as soon as H_CEDE returns. An
+ * interrupt it did not expect is a crash: it prints the seed, the call number and the call, and
+ * halts with status 0x10000 + vector.
  */
-import { load8, mtspr, store32, store64, store8, type u64 } from 'tsnc';
+import { load8, mfmsr, mtmsrd, mtspr, store32, store64, store8, type u64 } from 'tsnc';
 import { Fdt, FdtStatus } from '../fdt';
 import { HCALLS, H_RTAS, H_TSHYPE_AUDIT_READ, H_TSHYPE_HALT, H_TSHYPE_REPORT } from '../../hcalls/table';
 import { H_CEDE, H_GET_TERM_CHAR, hcall, hcallZeroed, println } from './lib';
@@ -177,6 +178,18 @@ function prepareCede(): void {
   mtspr(SPR_DEC, BigInt(0x1000 + below(0x10000)));
 }
 
+const MSR_EE: u64 = 0x8000n;
+
+/**
+ * After H_CEDE: it returns with MSR[EE] set, and its decrementer may not have fired (a prod
+ * ends it at once). External interrupts go off again before the next call can raise CPPR and
+ * let one in (the vectors expect none).
+ */
+function afterCede(): void {
+  const msr = mfmsr();
+  if ((msr & MSR_EE) !== 0n) mtmsrd(msr & ~MSR_EE, 1);
+}
+
 // ---- making a call ----------------------------------------------------------------------
 
 function clearArgs(op: u64): void {
@@ -204,6 +217,7 @@ function call(): void {
   sanitize();
   const status = oneIn(8) ? hcall(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7])
     : hcallZeroed(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7]);
+  if (args[0] === H_CEDE) afterCede();
   if (status === 0n) successes++;
   if (traceFrom >= 0 && callNo >= traceFrom) printCall(status);
   callNo++;

@@ -7,7 +7,8 @@
  * into the fuzzer's window with H_COPY_RDMA), and prints a progress line every PROGRESS chunks.
  *
  * It stops when the fuzzer says it is done (a CRQ message with DONE_MAGIC), when the fuzzer
- * stops (transport event 0xFF/0x01) or after MAX_SECONDS; then it checks the whole region
+ * stops (transport event 0xFF/0x01, or its sends find the pair closed for CLOSED_SECONDS: an
+ * event can be lost in a full queue) or after MAX_SECONDS; then it checks the whole region
  * once more, reports (chunks checked, mismatches) with H_TSHYPE_REPORT, so that a single word
  * of it changed by anyone else fails the run (hv/boot.ts isolationSummary), and halts with
  * status 0 (1 after a mismatch).
@@ -30,6 +31,9 @@ const PROGRESS = 2048;
 /** Give up waiting for the fuzzer after this long (seconds of a 512 MHz timebase). */
 const MAX_SECONDS = 3600;
 const TB_HZ: u64 = 512000000n;
+/** The fuzzer has stopped when the pair stays closed this long (it reopens its end at once). */
+const CLOSED_SECONDS = 5;
+const H_CLOSED: u64 = 2n;
 
 const H_PUT_TCE: u64 = 0x20n;
 const H_REG_CRQ: u64 = 0xfcn;
@@ -44,7 +48,8 @@ const EVENT_PARTNER_FAILED = 0x01;
 const generation = new Uint32Array(CHUNKS);
 let checks = 0;
 let mismatches = 0;
-let queueNext = 0;
+/** When its sends started to find the pair closed (0: they do not). */
+let closedSince: u64 = 0n;
 let done = false;
 let messages = 0;
 
@@ -88,18 +93,21 @@ function fill(c: number, g: number): void {
   }
 }
 
-/** Take every valid entry off the queue: note the fuzzer's end, clear each valid byte. */
+/**
+ * Take every valid entry off the queue, wherever it is (the fuzzer, as a server, may also
+ * H_COPY_RDMA anything into it, so entries need not come in order): note the fuzzer's end,
+ * clear each valid byte.
+ */
 function drain(): void {
-  for (let n = 0; n < QUEUE_BYTES / 16; n++) {
-    const at: u64 = BigInt.asUintN(64, QUEUE + BigInt(queueNext));
+  for (let off = 0; off < QUEUE_BYTES; off += 16) {
+    const at: u64 = BigInt.asUintN(64, QUEUE + BigInt(off));
     const valid = load8(at);
-    if (valid === 0) return;
+    if (valid === 0) continue;
     const hi = load64(at), lo = load64(BigInt.asUintN(64, at + 8n));
     if (valid === VALID_TRANSPORT && Number((hi >> 48n) & 0xffn) === EVENT_PARTNER_FAILED) done = true;
     if (lo === DONE_MAGIC && (hi >> 56n) === 0x80n) done = true;
     messages++;
     store8(at, 0);
-    queueNext = (queueNext + 16) % QUEUE_BYTES;
   }
 }
 
@@ -113,7 +121,10 @@ function openQueue(): void {
 
 /** Some traffic for the fuzzer: a message, and (a server only; refused otherwise) a copy into its window. */
 function talk(round: number): void {
-  hcall(H_SEND_CRQ, UNIT, CRQ_COMMAND | BigInt(round), 0x56494354494dn, 0n, 0n, 0n, 0n);
+  const status = hcall(H_SEND_CRQ, UNIT, CRQ_COMMAND | BigInt(round), 0x56494354494dn, 0n, 0n, 0n, 0n);
+  if (status !== H_CLOSED) closedSince = 0n;
+  else if (closedSince === 0n) closedSince = mftb();
+  else if (BigInt.asUintN(64, mftb() - closedSince) > TB_HZ * BigInt(CLOSED_SECONDS)) done = true;
   hcall(H_COPY_RDMA, 64n, UNIT, 0x1000n, UNIT | REMOTE_LIOBN, BigInt(0x9000 + 64 * (round % 16)), 0n, 0n);
 }
 
