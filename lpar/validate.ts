@@ -31,7 +31,7 @@ export const enum ConfigError {
   BadVcpus,
   /** An ELF partition without an image path, a path too long or not printable ASCII, or an image on another program. */
   BadImage,
-  /** A kernel command line too long or not printable ASCII, or one on a program that takes none. */
+  /** A kernel command line (/chosen/bootargs) too long or not printable ASCII. */
   BadBootargs,
   /** The hypervisor's own memory (hypervisorMiB) is not a positive multiple of MEMORY_GRANULE_MIB. */
   BadHypervisorMemory,
