@@ -4,6 +4,9 @@
 # and fails unless every verdict is `0 crashes, 0 invariant violations`.
 #   FUZZ_CONFIG=fuzz-long   the configuration (fuzz: the 50,000-call run of make test)
 #   FUZZ_MACHINES="powernv9 pseries"   FUZZ_TIMEOUT=3600 (seconds per run)
+#   FUZZ_SEED=S FUZZ_CALLS=N [FUZZ_TRACE=T]   another seed or count, or a replay: the fuzzer's
+#       replay line names them (calls from number T on are printed); the configuration's
+#       partitions with these bootargs, written to build/fuzz/<machine>/fuzz-replay.ts
 # The full console of each run is in build/fuzz/<machine>/<config>-<machine>.log.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +16,19 @@ for machine in ${FUZZ_MACHINES:-powernv9 pseries}; do
   build=build/fuzz/$machine   # one per machine: two runs may go on at once
   platform=powernv
   [ "$machine" = pseries ] && platform=pseries
-  CONFIG=$config NAME=$config BUILD=$build bash scripts/build-image.sh $platform >/dev/null || exit 1
+  file=
+  if [ -n "${FUZZ_SEED:-}${FUZZ_CALLS:-}${FUZZ_TRACE:-}" ]; then
+    config=fuzz-replay
+    file=$build/fuzz-replay.ts
+    mkdir -p "$build"
+    args="seed=${FUZZ_SEED:-20261206} calls=${FUZZ_CALLS:-50000}${FUZZ_TRACE:+ trace=$FUZZ_TRACE}"
+    printf '%s\n' "import { SystemConfig } from '../../../lpar/config';" \
+      "import { addFuzzPartitions } from '../../../lpar/configs/fuzz';" \
+      "export const system = new SystemConfig('fuzz-replay');" \
+      "system.policy = 'fuzz';" \
+      "addFuzzPartitions(system, '$args');" >"$file"
+  fi
+  CONFIG=$config CONFIG_FILE=$file NAME=$config BUILD=$build bash scripts/build-image.sh $platform >/dev/null || exit 1
   log=$build/$config-$machine.log
   start=$(date +%s)
   QEMU_TIMEOUT=${FUZZ_TIMEOUT:-3600} scripts/run-image.sh "$machine" "$build/$config-$platform.bin" >"$log" 2>&1
