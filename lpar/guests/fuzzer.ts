@@ -21,12 +21,13 @@
  * RTAS only with a buffer it wrote naming a harmless token, and cedes only with CPPR 0 and a
  * short decrementer, turning external interrupts off again as soon as H_CEDE returns. An
  * interrupt it did not expect is a crash: it prints the seed, the call number and the call, and
- * halts with status 0x10000 + vector.
+ * halts with status 0x10000 + vector. At the end it checks that its own code is as it was at the
+ * start (a failure it reports with H_TSHYPE_REPORT, which the hypervisor counts as a violation).
  */
-import { load8, mfmsr, mtmsrd, mtspr, store32, store64, store8, type u64 } from 'tsnc';
+import { load64, mfmsr, mtmsrd, mtspr, store32, store64, store8, type u64 } from 'tsnc';
 import { Fdt, FdtStatus } from '../fdt';
 import { HCALLS, H_RTAS, H_TSHYPE_AUDIT_READ, H_TSHYPE_HALT, H_TSHYPE_REPORT } from '../../hcalls/table';
-import { H_CEDE, H_GET_TERM_CHAR, hcall, hcallZeroed, println } from './lib';
+import { H_CEDE, H_GET_TERM_CHAR, hcall, hcallZeroed } from './lib';
 import { endLine, put, putDecimal, putHex } from './line';
 import { below, edgeValue, next64, oneIn, ownAddress, seedRandom, setLayout, tceValue, unitAddress } from './fuzzrand';
 
@@ -392,6 +393,23 @@ function finish(k: number): void {
   endLine();
 }
 
+/** The first CODE_BYTES of the image: its code, which nothing may change (checked at the end). */
+const CODE_BYTES = 0x8000;
+let codeAtStart: u64 = 0n;
+
+/** A checksum (FNV-1a over doublewords) of the fuzzer's code. */
+function codeSum(): u64 {
+  let h: u64 = 0xcbf29ce484222325n;
+  for (let a = 0; a < CODE_BYTES; a += 8) h = BigInt.asUintN(64, (h ^ load64(BigInt(a))) * 0x100000001b3n);
+  return h;
+}
+
+/** Print `s` as one console line. */
+function printLine(s: string): void {
+  put(s);
+  endLine();
+}
+
 /** Print the seed and where a failure happened, and how to replay it. */
 function printReplay(): void {
   put('fuzz: replay with bootargs "seed=');
@@ -430,6 +448,7 @@ export function guestMain(fdt: u64): u64 {
   ownEnd = memSize;
   setLayout(memSize, SAFE_LOW);
   seedRandom(seed);
+  codeAtStart = codeSum();
   put('fuzz: seed ');
   putDecimal(Number(seed));
   put(', ');
@@ -457,7 +476,9 @@ export function guestMain(fdt: u64): u64 {
   for (let i = 0; i < 8; i++) hcall(BigInt(H_CONFER), 0xffffffffffffffffn, 0n, 0n, 0n, 0n, 0n, 0n);
   finish(CRQ_CLIENT);
   finish(CRQ_SERVER);
-  hcall(BigInt(H_TSHYPE_REPORT), BigInt(made), 0n, 0n, 0n, 0n, 0n, 0n);
+  const intact = codeSum() === codeAtStart;
+  if (!intact) printLine('fuzz: FAILURE: its own code changed (the hypervisor wrote where it was not asked to)');
+  hcall(BigInt(H_TSHYPE_REPORT), BigInt(made), intact ? 0n : 1n, 0n, 0n, 0n, 0n, 0n);
   put('fuzz: done: seed ');
   putDecimal(Number(seed));
   put(', ');
@@ -466,6 +487,5 @@ export function guestMain(fdt: u64): u64 {
   putDecimal(successes);
   put(' succeeded');
   endLine();
-  if (load8(0n) === 0xff) println('fuzz: image overwritten');
   return 0n;
 }
