@@ -88,7 +88,8 @@ describe('sHype launch of the configured partitions', () => {
   it('launchPartition: every stock policy lets the configuration launch its partitions (Create, Start, wall decided)', () => {
     for (const f of fs.readdirSync(POLICIES).filter(x => x.endsWith('.pol') && x !== 'launch.pol')) {
       boot(f.replace('.pol', ''));
-      const labels = ['alpha', 'beta', 'gamma', 'web', 'db', 'mail', 'intel', 'office', 'kiosk', 'opsman', 'sec', 'app', 'nullcall']
+      const labels = ['alpha', 'beta', 'gamma', 'web', 'db', 'mail', 'intel', 'office', 'kiosk', 'opsman', 'sec', 'app', 'nullcall',
+        'fuzzer', 'victim-a', 'victim-b', 'linux-a', 'linux-b']
         .filter(l => labelOf(l) !== 0);
       expect(labels.length, f).to.be.greaterThan(0);
       labels.forEach((l, i) => {
