@@ -11,7 +11,7 @@ IMAGE_EPOCH := $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/
 # the keys that sign BOOTKERNEL (generated on first use; point FLASH_KEYS at your own, see README)
 FLASH_KEYS ?= $(BUILD)/keys
 
-.PHONY: linux-guest help deps check test test-unit test-conformance test-system fuzz-parsers run demo image verify-image flash \
+.PHONY: linux-guest help deps check test test-unit test-conformance test-system fuzz fuzz-parsers run demo image verify-image flash \
 	bench bench-compiler bench-hv bench-shype bench-lan bench-vtpm bench-linux porffor-report clean
 
 help:
@@ -22,6 +22,7 @@ help:
 	@echo "make flash [CONFIG=…] build/tshype.pnor: the PNOR flash image, tshype signed in BOOTKERNEL (keys: FLASH_KEYS=build/keys)"
 	@echo "make image [CONFIG=…] build/tshype-pseries.{bin,flash}, build/tshype-powernv.{bin,elf,flash}"
 	@echo "make test            install missing tools; type-check, unit, conformance and system tests"
+	@echo "make fuzz            the hcall fuzzer: 1,000,000 fuzzed hcalls on powernv9 and pseries, verdicts and wall times"
 	@echo "make fuzz-parsers    every parser fuzzer with 100,000 inputs (FUZZ_SEED=… to reseed; make test runs fewer)"
 	@echo "make bench           benchmarks (instruction counts under QEMU): compiler and hypervisor"
 	@echo "make bench-lan       instructions per 1,500-byte logical-LAN frame between two partitions (powernv9) vs the copy floor"
@@ -49,6 +50,11 @@ test-system: deps
 	$(MOCHA) --config test/system/mocharc.json
 
 test: check test-unit test-conformance test-system
+
+# The hcall fuzzer's long run (lpar/configs/fuzz-long.ts) on both machines; `make test` runs the
+# 50,000-call one (test/system/fuzz.test.ts). FUZZ_CONFIG=fuzz FUZZ_MACHINES=pseries: see the script.
+fuzz: deps
+	bash scripts/fuzz.sh
 
 # The parser fuzzers (test/unit/fuzz-*.test.ts) at 100,000 inputs each; `make test` runs each
 # at its default count (FUZZ_N in the file). FUZZ_SEED=N reseeds, FUZZ_ONLY=i replays input i.

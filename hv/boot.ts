@@ -30,6 +30,7 @@ import { findBundle, openBundle, placeBundle } from './bundle-place';
 import { describeHcalls } from './dispatch';
 import { attachVirtualIo, connectVirtualIo, vioSummary } from './vio';
 import { detachDevices } from '../lpar/vio';
+import { fuzzStart, fuzzVerdict } from './fuzz-check';
 
 /** The page pool for partition and page tables: [16 MiB, end of the hypervisor's region). */
 const POOL_START_MIB = 16;
@@ -230,9 +231,13 @@ export function isolationSummary(): number {
   return leaks;
 }
 
+/** boot()'s status when a fuzzing run found a crash or an invariant violation (hv/fuzz-check.ts). */
+export const EXIT_FUZZ_FAILED = 3;
+
 /**
  * Boot and run the configuration; returns the status for powerOff: 0, 1 after a hypervisor
- * failure, EXIT_ISOLATION_LEAKS when a test partition reported a leak.
+ * failure, EXIT_ISOLATION_LEAKS when a test partition reported a leak, EXIT_FUZZ_FAILED when
+ * a fuzzing run found a crash or a violated invariant.
  */
 export function boot(fdtAddr: u64): number {
   writeString('[hv] tshype on ');
@@ -277,11 +282,15 @@ export function boot(fdtAddr: u64): number {
   describeHcalls(guestTreeParams);
   for (let i = 0; i < system.count; i++) launch(i, verdict.baseMiB[i]);
   connectVirtualIo();
+  fuzzStart();
   const focus = initialFocus();
   if (focus !== FOCUS_HYPERVISOR) setFocus(focus);   // announced; the hypervisor has it otherwise
   const t0 = mftb();
   runAll();
   summary(BigInt.asUintN(64, mftb() - t0));
   securitySummary();
-  return isolationSummary() > 0 ? EXIT_ISOLATION_LEAKS : 0;
+  const leaks = isolationSummary();
+  const fuzzFailures = fuzzVerdict();
+  if (leaks > 0) return EXIT_ISOLATION_LEAKS;
+  return fuzzFailures > 0 ? EXIT_FUZZ_FAILED : 0;
 }

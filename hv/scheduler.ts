@@ -24,6 +24,7 @@ import { restartPartition } from './launch';
 import { resetVirtualIo } from './vio';
 import { releasePartition } from '../shype/security';
 import { timebaseHz } from '../lpar/time';
+import { fuzzCheckPeriodic } from './fuzz-check';
 
 /** Length of a scheduling round. */
 const ROUND_MS = 10n;
@@ -132,6 +133,7 @@ export function runAll(): number {
   while (anyRunnable()) {
     rounds++;
     pollConsoleInput();   // once a round (10 ms at most; at most once a millisecond when idle)
+    fuzzCheckPeriodic();   // the fuzzing run's invariants, once a round (nothing without a fuzzer)
     for (let i = 0; i < partitions.length; i++) {
       const p = partitions[i];
       if (p.runnable()) runSlice(p, sliceTicks(p));

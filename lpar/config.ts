@@ -65,6 +65,16 @@ export const enum Program {
   LanSend = 17,
   /** LAN benchmark receiver: posts buffers, yields until the sender's end frame arrives. */
   LanRecv = 18,
+  /**
+   * The hcall fuzzer (lpar/guests/fuzzer.ts): random and mutated hcalls, seeded by its
+   * bootargs (`seed=S calls=N trace=T`); the hypervisor checks its invariants (hv/fuzz-check.ts).
+   */
+  Fuzzer = 19,
+  /**
+   * A fuzzer's victim (lpar/guests/victim.ts): keeps checksummed memory and CRQ traffic going
+   * until the fuzzer is done, then reports mismatches with H_TSHYPE_REPORT.
+   */
+  Victim = 20,
 }
 
 /** Most logical-LAN segments (virtual switches) a configuration may define. */
@@ -110,7 +120,7 @@ export class PartitionConfig {
   image = '';
   /** Program.Elf: an initrd (initramfs) from the bundle, "" for none. */
   initrd = '';
-  /** Program.Elf: the kernel command line (/chosen/bootargs), "" for none. */
+  /** The kernel command line (/chosen/bootargs), "" for none (Program.Elf, Program.Fuzzer). */
   bootargs = '';
   /** In use: set by SystemConfig.add. */
   used = false;

@@ -31,7 +31,7 @@ export const enum ConfigError {
   BadVcpus,
   /** An ELF partition without an image path, a path too long or not printable ASCII, or an image on another program. */
   BadImage,
-  /** A kernel command line too long or not printable ASCII, or one on a program that takes none. */
+  /** A kernel command line (/chosen/bootargs) too long or not printable ASCII. */
   BadBootargs,
   /** The hypervisor's own memory (hypervisorMiB) is not a positive multiple of MEMORY_GRANULE_MIB. */
   BadHypervisorMemory,
@@ -158,7 +158,7 @@ function checkPartition(cfg: SystemConfig, p: PartitionConfig, v: ConfigVerdict)
     : p.image.length + p.initrd.length > 0) {
     return v.fail(ConfigError.BadImage, p.index, -1);
   }
-  if (elf ? !printable(p.bootargs, 0, MAX_BOOTARGS) : p.bootargs.length > 0) return v.fail(ConfigError.BadBootargs, p.index, -1);
+  if (!printable(p.bootargs, 0, MAX_BOOTARGS)) return v.fail(ConfigError.BadBootargs, p.index, -1);
   return true;
 }
 

@@ -139,10 +139,14 @@ export class Xics {
 
   /**
    * H_EOI: end the interrupt in `xirr` (the CPPR to restore in the top byte, the source below).
-   * The source may fire again; whatever waited for the lower priority is resent.
+   * The source may fire again; whatever waited for the lower priority is resent. A CPPR more
+   * favoured than what is presented takes it back, as H_CPPR does: an interrupt is presented
+   * only while it is more favoured than CPPR.
    */
   eoi(server: number, xirr: number): void {
-    this.cppr[server] = (xirr >>> 24) & 0xff;
+    const cppr = (xirr >>> 24) & 0xff;
+    this.cppr[server] = cppr;
+    if (this.xisr[server] !== 0 && cppr <= this.pendingPriority[server]) this.withdraw(server);
     this.resend(server);
   }
 

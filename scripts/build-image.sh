@@ -41,7 +41,8 @@ work=$BUILD/boot/$NAME-$platform
 mkdir -p "$work"
 
 aliases=(--alias "@platform=$arch/$platform/platform.ts")
-config=lpar/configs/$CONFIG.ts
+# CONFIG_FILE: a configuration written elsewhere (scripts/fuzz.sh's replays), in place of CONFIG's
+config=${CONFIG_FILE:-lpar/configs/$CONFIG.ts}
 if [ -n "${GUEST:-}" ]; then
   # a one-off run of one external ELF (make run GUEST=…): a configuration written for it
   config=$BUILD/boot/guest-config.ts

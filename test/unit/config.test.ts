@@ -84,6 +84,15 @@ describe('configuration validation', () => {
     expect(validateSystem(s, 1024).error).to.equal(ConfigError.TooManyPartitions);
   });
 
+  it('validateSystem: takes bootargs for a built-in program (the fuzzer reads its seed from them), refuses unprintable ones', () => {
+    const s = two();
+    s.partitions[0].program = Program.Fuzzer;
+    s.partitions[0].bootargs = 'seed=1 calls=10 trace=0';
+    expect(validateSystem(s, 1024).error).to.equal(ConfigError.Ok);
+    s.partitions[0].bootargs = 'seed=1\n';
+    expect(validateSystem(s, 1024).error).to.equal(ConfigError.BadBootargs);
+  });
+
   it('the shipped configurations are valid', () => {
     for (const f of fs.readdirSync(path.join(ROOT, 'lpar', 'configs'))) {
       const { system } = require(path.join(ROOT, 'lpar', 'configs', f)) as { system: SystemConfig };

@@ -59,6 +59,17 @@ describe('layers', function () {
     expect(bad.out).to.contain('hypervisor-not-on-vtpm');
   });
 
+  it('depcruise: lets a test partition take the hcall table, refuses it handlers and the run loop', () => {
+    const ok = probe('lpar/guests/zz-layer-probe.ts', "import { HCALLS } from '../../hcalls/table';\nexport const probe = HCALLS;\n");
+    expect(ok.status, ok.out).to.equal(0);
+    const handler = probe('lpar/guests/zz-layer-probe.ts', "import { hPutTce } from '../../hcalls/tce';\nexport const probe = hPutTce;\n");
+    expect(handler.status).to.not.equal(0);
+    expect(handler.out).to.contain('guests-alone');
+    const hv = probe('lpar/guests/zz-layer-probe.ts', "import { gate } from '../../hv/gate';\nexport const probe = gate;\n");
+    expect(hv.status).to.not.equal(0);
+    expect(hv.out).to.contain('guests-alone');
+  });
+
   it('depcruise: refuses hcall handlers importing the run loop', () => {
     const r = probe('hcalls/zz-layer-probe.ts', "import { runAll } from '../hv/scheduler';\nexport const probe = runAll;\n");
     expect(r.status).to.not.equal(0);

@@ -38,6 +38,39 @@ describe('virtual XICS', () => {
     expect(x.output(0)).to.equal(false);
   });
 
+  // found by the hcall fuzzer (lpar/guests/fuzzer.ts, seed 20261206, call 705321 of
+  // the 1,000,000-call run): an H_EOI whose XIRR names a CPPR more favoured than the interrupt
+  // presented left it presented, so a partition that had masked everything (CPPR 0) still took
+  // it as soon as it enabled external interrupts (at H_CEDE's return)
+  it('H_EOI: a CPPR more favoured than the presented interrupt takes it back (presented only while more favoured than CPPR)', () => {
+    x.setCppr(0, 0xff);
+    x.setMfrr(0, 5);
+    expect(x.output(0)).to.equal(true);
+    x.eoi(0, 0x00000000);   // the replayed call: H_EOI with CPPR 0 in the XIRR's top byte
+    expect(x.cppr[0]).to.equal(0);
+    expect(x.output(0)).to.equal(false);
+    x.setCppr(0, 0);   // what the fuzzer did next, before H_CEDE: still nothing presented
+    expect(x.output(0)).to.equal(false);
+    x.eoi(0, 0x05000000);   // CPPR 5: the IPI at 5 is not more favoured, still masked
+    expect(x.output(0)).to.equal(false);
+    x.setCppr(0, 6);   // now it is: presented again
+    expect(x.output(0)).to.equal(true);
+    expect(x.xirr(0)).to.equal((6 << 24 | XICS_IPI) >>> 0);
+  });
+
+  it('H_EOI: a source presented at a priority the new CPPR masks goes back to the ICS as rejected, and is resent', () => {
+    const irq = x.claim(3);
+    x.setXive(irq - SOURCE_BASE, 0, 4);
+    x.setCppr(0, 0xff);
+    x.raise(irq - SOURCE_BASE);
+    expect(x.output(0)).to.equal(true);
+    x.eoi(0, 0x02000000);
+    expect(x.output(0)).to.equal(false);
+    x.setCppr(0, 0xff);
+    expect(x.output(0)).to.equal(true);
+    expect(x.xirr(0) & 0xffffff).to.equal(irq);
+  });
+
   it('an IPI not more favoured than CPPR waits, and is presented when CPPR is lowered', () => {
     x.setCppr(0, 5);
     x.setMfrr(0, 5);
