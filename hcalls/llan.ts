@@ -22,10 +22,11 @@ import { TCE_PAGE, TCE_READ, TCE_WRITE, VioKind, deviceOf, dmaMapped, dmaStore64
 import { admitSharing } from '../shype/security';
 import { Op } from '../shype/ops';
 import { H } from './status';
-import { BD_TOGGLE, BD_VALID, SEND_DESCRIPTORS, fillBucket, forgetPort, learn, ownedByOther, switchFrame, takeFrame } from './vswitch';
+import {
+  BD_ADDRESS_MASK, BD_TOGGLE, BD_VALID, SEND_DESCRIPTORS, bdLength, fillBucket, forgetPort, learn, ownedByOther, switchFrame,
+  takeFrame,
+} from './vswitch';
 
-const BD_LENGTH_MASK: u64 = 0xffffffn;
-const BD_ADDRESS_MASK: u64 = 0xffffffffn;
 /** Smallest receive buffer (QEMU: 16 bytes) and the queue entry size. */
 const MIN_BUFFER = 16;
 const RXQ_ENTRY = 16;
@@ -49,10 +50,6 @@ function lanOf(p: Partition, unit: u64): number {
   return i < 0 || vdevices[i].kind !== VioKind.Lan ? -1 : i;
 }
 
-function lengthOf(bd: u64): number {
-  return Number((bd >> 32n) & BD_LENGTH_MASK);
-}
-
 /** Zero `length` bytes (a multiple of 8) at `ioba` of `d`'s window, mapped writable (checked before). */
 function zeroWindow(p: Partition, d: VioDevice, ioba: u64, length: number): void {
   for (let off = 0; off < length; off += 8) dmaStore64(p, d, BigInt.asUintN(64, ioba + BigInt(off)), 0n);
@@ -73,7 +70,7 @@ export function hRegisterLogicalLan(p: Partition, v: Vcpu): number {
   if (port.open) return H.RESOURCE;
   const bufferList = v.gpr[5], rxqBd = v.gpr[6], filterList = v.gpr[7], mac = v.gpr[8] & MAC_MASK;
   const rxq: u64 = rxqBd & BD_ADDRESS_MASK;
-  const rxqLength = lengthOf(rxqBd);
+  const rxqLength = bdLength(rxqBd);
   const rw = TCE_READ | TCE_WRITE;
   if ((bufferList & BigInt(TCE_PAGE - 1)) !== 0n || !dmaMapped(p, d, bufferList, TCE_PAGE, rw)) return H.PARAMETER;
   if ((filterList & BigInt(TCE_PAGE - 1)) !== 0n || !dmaMapped(p, d, filterList, TCE_PAGE, rw)) return H.PARAMETER;
@@ -122,7 +119,7 @@ function poolFor(port: LanPort, length: number): number {
 
 /** H_PARAMETER unless `bd` is a VALID buffer of at least MIN_BUFFER bytes, 4-byte aligned, mapped writable. */
 function checkBuffer(p: Partition, d: VioDevice, bd: u64): number {
-  const length = lengthOf(bd);
+  const length = bdLength(bd);
   const ioba: u64 = bd & BD_ADDRESS_MASK;
   if ((bd & BD_VALID) === 0n || length < MIN_BUFFER || (ioba & 3n) !== 0n) return H.PARAMETER;
   if (!dmaMapped(p, d, ioba, length, TCE_READ | TCE_WRITE)) return H.PARAMETER;
@@ -131,7 +128,7 @@ function checkBuffer(p: Partition, d: VioDevice, bd: u64): number {
 
 /** Put checked buffer `bd` into pool `k` of `port` (which has room). */
 function post(port: LanPort, k: number, bd: u64): void {
-  port.poolSize[k] = lengthOf(bd);
+  port.poolSize[k] = bdLength(bd);
   port.poolBuffers[k * POOL_CAPACITY + port.poolCount[k]] = bd & ~BD_TOGGLE;
   port.poolCount[k]++;
 }
@@ -150,7 +147,7 @@ export function hAddLogicalLanBuffer(p: Partition, v: Vcpu): number {
   const bd = v.gpr[5];
   const st = checkBuffer(p, d, bd);
   if (st !== H.SUCCESS) return st;
-  const k = poolFor(port, lengthOf(bd));
+  const k = poolFor(port, bdLength(bd));
   if (k < 0 || port.poolCount[k] >= POOL_CAPACITY) return H.RESOURCE;
   post(port, k, bd);
   return H.SUCCESS;
@@ -184,8 +181,8 @@ export function hAddLogicalLanBuffers(p: Partition, v: Vcpu): number {
     const st = checkBuffer(p, d, bd);
     if (st !== H.SUCCESS) return st;
     let k = -1;
-    for (let j = 0; j < POOLS && k < 0; j++) if (sizes[j] === lengthOf(bd)) k = j;
-    for (let j = 0; j < POOLS && k < 0; j++) if (sizes[j] === 0) { k = j; sizes[j] = lengthOf(bd); }
+    for (let j = 0; j < POOLS && k < 0; j++) if (sizes[j] === bdLength(bd)) k = j;
+    for (let j = 0; j < POOLS && k < 0; j++) if (sizes[j] === 0) { k = j; sizes[j] = bdLength(bd); }
     if (k < 0 || room[k] === 0) return H.RESOURCE;
     room[k]--;
     pending[n] = bd;

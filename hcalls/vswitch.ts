@@ -43,7 +43,12 @@ export const BD_VALID: u64 = 0x8000000000000000n;
 export const BD_TOGGLE: u64 = 0x4000000000000000n;
 const BD_LENGTH_SHIFT = 32n;
 const BD_LENGTH_MASK: u64 = 0xffffffn;
-const BD_ADDRESS_MASK: u64 = 0xffffffffn;
+export const BD_ADDRESS_MASK: u64 = 0xffffffffn;
+
+/** The length field of buffer descriptor `bd` (bits 32..55). */
+export function bdLength(bd: u64): number {
+  return Number((bd >> BD_LENGTH_SHIFT) & BD_LENGTH_MASK);
+}
 /** Smallest frame (an Ethernet header) and largest (64 KiB, as QEMU's H_SEND_LOGICAL_LAN). */
 export const MIN_FRAME = 14;
 export const MAX_FRAME = 65536;
@@ -159,7 +164,7 @@ export function takeFrame(p: Partition, d: VioDevice, bds: BigUint64Array): numb
   for (let i = 0; i < SEND_DESCRIPTORS; i++) {
     const bd = bds[i];
     if ((bd & BD_VALID) === 0n) break;
-    const length = Number((bd >> BD_LENGTH_SHIFT) & BD_LENGTH_MASK);
+    const length = bdLength(bd);
     const ioba: u64 = bd & BD_ADDRESS_MASK;
     if (length > MAX_FRAME - frameTotal) return H.RESOURCE;   // before walking its TCEs
     if (!dmaMapped(p, d, ioba, length, TCE_READ)) return H.PARAMETER;

@@ -6,6 +6,8 @@
 import type { u64 } from "tsnc";
 import { FdtStatus, MemRanges } from "./fdt";
 import { FdtWriter, StringList } from "./fdt-writer";
+import { MCAST_FILTERS } from "./lan";
+import { MAX_PARTITION_VDEVICES, REMOTE_LIOBN, VioKind } from "./vio";
 
 export { FdtWriter, StringList } from "./fdt-writer";
 
@@ -110,16 +112,6 @@ const OV5_MMU_RADIX = 0x40;
 const OV5_RADIX_EXT_BYTE = 26;
 const OV5_RADIX_GTSE = 0x40;
 
-/** Most virtual devices one tree describes (lpar/vio.ts MAX_PARTITION_VDEVICES). */
-export const VIO_NODES = 8;
-/** GuestTreeParams.vioKind values (lpar/vio.ts VioKind). */
-export const VIO_NODE_LAN = 1;
-export const VIO_NODE_CRQ_CLIENT = 2;
-export const VIO_NODE_CRQ_SERVER = 3;
-/** Set in the LIOBN of a CRQ server's second window, its client's (lpar/vio.ts REMOTE_LIOBN). */
-export const VIO_REMOTE_LIOBN = 0x80000000;
-/** Multicast filter entries an l-lan offers (lpar/lan.ts MCAST_FILTERS). */
-export const VIO_MCAST_FILTERS = 16;
 
 /**
  * What a partition's tree says. Fill one object at initialisation (the typed configuration
@@ -171,11 +163,11 @@ export class GuestTreeParams {
    * size in bytes, and for an l-lan its MAC (low 48 bits).
    */
   vioCount: number = 0;
-  vioKind: Int32Array = new Int32Array(VIO_NODES);
-  vioUnit: Int32Array = new Int32Array(VIO_NODES);
-  vioIrq: Int32Array = new Int32Array(VIO_NODES);
-  vioWindow: Int32Array = new Int32Array(VIO_NODES);
-  vioMac: BigUint64Array = new BigUint64Array(VIO_NODES);
+  vioKind: Int32Array = new Int32Array(MAX_PARTITION_VDEVICES);
+  vioUnit: Int32Array = new Int32Array(MAX_PARTITION_VDEVICES);
+  vioIrq: Int32Array = new Int32Array(MAX_PARTITION_VDEVICES);
+  vioWindow: Int32Array = new Int32Array(MAX_PARTITION_VDEVICES);
+  vioMac: BigUint64Array = new BigUint64Array(MAX_PARTITION_VDEVICES);
 }
 
 
@@ -340,7 +332,7 @@ function vdeviceNode(w: FdtWriter, p: GuestTreeParams): void {
   w.propString("compatible", "hvterm1");
   w.propU32("reg", p.vtyReg);
   w.endNode();
-  for (let i = 0; i < p.vioCount && i < VIO_NODES; i++) vioNode(w, p, i);
+  for (let i = 0; i < p.vioCount && i < MAX_PARTITION_VDEVICES; i++) vioNode(w, p, i);
   w.endNode();
 }
 
@@ -361,18 +353,18 @@ function appendMac(w: FdtWriter, mac: u64): void {
  * device_type, compatible, `interrupts` (XICS source, sense 0), `ibm,my-dma-window` with 2+2
  * cells (`ibm,#dma-address-cells`, `ibm,#dma-size-cells`). An l-lan (IBM,l-lan, ibmveth) adds
  * local-mac-address and ibm,mac-address-filters; a CRQ server's window list names its client's
- * window second (LIOBN | VIO_REMOTE_LIOBN), as H_COPY_RDMA's server side reads it.
+ * window second (LIOBN | REMOTE_LIOBN), as H_COPY_RDMA's server side reads it.
  */
 function vioNode(w: FdtWriter, p: GuestTreeParams, i: number): void {
   const kind = p.vioKind[i], unit = p.vioUnit[i];
-  w.beginNodeAt(kind === VIO_NODE_LAN ? "l-lan" : kind === VIO_NODE_CRQ_CLIENT ? "v-crq-client" : "v-crq-server", BigInt(unit));
+  w.beginNodeAt(kind === VioKind.Lan ? "l-lan" : kind === VioKind.CrqClient ? "v-crq-client" : "v-crq-server", BigInt(unit));
   w.propU32("reg", unit);
-  if (kind === VIO_NODE_LAN) {
+  if (kind === VioKind.Lan) {
     w.propString("device_type", "network");
     w.propString("compatible", "IBM,l-lan");
   } else {
     w.propString("device_type", "tshype,crq");
-    w.propString("compatible", kind === VIO_NODE_CRQ_CLIENT ? "tshype,crq-client" : "tshype,crq-server");
+    w.propString("compatible", kind === VioKind.CrqClient ? "tshype,crq-client" : "tshype,crq-server");
   }
   w.propBegin("interrupts");
   w.appendU32(p.vioIrq[i]);
@@ -382,16 +374,16 @@ function vioNode(w: FdtWriter, p: GuestTreeParams, i: number): void {
   w.propU32("ibm,#dma-size-cells", 2);
   w.propBegin("ibm,my-dma-window");
   appendWindow(w, unit, p.vioWindow[i]);
-  if (kind === VIO_NODE_CRQ_SERVER) appendWindow(w, unit | VIO_REMOTE_LIOBN, p.vioWindow[i]);
+  if (kind === VioKind.CrqServer) appendWindow(w, unit | REMOTE_LIOBN, p.vioWindow[i]);
   w.propEnd();
-  if (kind === VIO_NODE_LAN) {
+  if (kind === VioKind.Lan) {
     w.propBegin("local-mac-address");
     appendMac(w, p.vioMac[i]);
     w.propEnd();
     w.propBegin("mac-address");
     appendMac(w, p.vioMac[i]);
     w.propEnd();
-    w.propU32("ibm,mac-address-filters", VIO_MCAST_FILTERS);
+    w.propU32("ibm,mac-address-filters", MCAST_FILTERS);
   }
   w.endNode();
 }

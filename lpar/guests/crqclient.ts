@@ -8,58 +8,21 @@
  * must have come back xored with XOR_KEY. Halts with 0 on success; 3 when the channel never
  * opened (the policy-denied variant); 1, 2 or 4 on a failure.
  */
-import { load64, load8, store64, store8, type u64 } from 'tsnc';
+import { load64, store64, type u64 } from 'tsnc';
 import { hcall, printNumber, println } from './lib';
 import {
-  BLOCK_BYTES, CRQ_COMMAND, CRQ_INIT, CRQ_TRANSPORT, H_CLOSED, H_DROPPED, H_REG_CRQ, H_SEND_CRQ, MSG_BLOCK,
-  MSG_BLOCK_DONE, MSG_FINISH, MSG_INIT, MSG_INIT_COMPLETE, ROUNDS, TCE_PAGE, VIO_UNIT, XOR_KEY, checksumStep,
-  crqWord, mapPages, pattern, yieldCpu,
+  BLOCK_BYTES, CRQ_COMMAND, CRQ_INIT, CRQ_TRANSPORT, H_CLOSED, H_REG_CRQ, MSG_BLOCK, MSG_BLOCK_DONE, MSG_FINISH,
+  MSG_INIT, MSG_INIT_COMPLETE, QUEUE, QUEUE_BYTES, QUEUE_IOBA, ROUNDS, TCE_PAGE, VIO_UNIT, XOR_KEY, checksumStep,
+  crqWord, mapPages, message, pattern, send, waitMessage, yieldCpu,
 } from './vio';
 
-/** The queue (one page) and the data block: logical addresses and I/O addresses in the window. */
-const QUEUE: u64 = 0x400000n;
-const QUEUE_IOBA: u64 = 0n;
-const QUEUE_BYTES = TCE_PAGE;
+/** The data block: its logical address and its I/O address in the window (the queue is vio.ts's). */
 const BLOCK: u64 = 0x410000n;
 const BLOCK_IOBA: u64 = 0x10000n;
 /** Initialisation messages tried (H_CONFER between tries) before the channel counts as closed. */
 const CONNECT_TRIES = 1000;
 /** Polls of the queue (H_CONFER between polls) before an answer counts as lost. */
 const ANSWER_TRIES = 100000;
-
-/** The last message taken from the queue: its two doublewords. */
-const message = new BigUint64Array(2);
-let next = 0;
-
-/** Take the next valid entry of the queue into `message` (and free it); false when there is none. */
-function poll(): boolean {
-  const at: u64 = BigInt.asUintN(64, QUEUE + BigInt(next));
-  if (load8(at) === 0) return false;
-  message[0] = load64(at);
-  message[1] = load64(BigInt.asUintN(64, at + 8n));
-  store8(at, 0);
-  next = (next + 16) % QUEUE_BYTES;
-  return true;
-}
-
-/** Wait (yielding) for a message; false after ANSWER_TRIES empty polls. */
-function waitMessage(): boolean {
-  for (let i = 0; i < ANSWER_TRIES; i++) {
-    if (poll()) return true;
-    yieldCpu();
-  }
-  return false;
-}
-
-/** Send (hi, lo), retrying while the server's queue is full; the final status. */
-function send(hi: u64, lo: u64): u64 {
-  let st = hcall(H_SEND_CRQ, VIO_UNIT, hi, lo, 0n, 0n, 0n, 0n);
-  for (let i = 0; i < 1000 && st === H_DROPPED; i++) {
-    yieldCpu();
-    st = hcall(H_SEND_CRQ, VIO_UNIT, hi, lo, 0n, 0n, 0n, 0n);
-  }
-  return st;
-}
 
 function format(): number {
   return Number((message[0] >> 48n) & 0xffn);
@@ -108,7 +71,7 @@ function round(r: number): number {
   const sum = fill(r);
   const st = send(crqWord(CRQ_COMMAND, MSG_BLOCK, r, BLOCK_BYTES), BLOCK_IOBA);
   if (st !== 0n) { printNumber('client: command send status ', Number(BigInt.asIntN(64, st))); return 1; }
-  if (!waitMessage()) { printNumber('client: no answer in round ', r); return 1; }
+  if (!waitMessage(ANSWER_TRIES)) { printNumber('client: no answer in round ', r); return 1; }
   if (valid() !== CRQ_COMMAND || format() !== MSG_BLOCK_DONE || Number((message[0] >> 32n) & 0xffffn) !== r) {
     printNumber('client: unexpected message in round ', r);
     printNumber('client:   valid byte ', valid());
@@ -137,7 +100,7 @@ export function guestMain(_fdt: u64): u64 {
     return 3n;
   }
   println('client: connected');
-  if (!waitMessage() || valid() !== CRQ_INIT || format() !== MSG_INIT_COMPLETE) {
+  if (!waitMessage(ANSWER_TRIES) || valid() !== CRQ_INIT || format() !== MSG_INIT_COMPLETE) {
     println(valid() === CRQ_TRANSPORT ? 'client: transport event' : 'client: no initialisation answer');
     return 2n;
   }

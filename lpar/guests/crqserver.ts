@@ -7,54 +7,23 @@
  * with 0 when the client said it finished; 3 when no client ever spoke (the policy-denied
  * variant); 1 or 5 on a failure.
  */
-import { load64, load8, store64, store8, type u64 } from 'tsnc';
+import { load64, store64, type u64 } from 'tsnc';
 import { hcall, printNumber, println } from './lib';
 import {
-  BLOCK_BYTES, CRQ_COMMAND, CRQ_INIT, CRQ_TRANSPORT, H_CLOSED, H_COPY_RDMA, H_DROPPED, H_REG_CRQ, H_SEND_CRQ,
-  MSG_BLOCK, MSG_BLOCK_DONE, MSG_FINISH, MSG_INIT, MSG_INIT_COMPLETE, REMOTE_LIOBN, TCE_PAGE, VIO_UNIT, XOR_KEY,
-  checksumStep, crqWord, mapPages, yieldCpu,
+  BLOCK_BYTES, CRQ_COMMAND, CRQ_INIT, CRQ_TRANSPORT, H_CLOSED, H_COPY_RDMA, H_REG_CRQ, MSG_BLOCK, MSG_BLOCK_DONE,
+  MSG_FINISH, MSG_INIT, MSG_INIT_COMPLETE, QUEUE, QUEUE_BYTES, QUEUE_IOBA, REMOTE_LIOBN, TCE_PAGE, VIO_UNIT, XOR_KEY,
+  checksumStep, crqWord, mapPages, message, send, waitMessage,
 } from './vio';
 
-const QUEUE: u64 = 0x400000n;
-const QUEUE_IOBA: u64 = 0n;
-const QUEUE_BYTES = TCE_PAGE;
+/** Its buffer: logical address and I/O address in its window (the queue is vio.ts's). */
 const BUFFER: u64 = 0x410000n;
 const BUFFER_IOBA: u64 = 0x10000n;
 /** Polls (H_CONFER between them) for the first message, and for each later one. */
 const FIRST_TRIES = 3000;
 const NEXT_TRIES = 100000;
 
-const message = new BigUint64Array(2);
-let next = 0;
 let rounds = 0;
 let failures = 0;
-
-function poll(): boolean {
-  const at: u64 = BigInt.asUintN(64, QUEUE + BigInt(next));
-  if (load8(at) === 0) return false;
-  message[0] = load64(at);
-  message[1] = load64(BigInt.asUintN(64, at + 8n));
-  store8(at, 0);
-  next = (next + 16) % QUEUE_BYTES;
-  return true;
-}
-
-function waitMessage(tries: number): boolean {
-  for (let i = 0; i < tries; i++) {
-    if (poll()) return true;
-    yieldCpu();
-  }
-  return false;
-}
-
-function send(hi: u64, lo: u64): u64 {
-  let st = hcall(H_SEND_CRQ, VIO_UNIT, hi, lo, 0n, 0n, 0n, 0n);
-  for (let i = 0; i < 1000 && st === H_DROPPED; i++) {
-    yieldCpu();
-    st = hcall(H_SEND_CRQ, VIO_UNIT, hi, lo, 0n, 0n, 0n, 0n);
-  }
-  return st;
-}
 
 /** Serve one block command: pull, checksum, transform, push back, answer. */
 function serve(tag: number, length: number, ioba: u64): void {

@@ -1,9 +1,10 @@
 /**
  * What the virtual-I/O test partitions share: the hcalls of TCE windows, CRQs and the logical
  * LAN (ref/LINUX-GUEST.md B), the unit address convention (a partition's k-th virtual device is
- * VIO_UNIT + k, its DMA window's LIOBN the same number; lpar/vio.ts), and waiting by H_CONFER.
+ * VIO_UNIT + k, its DMA window's LIOBN the same number; lpar/vio.ts), waiting by H_CONFER, and
+ * the CRQ client's and server's queue (poll, waitMessage, send).
  */
-import type { u64 } from 'tsnc';
+import { load64, load8, store8, type u64 } from 'tsnc';
 import { H_CONFER, hcall } from './lib';
 
 export const H_PUT_TCE: u64 = 0x20n;
@@ -75,4 +76,43 @@ export function checksumStep(sum: u64, dw: u64): u64 {
 /** The CRQ message's first doubleword: valid byte, format, 16-bit tag, 32-bit value. */
 export function crqWord(valid: number, format: number, tag: number, value: number): u64 {
   return BigInt.asUintN(64, (BigInt(valid) << 56n) | (BigInt(format) << 48n) | (BigInt(tag & 0xffff) << 32n) | BigInt(value >>> 0));
+}
+
+/** The CRQ both test partitions register: one page at QUEUE of their memory, I/O address 0. */
+export const QUEUE: u64 = 0x400000n;
+export const QUEUE_IOBA: u64 = 0n;
+export const QUEUE_BYTES = TCE_PAGE;
+
+/** The last message taken from the queue: its two doublewords. */
+export const message = new BigUint64Array(2);
+let next = 0;
+
+/** Take the next valid entry of the queue into `message` (and free it); false when there is none. */
+export function poll(): boolean {
+  const at: u64 = BigInt.asUintN(64, QUEUE + BigInt(next));
+  if (load8(at) === 0) return false;
+  message[0] = load64(at);
+  message[1] = load64(BigInt.asUintN(64, at + 8n));
+  store8(at, 0);
+  next = (next + 16) % QUEUE_BYTES;
+  return true;
+}
+
+/** Wait (yielding) for a message; false after `tries` empty polls. */
+export function waitMessage(tries: number): boolean {
+  for (let i = 0; i < tries; i++) {
+    if (poll()) return true;
+    yieldCpu();
+  }
+  return false;
+}
+
+/** Send (hi, lo) to the partner, retrying while its queue is full; the final status. */
+export function send(hi: u64, lo: u64): u64 {
+  let st = hcall(H_SEND_CRQ, VIO_UNIT, hi, lo, 0n, 0n, 0n, 0n);
+  for (let i = 0; i < 1000 && st === H_DROPPED; i++) {
+    yieldCpu();
+    st = hcall(H_SEND_CRQ, VIO_UNIT, hi, lo, 0n, 0n, 0n, 0n);
+  }
+  return st;
 }
