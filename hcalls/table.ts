@@ -84,6 +84,14 @@ export const H_TSHYPE_REPORT = 0x6f0c;
  * (its index in the configuration) -> r4..r11 (hcalls/shype.ts hLanStats).
  */
 export const H_TSHYPE_LAN_STATS = 0x6f10;
+/**
+ * tshype's private hcalls of the vTPM partition (only a partition running Program.Vtpm):
+ * LAUNCH reads the launch measurements of the client behind one of its server ends (hcalls/vtpm.ts);
+ * SAVE and LOAD keep an instance's state image in the platform's non-volatile store.
+ */
+export const H_TSHYPE_VTPM_LAUNCH = 0x6f14;
+export const H_TSHYPE_VTPM_SAVE = 0x6f18;
+export const H_TSHYPE_VTPM_LOAD = 0x6f1c;
 /** QEMU/KVM's private RTAS hcall, kept so that a guest's RTAS stub works unchanged. */
 export const H_RTAS = 0xf000;
 

@@ -75,6 +75,16 @@ export const enum Program {
    * until the fuzzer is done, then reports mismatches with H_TSHYPE_REPORT.
    */
   Victim = 20,
+  /**
+   * The vTPM partition (lpar/guests/vtpm.ts over vtpm/): one TPM 2.0 instance per client that
+   * SystemConfig.addVtpm binds to it, reached over the client's `IBM,vtpm20` CRQ.
+   */
+  Vtpm = 21,
+  /**
+   * vTPM test client (lpar/guests/vtpmclient.ts): drives its instance over tpm_ibmvtpm's CRQ
+   * protocol (PCR_Read, NV, Quote) and prints what the host checks.
+   */
+  VtpmClient = 22,
 }
 
 /** Most logical-LAN segments (virtual switches) a configuration may define. */
@@ -192,6 +202,12 @@ export class ChannelConfig {
   /** The partitions (PartitionConfig.index) of the two ends. */
   client = -1;
   server = -1;
+  /**
+   * A vTPM binding (SystemConfig.addVtpm): the client's device is a `vtpm` node (IBM,vtpm20,
+   * Linux's tpm_ibmvtpm) and the server is the vTPM partition, whose instance for this client is
+   * the one behind this channel's server end; decided as BindVtpm instead of OpenChannel.
+   */
+  vtpm = false;
   used = false;
   readonly index: number;
 
@@ -287,6 +303,17 @@ export class SystemConfig {
     slot.used = true;
     slot.client = client.index;
     slot.server = server.index;
+    slot.vtpm = false;
+    return slot;
+  }
+
+  /**
+   * Give `client` a vTPM: an `IBM,vtpm20` device whose CRQ partner is an instance in `vtpm`
+   * (a partition running Program.Vtpm). A channel like addChannel's (past MAX_CHANNELS: invalid).
+   */
+  addVtpm(client: PartitionConfig, vtpm: PartitionConfig): ChannelConfig {
+    const slot = this.addChannel(client, vtpm);
+    slot.vtpm = true;
     return slot;
   }
 }
