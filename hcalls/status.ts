@@ -7,6 +7,12 @@ export const enum H {
   BUSY = 1,
   /** The partner of a CRQ is not connected (H_REG_CRQ, H_SEND_CRQ). */
   CLOSED = 2,
+  /**
+   * The call is well formed but what it asks for is not offered on this machine
+   * (H_TSHYPE_VTPM_SAVE/LOAD: the platform has no non-volatile store, or none big enough).
+   * Positive, as in PAPR: not a fault of the caller.
+   */
+  NOT_AVAILABLE = 3,
   HARDWARE = -1,
   FUNCTION = -2,
   PRIVILEGE = -3,

@@ -66,6 +66,8 @@ export const enum Handler {
   MulticastCtrl = 40,
   ChangeLogicalLanMac = 41,
   LanStats = 42,
+  VtpmSave = 43,
+  VtpmLoad = 44,
 }
 
 /** tshype's private hcall: halt the calling partition with the status in r4. */
@@ -87,7 +89,8 @@ export const H_TSHYPE_LAN_STATS = 0x6f10;
 /**
  * tshype's private hcalls of the vTPM partition (only a partition running Program.Vtpm):
  * LAUNCH reads the launch measurements of the client behind one of its server ends (hcalls/vtpm.ts);
- * SAVE and LOAD keep an instance's state image in the platform's non-volatile store.
+ * SAVE and LOAD keep an instance's state image in the platform's non-volatile store
+ * (hcalls/vtpmstore.ts).
  */
 export const H_TSHYPE_VTPM_LAUNCH = 0x6f14;
 export const H_TSHYPE_VTPM_SAVE = 0x6f18;
@@ -180,6 +183,8 @@ export const HCALLS: HcallRow[] = [
   new HcallRow(H_RTAS, 'H_RTAS', Handler.Rtas, Op.HcallRtas, '', Fast.No),
   new HcallRow(H_TSHYPE_REPORT, 'H_TSHYPE_REPORT', Handler.Report, Op.HcallLifecycle, 'hcall-tshype', Fast.Yes),
   new HcallRow(H_TSHYPE_LAN_STATS, 'H_TSHYPE_LAN_STATS', Handler.LanStats, Op.HcallLifecycle, 'hcall-tshype', Fast.Yes),
+  new HcallRow(H_TSHYPE_VTPM_SAVE, 'H_TSHYPE_VTPM_SAVE', Handler.VtpmSave, Op.HcallLifecycle, 'hcall-tshype', Fast.No),
+  new HcallRow(H_TSHYPE_VTPM_LOAD, 'H_TSHYPE_VTPM_LOAD', Handler.VtpmLoad, Op.HcallLifecycle, 'hcall-tshype', Fast.No),
 ];
 
 // ---- opcode lookup, derived from HCALLS at initialisation ---------------------------------

@@ -6,6 +6,7 @@
  * reported, not fatal).
  */
 import { mftb, type u64 } from 'tsnc';
+import { nvStartup } from './persist';
 import { firmwareStartup, initPartitioning, platformName } from '@platform';
 import { system } from '@config';
 import { Fdt, FdtStatus, MemRanges, CpuTable, fdtStatusText } from '../lpar/fdt';
@@ -245,6 +246,7 @@ export function boot(fdtAddr: u64): number {
   writeString(', configuration ');
   writeLine(system.name);
   firmwareStartup();
+  nvStartup();
   if (!readMachine(fdtAddr)) return 1;
   const hvEnd = mib(system.hypervisorMiB);
   if (hasBundle && !placeBundle(memory, reserved, hvEnd)) {

@@ -16,7 +16,10 @@
 #   QEMU_EXTRA (more QEMU options, e.g. "-plugin build/bench/libinsn.so -d plugin"), QEMU
 #   (default qemu-system-ppc64), BUNDLE (the guest bundle; default the NAME-guests.bundle that
 #   build-image.sh wrote beside IMAGE, if any: the configuration's external images,
-#   docs/guest-bundle.md)
+#   docs/guest-bundle.md), NVRAM (pseries: the NVRAM file, QEMU's spapr-nvram, where tshype keeps
+#   its boot count and the vTPM instances' state; created zero-filled with NVRAM_SIZE bytes,
+#   default 524288, when it does not exist; default a fresh file for this run only, removed
+#   when QEMU exits: boot twice with the same NVRAM=path to see the state kept)
 # The guest bundle goes where each platform passes such a file: pseries takes it wrapped in an
 # ELF as -kernel (QEMU loads -initrd only with a -kernel, and only an ELF), powernv as -initrd
 # (QEMU 7.2 describes it in /chosen; it refuses -initrd without -kernel on every machine).
@@ -57,7 +60,16 @@ case "$machine" in
   pseries)
     # -vga none: pseries adds a VGA adapter by default, whose ROM (vgabios-stdvga.bin, Debian's
     # seabios package) a --no-install-recommends QEMU does not have; firmware needs no display
-    args=(-M "$PSERIES" -m "$mem_pseries" -vga none -action panic=exit-failure -bios "${image:-build/tshype-pseries.bin}") ;;
+    nvram=${NVRAM:-}
+    if [ -z "$nvram" ]; then
+      nvram=$(mktemp "${TMPDIR:-/tmp}/tshype-nvram.XXXXXX")
+      nvram_temporary=$nvram
+      rm -f "$nvram"
+    fi
+    # QEMU takes an NVRAM of 8 KiB .. 1 MiB (hw/nvram/spapr_nvram.c); zero-filled is blank to tshype
+    [ -e "$nvram" ] || truncate -s "${NVRAM_SIZE:-524288}" "$nvram"
+    args=(-M "$PSERIES" -m "$mem_pseries" -vga none -action panic=exit-failure -bios "${image:-build/tshype-pseries.bin}"
+      -drive "if=pflash,format=raw,file=$nvram") ;;
   powernv9|powernv10)
     args=(-M "$machine" -m 2G -bios "${image:-build/tshype-powernv.bin}") ;;
   powernv9-skiboot|powernv10-skiboot)
@@ -72,5 +84,13 @@ case "$machine" in
     exit 2 ;;
 esac
 
+if [ -n "${nvram_temporary:-}" ]; then
+  # a per-run NVRAM: QEMU runs as a child so that the file can be removed when it exits
+  trap 'rm -f "$nvram_temporary"' EXIT
+  status=0
+  # shellcheck disable=SC2086  # QEMU_EXTRA is a list of options
+  timeout --foreground -k 5 "$timeout_s" "$QEMU" "${args[@]}" "${bundle_args[@]}" -nographic -no-reboot ${QEMU_EXTRA:-} || status=$?
+  exit "$status"
+fi
 # shellcheck disable=SC2086  # QEMU_EXTRA is a list of options
 exec timeout --foreground -k 5 "$timeout_s" "$QEMU" "${args[@]}" "${bundle_args[@]}" -nographic -no-reboot ${QEMU_EXTRA:-}

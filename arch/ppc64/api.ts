@@ -102,3 +102,29 @@ export declare function consoleRead(): number;
  * excp_helper.c ppc_excp_apply_ail), which tshype's real-mode vectors do not take: false there.
  */
 export declare function guestAilSupported(): boolean;
+
+/**
+ * Bytes of non-volatile store the platform gives the hypervisor (lpar/nvstore.ts lays slots out
+ * in it), a multiple of 4096; 0 when there is none. pseries: QEMU's spapr-nvram (RTAS
+ * nvram-fetch/nvram-store), as large as the file given with `-drive if=pflash` (a volatile
+ * 64 KiB without one). powernv under skiboot: the PNOR's TSHYPE_VTPM partition (OPAL flash
+ * calls). powernv -bios: none. The first call finds the store; later calls answer at once.
+ */
+export declare function nvSize(): number;
+
+/** What the store is, for the console ("pseries NVRAM", "PNOR TSHYPE_VTPM"); "" when none. */
+export declare function nvStoreName(): string;
+
+/**
+ * Read store bytes [offset, offset + length) into out[0..length). False when the store failed
+ * or the range is not inside it (`out` means nothing then).
+ */
+export declare function nvRead(offset: number, out: Uint8Array, length: number): boolean;
+
+/**
+ * Write src[0..length) at store offset `offset` (a multiple of 4096). The store's bytes from
+ * offset + length to the next multiple of 4096 may be lost (erased flash). True once the
+ * platform reports the bytes written; false when it failed (the range's contents are then
+ * unknown: anything from old to new, byte by byte or block by block) or the range is not inside.
+ */
+export declare function nvWrite(offset: number, src: Uint8Array, length: number): boolean;

@@ -9,7 +9,8 @@
  *   0x0010000  NVRAM        576 KiB  skiboot's NVRAM, erased: skiboot formats it at first boot
  *   0x0100000  TSHYPE_STATE   1 MiB  tshype's persistent state: two 512 KiB copies
  *   0x0200000  BOOTKERNEL    16 MiB  the powernv payload in a secure-boot container
- *   0x1200000  (free)       14 MiB  erased, to 32 MiB
+ *   0x1200000  TSHYPE_VTPM  512 KiB  the non-volatile store: vTPM instance state (lpar/nvstore.ts)
+ *   0x1280000  (free)      13.5 MiB  erased, to 32 MiB
  */
 import { checkLayout, FfsTable, findPartition, MISC, Partition, PartType, readTable, writeTable } from './ffs';
 import { declaredLength, Trust, verifyContainer } from './container';
@@ -23,6 +24,9 @@ export const VERSION = 'VERSION';
 export const STATE = 'TSHYPE_STATE';
 /** Bytes of each of the two copies in TSHYPE_STATE (arch/ppc64/powernv/flashstore.ts). */
 export const STATE_COPY_SIZE = 0x80000;
+/** The non-volatile store's partition (arch/ppc64/powernv/opalflash.ts nvSize; lpar/nvstore.ts slots). */
+export const VTPM_STORE = 'TSHYPE_VTPM';
+export const VTPM_STORE_SIZE = 0x80000;
 
 const part = (name: string, base: number, size: number, type = PartType.Data, miscflags = 0): Partition =>
   ({ name, base, size, actual: size, type, flags: 0, datainteg: 0, vercheck: 0, miscflags });
@@ -39,6 +43,7 @@ export function layout(): FfsTable {
       part('NVRAM', 0x10000, 0x90000, PartType.Data, MISC.preserved),
       part(STATE, 0x100000, 2 * STATE_COPY_SIZE, PartType.Data, MISC.preserved),
       part(BOOTKERNEL, 0x200000, 0x1000000),
+      part(VTPM_STORE, 0x1200000, VTPM_STORE_SIZE, PartType.Data, MISC.preserved),
     ],
   };
 }
@@ -77,7 +82,7 @@ export function buildPnor(container: Buffer, version: string, trust: Trust): Buf
 }
 
 /**
- * Copy the preserved partitions (flag P: NVRAM, TSHYPE_STATE) of an older image into `img`, as
+ * Copy the preserved partitions (flag P: NVRAM, TSHYPE_STATE, TSHYPE_VTPM) of an older image into `img`, as
  * a firmware update keeps them: only when the old image has a valid table and the partition
  * has the same place and size in both. Returns the names copied.
  */

@@ -7,6 +7,9 @@
  * - partitions: initPartitioning and preparePartition succeed (and are recorded), runVcpu
  *   calls the runner a test installs with `setVcpuRunner` (by default: -1, entry refused).
  * - readPlatformClock answers the date a test sets with `setPlatformClock` (by default: no clock).
+ * - the non-volatile store (nvSize/nvRead/nvWrite) is an in-memory array a test creates with
+ *   `setNvStore(size)` (by default: none); `setNvWriteHook` replaces what a write does (cut it
+ *   short, tear it, fail it), `setNvReadFails` makes reads fail.
  * Call `resetPlatform()` in a test's beforeEach.
  */
 import type { u64 } from 'tsnc';
@@ -97,6 +100,67 @@ export function resetPlatform(): void {
   partitionCalls.runs = 0;
   servicedInterrupts.length = 0;
   vcpuRunner = refuseEntry;
+  nvStore = new Uint8Array(0);
+  nvWriteHook = null;
+  nvReadFails = false;
+  nvWrites = 0;
+}
+
+// ---- the non-volatile store ----------------------------------------------------------------
+
+/**
+ * What a write does instead of writing (a test's model of a cut or torn write): it may change
+ * `store` as the failed write would have, and returns what nvWrite answers.
+ */
+export type NvWriteHook = (store: Uint8Array, offset: number, src: Uint8Array, length: number) => boolean;
+
+let nvStore = new Uint8Array(0);
+let nvWriteHook: NvWriteHook | null = null;
+let nvReadFails = false;
+/** nvWrite calls since the last reset. */
+export let nvWrites = 0;
+
+/** Give the fake a zero-filled store of `size` bytes (0: none); returns its bytes, which a test may change. */
+export function setNvStore(size: number): Uint8Array {
+  nvStore = new Uint8Array(size);
+  return nvStore;
+}
+
+/** The store's bytes (empty when there is none). */
+export function nvStoreBytes(): Uint8Array {
+  return nvStore;
+}
+
+/** Replace what nvWrite does (null: write normally). */
+export function setNvWriteHook(hook: NvWriteHook | null): void {
+  nvWriteHook = hook;
+}
+
+/** Make every nvRead fail (or succeed again). */
+export function setNvReadFails(fails: boolean): void {
+  nvReadFails = fails;
+}
+
+export function nvSize(): number {
+  return nvStore.length;
+}
+
+export function nvStoreName(): string {
+  return nvStore.length > 0 ? 'fake store' : '';
+}
+
+export function nvRead(offset: number, out: Uint8Array, length: number): boolean {
+  if (nvReadFails || offset < 0 || length > out.length || offset + length > nvStore.length) return false;
+  out.set(nvStore.subarray(offset, offset + length));
+  return true;
+}
+
+export function nvWrite(offset: number, src: Uint8Array, length: number): boolean {
+  nvWrites++;
+  if (offset < 0 || offset % 0x1000 !== 0 || length > src.length || offset + length > nvStore.length) return false;
+  if (nvWriteHook !== null) return nvWriteHook(nvStore, offset, src, length);
+  nvStore.set(src.subarray(0, length), offset);
+  return true;
 }
 
 /** The console output as text (one character per byte). */

@@ -297,13 +297,13 @@ describe('PNOR image (scripts/flash/pnor.ts)', function () {
     expect(() => buildPnor(notElf, 'v', trust)).to.throw(/not a skiboot payload: not an ELF file/);
   });
 
-  it('preservePartitions: NVRAM and TSHYPE_STATE come from the old image, nothing else does', () => {
+  it('preservePartitions: NVRAM, TSHYPE_STATE and TSHYPE_VTPM come from the old image, nothing else does', () => {
     const old = buildPnor(c, 'old', trust);
     old.write('state', 0x100000);
     old.write('nvram', 0x10000);
     const c2 = signContainer(ppc64Elf(0x900), keys);
     const img = buildPnor(c2, 'new', trust);
-    expect(preservePartitions(img, old)).to.deep.equal(['NVRAM', STATE]);
+    expect(preservePartitions(img, old)).to.deep.equal(['NVRAM', STATE, 'TSHYPE_VTPM']);
     expect(img.toString('latin1', 0x100000, 0x100005)).to.equal('state');
     expect(img.toString('latin1', 0x10000, 0x10005)).to.equal('nvram');
     expect(checkPnor(img, trust).container).to.deep.equal(c2);

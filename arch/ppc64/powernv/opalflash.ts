@@ -13,6 +13,9 @@
  * blocks are erased, then written, then read back and checked. The system flash is id 0
  * (core/flash.c numbers flashes in registration order; QEMU's powernv has one PNOR).
  *
+ * The partition TSHYPE_VTPM is the platform's non-volatile store (api.ts nvSize, nvRead,
+ * nvWrite), where lpar/nvstore.ts keeps the vTPM instances' state in slots of its own format.
+ *
  * Without skiboot (-bios) there are no OPAL calls: QEMU maps the PNOR into the LPC firmware
  * space behind its BMC's HIOMAP protocol, which tshype does not drive; nothing is stored then.
  */
@@ -27,6 +30,8 @@ import {
 declare function opalCall5(token: number, a0: u64, a1: u64, a2: u64, a3: u64, a4: u64): i64;
 /** Call OPAL with up to three arguments (entry.S). */
 declare function opalCall(token: number, a0: u64, a1: u64, a2: u64): i64;
+/** OPAL's entry point as skiboot passed it (entry.S), 0 when booted by -bios. */
+declare function opalEntry(): u64;
 
 // skiboot include/opal-api.h
 const OPAL_POLL_EVENTS = 10;
@@ -77,12 +82,17 @@ function completion(token: number): i64 {
 
 /** One flash call on copyBuffer[0..size) (buffer unused for erase); true on success. */
 function flashOp(op: number, offset: number, size: number): boolean {
+  return flashOpAt(op, offset, bytesAddress(copyBuffer), size);
+}
+
+/** One flash call on the buffer at real address `buffer` (unused for erase); true on success. */
+function flashOpAt(op: number, offset: number, buffer: u64, size: number): boolean {
   for (let i = 0; i < RETRIES; i++) {
     const token = nextToken;
     nextToken++;
     const rc = op === OPAL_FLASH_ERASE
       ? opalCall5(op, FLASH_ID, BigInt(offset), BigInt(size), BigInt(token), 0n)
-      : opalCall5(op, FLASH_ID, BigInt(offset), bytesAddress(copyBuffer), BigInt(size), BigInt(token));
+      : opalCall5(op, FLASH_ID, BigInt(offset), buffer, BigInt(size), BigInt(token));
     if (rc === OPAL_ASYNC_COMPLETION) return completion(token) === OPAL_SUCCESS;
     if (rc === OPAL_SUCCESS) return true;
     if (rc !== OPAL_BUSY) return false;
@@ -102,11 +112,11 @@ function nameIs(b: Uint8Array, at: number, name: string): boolean {
 }
 
 /**
- * Find TSHYPE_STATE in the flash's FFS table (libflash/ffs.h: header 48 bytes, entries 128,
- * every structure's words XOR to zero). False when the flash cannot be read, has no valid
- * table, or no such partition.
+ * Find partition `name` in the flash's FFS table (libflash/ffs.h: header 48 bytes, entries 128,
+ * every structure's words XOR to zero) and leave its place in foundBase, foundSize. False when
+ * the flash cannot be read, has no valid table, or no such partition.
  */
-export function findStatePartition(): boolean {
+function findPartition(name: string): boolean {
   if (!flashOp(OPAL_FLASH_READ, 0, 0x1000)) return false;
   const b = copyBuffer;
   if (be32(b, 0) !== 0x50415254 || be32(b, 4) !== 1 || be32(b, 12) !== 128) return false;
@@ -118,12 +128,22 @@ export function findStatePartition(): boolean {
     const at = 48 + e * 128;
     let sum = 0;
     for (let i = 0; i < 128; i += 4) sum = (sum ^ be32(b, at + i)) >>> 0;
-    if (sum !== 0 || !nameIs(b, at, STATE_NAME)) continue;
-    partBase = be32(b, at + 16) * block;
-    partSize = be32(b, at + 20) * block;
-    return partSize >= 2 * ERASE_BLOCK;
+    if (sum !== 0 || !nameIs(b, at, name)) continue;
+    foundBase = be32(b, at + 16) * block;
+    foundSize = be32(b, at + 20) * block;
+    return true;
   }
   return false;
+}
+let foundBase = 0;
+let foundSize = 0;
+
+/** Find TSHYPE_STATE (findPartition); false also when it is too small for two copies. */
+export function findStatePartition(): boolean {
+  if (!findPartition(STATE_NAME)) return false;
+  partBase = foundBase;
+  partSize = foundSize;
+  return partSize >= 2 * ERASE_BLOCK;
 }
 
 /** Bytes of flash each copy has: half the partition. */
@@ -254,4 +274,50 @@ export function bootRecord(): boolean {
   store.bootCount = count;
   stateSave();
   return true;
+}
+
+// ---- the non-volatile store: TSHYPE_VTPM ------------------------------------------------------
+
+const VTPM_NAME = 'TSHYPE_VTPM';
+/** TSHYPE_VTPM's place in the flash; vtpmSize is -1 until looked for, 0 when there is none. */
+let vtpmBase = 0;
+let vtpmSize = -1;
+
+/** Bytes of TSHYPE_VTPM (api.ts nvSize): 0 without OPAL or without such a partition. */
+export function nvSize(): number {
+  if (vtpmSize < 0) {
+    vtpmSize = 0;
+    if (opalEntry() !== 0n && findPartition(VTPM_NAME)) {
+      vtpmBase = foundBase;
+      vtpmSize = foundSize - (foundSize % ERASE_BLOCK);
+    }
+  }
+  return vtpmSize;
+}
+
+export function nvStoreName(): string {
+  return nvSize() > 0 ? 'PNOR TSHYPE_VTPM' : '';
+}
+
+function inStore(offset: number, buf: Uint8Array, length: number): boolean {
+  return offset >= 0 && length >= 0 && length <= buf.length && offset + length <= nvSize();
+}
+
+/** Read TSHYPE_VTPM bytes [offset, offset + length) into out (api.ts). */
+export function nvRead(offset: number, out: Uint8Array, length: number): boolean {
+  if (!inStore(offset, out, length)) return false;
+  return length === 0 || flashOpAt(OPAL_FLASH_READ, vtpmBase + offset, bytesAddress(out), length);
+}
+
+/**
+ * Write src[0..length) at TSHYPE_VTPM offset `offset` (a multiple of the erase block): the
+ * blocks it covers are erased, then written (api.ts). The caller reads back what it needs checked.
+ */
+export function nvWrite(offset: number, src: Uint8Array, length: number): boolean {
+  if (!inStore(offset, src, length) || offset % ERASE_BLOCK !== 0) return false;
+  if (length === 0) return true;
+  const erase = Math.floor((length + ERASE_BLOCK - 1) / ERASE_BLOCK) * ERASE_BLOCK;
+  if (offset + erase > nvSize()) return false;
+  if (!flashOpAt(OPAL_FLASH_ERASE, vtpmBase + offset, 0n, erase)) return false;
+  return flashOpAt(OPAL_FLASH_WRITE, vtpmBase + offset, bytesAddress(src), length);
 }

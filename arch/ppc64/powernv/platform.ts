@@ -27,6 +27,7 @@ export { initPartitioning, preparePartition, runVcpu, syncVcpu } from './partiti
 export { decExpiry } from '../common/switch';
 export { serviceInterrupt } from './interrupts';
 export { readPlatformClock } from './rtc';
+export { nvRead, nvSize, nvStoreName, nvWrite } from './opalflash';
 
 /** Call OPAL (entry.S): token, then up to three arguments; returns the OPAL status. */
 declare function opalCall(token: number, a0: u64, a1: u64, a2: u64): i64;

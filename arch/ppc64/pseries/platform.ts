@@ -18,6 +18,7 @@ export { initPartitioning, preparePartition, runVcpu, syncVcpu } from './nested'
 export { decExpiry } from '../common/switch';
 export { serviceInterrupt } from './interrupts';
 export { readPlatformClock } from './rtc';
+export { nvRead, nvSize, nvStoreName, nvWrite } from './nvram';
 
 /** `sc 1` (entry.S): r3 = opcode, r4.. = arguments; returns the PAPR status from r3. */
 declare function paprHcall(opcode: u64, a1: u64, a2: u64, a3: u64, a4: u64): i64;
