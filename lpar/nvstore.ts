@@ -216,12 +216,15 @@ export function slotLoad(slot: number, out: Uint8Array): number {
  * Save src[0..length) (1..IMAGE_MAX bytes) as slot `slot`'s image: written to the copy that is
  * not the newest valid one, with the next sequence number, then read back and checked. True
  * only then; until it returns true the previous image is the slot's. False when the slot does
- * not exist, the length is out of range, or the store failed (report.wroteTo says which copy
- * was being written; the other one is untouched).
+ * not exist, the length is out of range, either copy could not be read (then nothing is
+ * written), or the write failed (report.wroteTo says which copy was being written; the other
+ * one is untouched).
  */
 export function slotSave(slot: number, src: Uint8Array, length: number): boolean {
   if (!slotExists(slot) || length < 1 || length > IMAGE_MAX || length > src.length) return false;
   const newest = scanSlot(slot);
+  // without knowing both copies, the one written could be the newest: write nothing
+  if (report.status[0] === NvCopy.ReadFailed || report.status[1] === NvCopy.ReadFailed) return false;
   const target = newest === 0 ? 1 : 0;
   const seq = newest < 0 ? 1n : BigInt.asUintN(64, report.seq[newest] + 1n);
   const copy = buffer(target);

@@ -1,8 +1,10 @@
 /**
  * The hcall property test, in Node: 20,000 random and mutated hcalls from two partitions under a
  * real policy, shype/policies/deny.pol compiled by the project's policy compiler and loaded as
- * the image's: 'alpha' may make every hcall class and holds the admin role (so the audit-log
- * reader, which stores into partition memory, and the policy reload run too), 'beta' may not use
+ * the image's: 'alpha' may make every hcall class, holds the admin role and runs Program.Vtpm
+ * over the fake's store (so the audit-log
+ * reader, which stores into partition memory, the policy reload and the vTPM store calls run
+ * too), 'beta' may not use
  * the console and holds no role. Both the gate's allow and deny paths are taken: every status
  * must be the policy's (alpha is never refused H_AUTHORITY; beta gets H_AUTHORITY exactly for
  * its console calls and the management calls, and the gate's Denied counter moves by exactly
@@ -19,12 +21,15 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
 import { host } from 'tsnc/host';
-import { resetPlatform } from '../fake/platform';
+import { resetPlatform, setNvStore } from '../fake/platform';
+import { MAX_SLOTS, SLOT_BYTES } from '../../lpar/nvstore';
 import { compilePolicy } from '../../scripts/tshype-cli/src/policy-compiler';
 import { initSecurity, labelOf } from '../../shype/security';
 import { dispatchHcall } from '../../hv/dispatch';
 import { H } from '../../hcalls/status';
-import { HCALLS, H_RTAS, H_TSHYPE_AUDIT_READ, H_TSHYPE_LAN_STATS, H_TSHYPE_POLICY_RELOAD } from '../../hcalls/table';
+import {
+  HCALLS, H_RTAS, H_TSHYPE_AUDIT_READ, H_TSHYPE_LAN_STATS, H_TSHYPE_POLICY_RELOAD, H_TSHYPE_VTPM_LOAD, H_TSHYPE_VTPM_SAVE,
+} from '../../hcalls/table';
 import { RtasToken } from '../../lpar/devtree';
 import { Program, PartitionConfig } from '../../lpar/config';
 import { createPartition, LparState, Partition, partitions, startPartition } from '../../lpar/partition';
@@ -48,13 +53,13 @@ const DESCRIPTOR = 0x1000n, BLOB = 0x2000n;
 const u64 = (n: number | bigint): bigint => BigInt.asUintN(64, BigInt(n));
 
 /** A running partition in slot `i`, labelled `label`, at BASES[i]. */
-function partition(i: number, name: string): Partition {
+function partition(i: number, name: string, program = Program.Hello): Partition {
   const p = partitions[i];
   p.state = LparState.Empty;
   const cfg = new PartitionConfig(i);
   cfg.name = name;
   cfg.label = name;
-  cfg.program = Program.Hello;
+  cfg.program = program;
   cfg.memoryMiB = 2;
   cfg.cpuShare = 10;
   expect(createPartition(p, cfg, BASES[i], 512000n, labelOf(name))).to.equal(true);
@@ -103,7 +108,8 @@ describe('hcall property test', function () {
 
   it('property: 20,000 random hcalls under deny.pol reach every handler, are allowed and denied as the policy says, never throw, never write outside the partition', () => {
     loadFuzzPolicy();
-    const alpha = partition(0, 'alpha');
+    const alpha = partition(0, 'alpha', Program.Vtpm);   // so that the vTPM partition's calls succeed too
+    setNvStore(MAX_SLOTS * SLOT_BYTES);
     const beta = partition(1, 'beta');
     const fuzzers = [alpha, beta];
     const victims = [partition(2, 'beta'), partition(3, 'alpha')];
@@ -283,8 +289,8 @@ function shapeVio(p: Partition, op: bigint, args: bigint[], next: () => bigint):
   }
 }
 
-/** H_SET_MODE and H_REGISTER_PROC_TBL opcodes (hcalls/table.ts). */
-const H_SET_MODE = 0x31cn, H_REGISTER_PROC_TBL = 0x37cn, H_REGISTER_VPA = 0xdcn;
+/** H_SET_MODE, H_REGISTER_PROC_TBL, H_REGISTER_VPA and H_PAGE_INIT opcodes (hcalls/table.ts). */
+const H_SET_MODE = 0x31cn, H_REGISTER_PROC_TBL = 0x37cn, H_REGISTER_VPA = 0xdcn, H_PAGE_INIT = 0x2cn;
 
 /**
  * Make the random arguments of `op` well-formed enough to get past the first checks, so that
@@ -296,6 +302,16 @@ function shape(p: Partition, op: bigint, args: bigint[], next: () => bigint, pol
   if (op === u64(H_RTAS)) args[0] = rtasBuffer(p, next);
   if (op === u64(H_TSHYPE_AUDIT_READ)) { args[0] = next() % (SIZE - 0x1000n); args[1] = 1n + next() % 4n; }
   if (op === u64(H_TSHYPE_LAN_STATS)) args[0] = next() % 8n;   // the ports of wireDevices, and two past them
+  if (op === u64(H_TSHYPE_VTPM_SAVE) || op === u64(H_TSHYPE_VTPM_LOAD)) {
+    args[0] %= 9n;   // the eight instances and one past them
+    args[2] = 1n + args[2] % 0x4800n;
+    args[1] %= SIZE - args[2];
+  }
+  if (op === H_PAGE_INIT) {   // known flags, page-aligned pages inside the partition (or just past it)
+    args[0] = [0n, 0x8000n, 0x4000n, 0xc00000n][Number(args[0] % 4n)];
+    args[1] = (args[1] % (SIZE + 0x1000n)) & ~0xfffn;
+    args[2] = (args[2] % SIZE) & ~0xfffn;
+  }
   if (op === H_SET_MODE) { args[0] = [0n, 1n, 3n, 2n][Number(next() % 4n)]; args[1] = 3n + next() % 2n; args[2] = 0n; args[3] = 0n; }
   if (op === H_REGISTER_VPA) {
     args[0] = BigInt([1, 2, 3, 5, 6, 7][Number(next() % 6n)]) << 45n;
