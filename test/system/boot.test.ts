@@ -61,6 +61,9 @@ function imageFile(name: string, machine: string): string {
 const MACHINES = ['pseries', 'powernv9', 'powernv10', 'powernv9-skiboot', 'powernv10-skiboot'];
 const PANIC_MACHINES = ['pseries', 'powernv9', 'powernv9-skiboot'];
 const boots = new Map<string, Promise<Run>>();
+/** Two pseries boots, one after the other, with the same NVRAM file (started in before()). */
+let nvramBoots: Promise<Run[]>;
+const NVRAM_FILE = `${BUILD}/nvram.bin`;
 
 /** The boot of image `name` on `machine`, started in before(). */
 function booted(name: string, machine: string): Promise<Run> {
@@ -114,6 +117,9 @@ describe('boot: tshype images under QEMU', function () {
     // the slow skiboot boots first, so the quick ones fill in around them
     const skibootFirst = (a: string, b: string): number => Number(b.endsWith('-skiboot')) - Number(a.endsWith('-skiboot'));
     for (const m of [...MACHINES].sort(skibootFirst)) start('tshype', m);
+    fs.rmSync(path.join(TOP, NVRAM_FILE), { force: true });
+    const nvramBoot = (): Promise<Run> => threeAtOnce(() => run('scripts/run-image.sh', ['pseries', imageFile('tshype', 'pseries')], { NVRAM: NVRAM_FILE }));
+    nvramBoots = nvramBoot().then(async first => [first, await nvramBoot()]);
     for (const m of [...PANIC_MACHINES].sort(skibootFirst)) {
       // skiboot owns low memory until it starts the payload: no junk there
       start('panic', m, m.endsWith('-skiboot') ? {} : { QEMU_EXTRA: junkLoader(m === 'pseries' ? 'pseries' : 'powernv') });
@@ -126,10 +132,24 @@ describe('boot: tshype images under QEMU', function () {
     expect(r.status, show(r)).to.equal(0);
   });
 
+  it('pseries NVRAM: a fresh per-run NVRAM counts boot 1; with the same NVRAM=file the count goes up from one boot to the next', async () => {
+    const fresh = await booted('tshype', 'pseries');
+    expect(hvLines(fresh.stdout)[1], show(fresh)).to.equal(
+      '[hv] non-volatile store: pseries NVRAM, 512 KiB, 8 vTPM slots; boot 1 (no valid copy; copy A: blank; copy B: blank; saved copy A seq 1)');
+    const [first, second] = await nvramBoots;
+    expect(first.status, show(first)).to.equal(0);
+    expect(second.status, show(second)).to.equal(0);
+    expect(hvLines(first.stdout)[1], show(first)).to.match(/^\[hv\] non-volatile store: pseries NVRAM, 512 KiB, 8 vTPM slots; boot 1 \(/);
+    expect(hvLines(second.stdout)[1], show(second)).to.equal(
+      '[hv] non-volatile store: pseries NVRAM, 512 KiB, 8 vTPM slots; boot 2 (read copy A seq 1; copy B: blank; saved copy B seq 2)');
+    expect(fs.statSync(path.join(TOP, NVRAM_FILE)).size, 'run-image.sh made a 512 KiB file').to.equal(512 * 1024);
+  });
+
   for (const machine of ['powernv9', 'powernv10']) {
     it(`${machine} -bios: banner and device tree through the LPC UART, IPMI power-off, exit 0`, async () => {
       const r = await booted('tshype', machine);
       expect(r.stdout.split('\n')[0], show(r)).to.equal('[hv] tshype on powernv, configuration default');
+      expect(r.stdout.split('\n')[1], show(r)).to.equal('[hv] non-volatile store: none on this platform; vTPM instance state is not kept');
       expect(r.status, show(r)).to.equal(0);
     });
   }

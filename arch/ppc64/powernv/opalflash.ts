@@ -3,8 +3,7 @@
  * (scripts/flash/pnor.ts), reached through OPAL's flash calls, in the two-copy format of
  * flashstore.ts. The state lives in copyBuffer while the hypervisor runs: stateOpen loads it,
  * stateGet/statePut read and change its records, stateSave writes it as the next copy. Today
- * tshype keeps its boot count there (bootRecord); the vTPM is meant to keep its instance state
- * images there, one record each.
+ * tshype keeps its boot count there (bootRecord).
  *
  * skiboot's flash calls (core/flash.c opal_flash_read/write/erase) take the flash id, an
  * offset in the flash, a buffer's real address, a size and a token; they do the work at once
@@ -52,7 +51,8 @@ const ERASE_BLOCK = 0x1000;
 const STATE_NAME = 'TSHYPE_STATE';
 /**
  * Bytes of state kept in memory, header included (a copy's room in flash is half the
- * partition, 512 KiB): room for a dozen vTPM instance images of up to 16 KiB and more.
+ * partition, 512 KiB). The vTPM's instance images are not records here but slots of
+ * TSHYPE_VTPM (nvRead/nvWrite below).
  */
 export const STATE_BUFFER = 0x40000;
 
