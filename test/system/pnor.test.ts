@@ -4,7 +4,8 @@
  * drive alone (no -kernel) and the partitions run; a new build written with
  * `pflash -P BOOTKERNEL -e -p` is what the next boot runs; tshype's persistent state in
  * TSHYPE_STATE (written through OPAL's flash calls) survives from one QEMU run to the next and
- * a BOOTKERNEL update, and a torn copy is recovered from the other.
+ * a BOOTKERNEL update, and a torn copy is recovered from the other; the same for the
+ * non-volatile store in TSHYPE_VTPM (lpar/nvstore.ts), where the vTPM keeps its instances.
  */
 import { expect } from 'chai';
 import * as fs from 'fs';
@@ -15,6 +16,8 @@ const BUILD = 'build/st-pnor';
 const PNOR = `${BUILD}/tshype.pnor`;
 const KEYS = `${BUILD}/keys`;
 const FLASH = ['scripts/flash/tshype-flash.cjs'];
+/** The start of the non-volatile store's line (hv/persist.ts) for the PNOR's TSHYPE_VTPM. */
+const STORE_LINE = '[hv] non-volatile store: PNOR TSHYPE_VTPM, 512 KiB, 8 vTPM slots; ';
 const PFLASH = fs.existsSync('/usr/sbin/pflash') ? '/usr/sbin/pflash' : 'pflash';
 
 /** The payload SHA-512 a container records (tshype-flash verify-container's sha512 line). */
@@ -46,9 +49,10 @@ describe('PNOR flash image: pflash and skiboot', function () {
     const ours = await run('node', [...FLASH, 'verify-pnor', PNOR, '--keys', KEYS]);
     expect(ours.status, show(ours)).to.equal(0);
     const ids = (s: string): string[] => s.split('\n').map(l => l.trim()).filter(l => l.startsWith('ID='));
-    expect(ids(p.stdout)).to.have.length(5);
+    expect(ids(p.stdout)).to.have.length(6);
     expect(ids(p.stdout)).to.deep.equal(ids(ours.stdout));
-    expect(ids(p.stdout).join('\n')).to.match(/BOOTKERNEL 0x00200000\.\.0x01200000/).and.match(/TSHYPE_STATE 0x00100000\.\.0x00200000 .*\[---P------\]/);
+    expect(ids(p.stdout).join('\n')).to.match(/BOOTKERNEL 0x00200000\.\.0x01200000/).and.match(/TSHYPE_STATE 0x00100000\.\.0x00200000 .*\[---P------\]/)
+      .and.match(/TSHYPE_VTPM 0x01200000\.\.0x01280000 .*\[---P------\]/);
   });
 
   it('powernv9-pnor: skiboot loads BOOTKERNEL from flash (no -kernel), tshype names its build and hash, partitions run', async () => {
@@ -62,6 +66,7 @@ describe('PNOR flash image: pflash and skiboot', function () {
     expect(out).to.contain('[alpha] hello from a tshype partition');
     expect(out).to.match(/\[hv\]   'beta' halted, status 0/);
     expect(out).to.contain('[hv] persistent state: boot 1 (no valid copy: a fresh partition; copy A: erased; copy B: erased; saved copy A seq 1)');
+    expect(out).to.contain(`${STORE_LINE}boot 1 (no valid copy; copy A: blank; copy B: blank; saved copy A seq 1)`);
   });
 
   it('pflash -P BOOTKERNEL -e -p: a new build written into the image is what the next boot runs', async () => {
@@ -81,6 +86,7 @@ describe('PNOR flash image: pflash and skiboot', function () {
     expect(out).to.contain('[alpha] hello from a tshype partition');
     // the state written by the previous QEMU run, kept across the BOOTKERNEL update
     expect(out).to.contain('[hv] persistent state: boot 2 (read copy A seq 1; copy B: erased; saved copy B seq 2)');
+    expect(out).to.contain(`${STORE_LINE}boot 2 (read copy A seq 1; copy B: blank; saved copy B seq 2)`);
   });
 
   it('persistent state: a torn copy (the newest, cut short) is refused and the other one recovered', async () => {
@@ -88,6 +94,8 @@ describe('PNOR flash image: pflash and skiboot', function () {
     const fd = fs.openSync(path.join(TOP, PNOR), 'r+');
     try {
       fs.writeSync(fd, Buffer.alloc(0x1000 - 0x24, 0xff), 0, 0x1000 - 0x24, 0x180000 + 0x24);
+      // and the same in TSHYPE_VTPM: its slot 0's copy B (seq 2) at 0x1205000 (lpar/nvstore.ts COPY_ROOM)
+      fs.writeSync(fd, Buffer.alloc(0x1000 - 0x24, 0xff), 0, 0x1000 - 0x24, 0x1205000 + 0x24);
     } finally {
       fs.closeSync(fd);
     }
@@ -95,6 +103,8 @@ describe('PNOR flash image: pflash and skiboot', function () {
     expect(out).to.contain('[hv] persistent state: boot 2 (read copy A seq 1; copy B: CRC mismatch (torn or damaged); saved copy B seq 2)');
     const again = await bootPnor();
     expect(again).to.contain('[hv] persistent state: boot 3 (read copy B seq 2; saved copy A seq 3)');
+    expect(out).to.contain(`${STORE_LINE}boot 2 (read copy A seq 1; copy B: digest mismatch (torn or damaged); saved copy B seq 2)`);
+    expect(again).to.contain(`${STORE_LINE}boot 3 (read copy B seq 2; saved copy A seq 3)`);
   });
 
   it('a payload damaged in flash: skiboot (no secure boot under QEMU) still runs it, tshype reports the mismatch', async () => {

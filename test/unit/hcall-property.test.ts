@@ -2,10 +2,9 @@
  * The hcall property test, in Node: 20,000 random and mutated hcalls from two partitions under a
  * real policy, shype/policies/deny.pol compiled by the project's policy compiler and loaded as
  * the image's: 'alpha' may make every hcall class, holds the admin role and runs Program.Vtpm
- * over the fake's store (so the audit-log
- * reader, which stores into partition memory, the policy reload and the vTPM store calls run
- * too), 'beta' may not use
- * the console and holds no role. Both the gate's allow and deny paths are taken: every status
+ * over the fake's store (so the audit-log reader, which stores into partition memory, the policy
+ * reload and the vTPM store calls run too), 'beta' may not use the console and holds no role.
+ * Both the gate's allow and deny paths are taken: every status
  * must be the policy's (alpha is never refused H_AUTHORITY; beta gets H_AUTHORITY exactly for
  * its console calls and the management calls, and the gate's Denied counter moves by exactly
  * its console calls), and every handler must have succeeded at least once for alpha (so the
