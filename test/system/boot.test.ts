@@ -348,6 +348,7 @@ describe('powernv partitions: hypervisor mode on the bare machine', function () 
     const r = await booted('pnv-overlap', 'powernv9-skiboot');
     expect(hvLines(r.stdout), show(r)).to.deep.equal([
       '[hv] tshype on powernv, configuration overlap',
+      '[hv] non-volatile store: none on this platform; vTPM instance state is not kept',
       "[hv] PANIC: configuration refused for this machine: partition 'alpha' at 0x30200000 overlaps " +
         'firmware-reserved memory [0x30000000, 0x30600000)',
       '[hv] PANIC: exit status 1']);
