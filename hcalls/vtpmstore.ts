@@ -21,7 +21,8 @@
  *                   when the stored image is longer than the room (nothing copied)
  *   H_NOT_AVAILABLE the platform has no non-volatile store, or none with room for this instance
  *   H_HARDWARE      the store failed (SAVE: the write or its read-back; the previous image is
- *                   still the instance's; LOAD: neither copy could be read)
+ *                   still the instance's), or either copy could not be read (SAVE then writes nothing; LOAD
+ *                   does not answer with the other copy, which could be the older one)
  */
 import { load8, store8, type u64 } from 'tsnc';
 import { realAddress, NO_ADDRESS } from '../lpar/memory';

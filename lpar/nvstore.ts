@@ -197,14 +197,15 @@ export function slotExists(slot: number): boolean {
 
 /**
  * Load slot `slot`'s newest complete image into out[0..): its length, 0 when the slot holds
- * none, NV_NO_SLOT when the store has no such slot, NV_IO_ERROR when the store could not be
- * read. When `out` is smaller than the image, nothing is copied and the image's length is
+ * none, NV_NO_SLOT when the store has no such slot, NV_IO_ERROR when either copy could not
+ * be read. When `out` is smaller than the image, nothing is copied and the image's length is
  * returned (the caller compares it with its room).
  */
 export function slotLoad(slot: number, out: Uint8Array): number {
   if (!slotExists(slot)) return NV_NO_SLOT;
   const newest = scanSlot(slot);
-  if (report.status[0] === NvCopy.ReadFailed && report.status[1] === NvCopy.ReadFailed) return NV_IO_ERROR;
+  // an unreadable copy might be the newest: answering with the other could roll the image back
+  if (report.status[0] === NvCopy.ReadFailed || report.status[1] === NvCopy.ReadFailed) return NV_IO_ERROR;
   if (newest < 0) return 0;
   const length = nvCopyLength(buffer(newest));
   if (length > out.length) return length;

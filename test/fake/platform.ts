@@ -103,6 +103,7 @@ export function resetPlatform(): void {
   nvStore = new Uint8Array(0);
   nvWriteHook = null;
   nvReadFails = false;
+  nvReadFailsAt = -1;
   nvWrites = 0;
 }
 
@@ -136,10 +137,12 @@ export function setNvWriteHook(hook: NvWriteHook | null): void {
   nvWriteHook = hook;
 }
 
-/** Make every nvRead fail (or succeed again). */
-export function setNvReadFails(fails: boolean): void {
+/** Make every nvRead fail (or succeed again); with `onlyAt`, only reads starting at that offset. */
+export function setNvReadFails(fails: boolean, onlyAt = -1): void {
   nvReadFails = fails;
+  nvReadFailsAt = onlyAt;
 }
+let nvReadFailsAt = -1;
 
 export function nvSize(): number {
   return nvStore.length;
@@ -150,7 +153,7 @@ export function nvStoreName(): string {
 }
 
 export function nvRead(offset: number, out: Uint8Array, length: number): boolean {
-  if (nvReadFails || offset < 0 || length > out.length || offset + length > nvStore.length) return false;
+  if ((nvReadFails && (nvReadFailsAt < 0 || nvReadFailsAt === offset)) || offset < 0 || length > out.length || offset + length > nvStore.length) return false;
   out.set(nvStore.subarray(offset, offset + length));
   return true;
 }

@@ -127,6 +127,20 @@ describe('non-volatile store slots', () => {
     expect(store.every(b => b === 0)).to.equal(true);
   });
 
+  it('slotLoad: one unreadable copy is NV_IO_ERROR, not the other copy (which may be the older one)', () => {
+    setNvStore(STORE);
+    expect(slotSave(1, image(10, 1), 10)).to.equal(true);
+    expect(slotSave(1, image(10, 2), 10)).to.equal(true);   // B is the newest
+    setNvReadFails(true, copyAt(1, 1));
+    expect(load(1)).to.equal(NV_IO_ERROR);
+    expect(slotSave(1, image(10, 3), 10)).to.equal(false);
+    setNvReadFails(true, copyAt(1, 0));
+    expect(load(1)).to.equal(NV_IO_ERROR);
+    expect(slotSave(1, image(10, 3), 10)).to.equal(false);
+    setNvReadFails(false);
+    expect(load(1)).to.deep.equal(image(10, 2));
+  });
+
   it('slotLoad: a read failure is NV_IO_ERROR; a failed write leaves the previous image', () => {
     setNvStore(STORE);
     expect(slotSave(1, image(10, 1), 10)).to.equal(true);
@@ -173,7 +187,7 @@ describe('non-volatile store slots', () => {
  * an older image, B holds `before`).
  */
 describe('non-volatile store: cut and torn writes', () => {
-  let lastStore = new Uint8Array(0);
+  let lastStore: Uint8Array = new Uint8Array(0);
 
   /** Prepare slot 1 with `saves` images (1: A holds image 1; 2: A image 1, B image 2); returns the store. */
   function prepared(saves: number, n: number): Uint8Array {

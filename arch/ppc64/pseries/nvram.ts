@@ -42,6 +42,7 @@ let size = -1;
 
 /** nvram-fetch or nvram-store of `length` bytes at `offset` from/to the real address `buffer`: the RTAS status. */
 function nvramCall(token: number, offset: number, buffer: u64, length: number): number {
+  if (buffer > 0xffffffffn) return -1;   // RTAS arguments are 32-bit; the image lives below 8 MiB
   nvArgs.fill(0);
   nvArgs[0] = token;
   nvArgs[1] = 3;
