@@ -18,8 +18,8 @@
 #   build-image.sh wrote beside IMAGE, if any: the configuration's external images,
 #   docs/guest-bundle.md), NVRAM (pseries: the NVRAM file, QEMU's spapr-nvram, where tshype keeps
 #   its boot count and the vTPM instances' state; created zero-filled with NVRAM_SIZE bytes,
-#   default 524288, when it does not exist; default a fresh file for this run only, removed
-#   when QEMU exits: boot twice with the same NVRAM=path to see the state kept)
+#   default 524288, when it does not exist; default a fresh one for this run only, already
+#   removed while QEMU runs: boot twice with the same NVRAM=path to see the state kept)
 # The guest bundle goes where each platform passes such a file: pseries takes it wrapped in an
 # ELF as -kernel (QEMU loads -initrd only with a -kernel, and only an ELF), powernv as -initrd
 # (QEMU 7.2 describes it in /chosen; it refuses -initrd without -kernel on every machine).
@@ -62,9 +62,13 @@ case "$machine" in
     # seabios package) a --no-install-recommends QEMU does not have; firmware needs no display
     nvram=${NVRAM:-}
     if [ -z "$nvram" ]; then
-      nvram=$(mktemp "${TMPDIR:-/tmp}/tshype-nvram.XXXXXX")
-      nvram_temporary=$nvram
-      rm -f "$nvram"
+      # a fresh NVRAM for this run only: a file opened on descriptor 3 and removed at once, which
+      # QEMU opens again through /dev/fd/3 (nothing to clean up, however QEMU ends)
+      tmp=$(mktemp "${TMPDIR:-/tmp}/tshype-nvram.XXXXXX")
+      truncate -s "${NVRAM_SIZE:-524288}" "$tmp"
+      exec 3<>"$tmp"
+      rm -f "$tmp"
+      nvram=/dev/fd/3
     fi
     # QEMU takes an NVRAM of 8 KiB .. 1 MiB (hw/nvram/spapr_nvram.c); zero-filled is blank to tshype
     [ -e "$nvram" ] || truncate -s "${NVRAM_SIZE:-524288}" "$nvram"
@@ -84,13 +88,5 @@ case "$machine" in
     exit 2 ;;
 esac
 
-if [ -n "${nvram_temporary:-}" ]; then
-  # a per-run NVRAM: QEMU runs as a child so that the file can be removed when it exits
-  trap 'rm -f "$nvram_temporary"' EXIT
-  status=0
-  # shellcheck disable=SC2086  # QEMU_EXTRA is a list of options
-  timeout --foreground -k 5 "$timeout_s" "$QEMU" "${args[@]}" "${bundle_args[@]}" -nographic -no-reboot ${QEMU_EXTRA:-} || status=$?
-  exit "$status"
-fi
 # shellcheck disable=SC2086  # QEMU_EXTRA is a list of options
 exec timeout --foreground -k 5 "$timeout_s" "$QEMU" "${args[@]}" "${bundle_args[@]}" -nographic -no-reboot ${QEMU_EXTRA:-}
