@@ -3,6 +3,8 @@
  * platform configuration under QEMU 7.2 and check the console and QEMU's exit status.
  *
  *   pseries -bios, powernv9/powernv10 -bios, powernv9/powernv10 as skiboot's payload;
+ *   the non-volatile store on pseries: the boot count and a test root's 16 KiB images
+ *   (test/system/roots/nvstore.ts) kept in one NVRAM file across two boots;
  *   a root that powers off with status 42 (test/system/roots/panic.ts) on pseries, powernv9
  *   -bios and skiboot, booted with its BSS pre-filled with junk (QEMU's generic loader) where
  *   the firmware leaves memory alone, to see the entry code zero it.
@@ -45,6 +47,7 @@ const IMAGES: Image[] = [
   { name: 'tshype', platform: 'powernv', root: 'hv/main.ts' },
   { name: 'panic', platform: 'pseries', root: 'test/system/roots/panic.ts' },
   { name: 'panic', platform: 'powernv', root: 'test/system/roots/panic.ts' },
+  { name: 'nvstore', platform: 'pseries', root: 'test/system/roots/nvstore.ts' },
 ];
 
 async function buildImage(img: Image): Promise<void> {
@@ -64,6 +67,9 @@ const boots = new Map<string, Promise<Run>>();
 /** Two pseries boots, one after the other, with the same NVRAM file (started in before()). */
 let nvramBoots: Promise<Run[]>;
 const NVRAM_FILE = `${BUILD}/nvram.bin`;
+/** Two boots of the store's test root (test/system/roots/nvstore.ts) with one NVRAM file. */
+let storeBoots: Promise<Run[]>;
+const STORE_NVRAM = `${BUILD}/nvstore-nvram.bin`;
 
 /** The boot of image `name` on `machine`, started in before(). */
 function booted(name: string, machine: string): Promise<Run> {
@@ -120,6 +126,9 @@ describe('boot: tshype images under QEMU', function () {
     fs.rmSync(path.join(TOP, NVRAM_FILE), { force: true });
     const nvramBoot = (): Promise<Run> => threeAtOnce(() => run('scripts/run-image.sh', ['pseries', imageFile('tshype', 'pseries')], { NVRAM: NVRAM_FILE }));
     nvramBoots = nvramBoot().then(async first => [first, await nvramBoot()]);
+    fs.rmSync(path.join(TOP, STORE_NVRAM), { force: true });
+    const storeBoot = (): Promise<Run> => threeAtOnce(() => run('scripts/run-image.sh', ['pseries', imageFile('nvstore', 'pseries')], { NVRAM: STORE_NVRAM }));
+    storeBoots = storeBoot().then(async first => [first, await storeBoot()]);
     for (const m of [...PANIC_MACHINES].sort(skibootFirst)) {
       // skiboot owns low memory until it starts the payload: no junk there
       start('panic', m, m.endsWith('-skiboot') ? {} : { QEMU_EXTRA: junkLoader(m === 'pseries' ? 'pseries' : 'powernv') });
@@ -143,6 +152,23 @@ describe('boot: tshype images under QEMU', function () {
     expect(hvLines(second.stdout)[1], show(second)).to.equal(
       '[hv] non-volatile store: pseries NVRAM, 512 KiB, 8 vTPM slots; boot 2 (read copy A seq 1; copy B: blank; saved copy B seq 2)');
     expect(fs.statSync(path.join(TOP, NVRAM_FILE)).size, 'run-image.sh made a 512 KiB file').to.equal(512 * 1024);
+  });
+
+  it('pseries store root: a 16 KiB image in each of the 8 vTPM slots saved and loaded back, found by the next boot; a save cut short loses nothing', async () => {
+    const [first, second] = await storeBoots;
+    const slots = [1, 2, 3, 4, 5, 6, 7, 8];
+    expect(first.status, show(first)).to.equal(0);
+    expect(hvLines(first.stdout), show(first)).to.deep.equal([
+      '[hv] nvstore test on pseries', '[hv] nvstore: 9 slots', '[hv] nvstore: boot 1',
+      ...slots.map(s => `[hv] nvstore: slot ${s}: blank`),
+      ...slots.map(s => `[hv] nvstore: slot ${s}: saved 16384 bytes in copy A, loaded back intact`),
+      '[hv] nvstore: slot 1: a save cut after 100 bytes, the image before it loads']);
+    expect(second.status, show(second)).to.equal(0);
+    expect(hvLines(second.stdout), show(second)).to.deep.equal([
+      '[hv] nvstore test on pseries', '[hv] nvstore: 9 slots', '[hv] nvstore: boot 2',
+      ...slots.map(s => `[hv] nvstore: slot ${s}: found 16384 bytes, the previous boot's image`),
+      ...slots.map(s => `[hv] nvstore: slot ${s}: saved 16384 bytes in copy B, loaded back intact`),
+      '[hv] nvstore: slot 1: a save cut after 100 bytes, the image before it loads']);
   });
 
   for (const machine of ['powernv9', 'powernv10']) {
