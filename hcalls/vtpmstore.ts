@@ -4,7 +4,8 @@
  * each (docs/vtpm.md "Where instance state is kept"):
  *
  *   H_TSHYPE_VTPM_SAVE  r4 = instance (0 .. VTPM_INSTANCES - 1), r5 = partition address of the
- *                       image, r6 = its length (1 .. IMAGE_MAX)
+ *                       image, r6 = its length (1 .. IMAGE_MAX = 16448: a state image of up
+ *                       to vtpm/tpm/state.ts STATE_MAX and vtpm/manager.ts's slot header)
  *                       -> H_SUCCESS once the image is written and read back intact
  *   H_TSHYPE_VTPM_LOAD  r4 = instance, r5 = partition address of a buffer, r6 = its room (≥ 1)
  *                       -> H_SUCCESS, r4 = length of the newest complete image copied there

@@ -4,7 +4,7 @@
  * how many vTPM instances it keeps, and what was read and saved, e.g.
  *   [hv] non-volatile store: pseries NVRAM, 512 KiB, 8 vTPM slots; boot 2 (read copy A seq 1; saved copy B seq 2)
  *   [hv] non-volatile store: none on this platform; vTPM instance state is not kept
- * The boot count proves the store end to end (test/system/nvstore.test.ts boots twice with one
+ * The boot count proves the store end to end (test/system/boot.test.ts boots pseries twice with one
  * NVRAM file); the vTPM partition's SAVE and LOAD (hcalls/vtpmstore.ts) use the other slots.
  */
 import type { u64 } from 'tsnc';

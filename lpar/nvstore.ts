@@ -28,8 +28,12 @@ import type { u64 } from 'tsnc';
 import { nvRead, nvSize, nvWrite } from '@platform';
 import { Sha256 } from '../vtpm/crypto/sha256';
 
-/** Largest image a slot keeps: vtpm/tpm/state.ts STATE_MAX (a unit test checks they agree). */
-export const IMAGE_MAX = 16384;
+/**
+ * Largest image a slot keeps: a vTPM state image (vtpm/tpm/state.ts STATE_MAX, 16384 bytes) and
+ * up to 64 bytes the vTPM partition puts before it (vtpm/manager.ts SLOT_HEADER, 8 bytes, names
+ * the client); a unit test checks the sum still fits.
+ */
+export const IMAGE_MAX = 16384 + 64;
 /** The store's write unit (a flash erase block): copies start on such a boundary. */
 export const NV_BLOCK = 0x1000;
 export const COPY_HEADER = 0x40;

@@ -154,20 +154,20 @@ describe('boot: tshype images under QEMU', function () {
     expect(fs.statSync(path.join(TOP, NVRAM_FILE)).size, 'run-image.sh made a 512 KiB file').to.equal(512 * 1024);
   });
 
-  it('pseries store root: a 16 KiB image in each of the 8 vTPM slots saved and loaded back, found by the next boot; a save cut short loses nothing', async () => {
+  it('pseries store root: a largest image (16448 bytes) in each of the 8 vTPM slots saved and loaded back, found by the next boot; a save cut short loses nothing', async () => {
     const [first, second] = await storeBoots;
     const slots = [1, 2, 3, 4, 5, 6, 7, 8];
     expect(first.status, show(first)).to.equal(0);
     expect(hvLines(first.stdout), show(first)).to.deep.equal([
       '[hv] nvstore test on pseries', '[hv] nvstore: 9 slots', '[hv] nvstore: boot 1',
       ...slots.map(s => `[hv] nvstore: slot ${s}: blank`),
-      ...slots.map(s => `[hv] nvstore: slot ${s}: saved 16384 bytes in copy A, loaded back intact`),
+      ...slots.map(s => `[hv] nvstore: slot ${s}: saved 16448 bytes in copy A, loaded back intact`),
       '[hv] nvstore: slot 1: a save cut after 100 bytes, the image before it loads']);
     expect(second.status, show(second)).to.equal(0);
     expect(hvLines(second.stdout), show(second)).to.deep.equal([
       '[hv] nvstore test on pseries', '[hv] nvstore: 9 slots', '[hv] nvstore: boot 2',
-      ...slots.map(s => `[hv] nvstore: slot ${s}: found 16384 bytes, the previous boot's image`),
-      ...slots.map(s => `[hv] nvstore: slot ${s}: saved 16384 bytes in copy B, loaded back intact`),
+      ...slots.map(s => `[hv] nvstore: slot ${s}: found 16448 bytes, the previous boot's image`),
+      ...slots.map(s => `[hv] nvstore: slot ${s}: saved 16448 bytes in copy B, loaded back intact`),
       '[hv] nvstore: slot 1: a save cut after 100 bytes, the image before it loads']);
   });
 
