@@ -18,6 +18,7 @@ import { hRegisterProcTbl } from '../hcalls/translation';
 import { hRtas } from '../hcalls/rtas';
 import { hHalt, hReport } from '../hcalls/lifecycle';
 import { hAuditRead, hLanStats, hPolicyReload } from '../hcalls/shype';
+import { hVtpmLaunch } from '../hcalls/vtpm';
 import { hGetTce, hPutTce, hPutTceIndirect, hStuffTce, hVioSignal } from '../hcalls/tce';
 import { hCopyRdma, hEnableCrq, hFreeCrq, hRegCrq, hSendCrq } from '../hcalls/crq';
 import {
@@ -74,6 +75,7 @@ export function invoke(handler: Handler, p: Partition, v: Vcpu): number {
     case Handler.MulticastCtrl: return hMulticastCtrl(p, v);
     case Handler.ChangeLogicalLanMac: return hChangeLogicalLanMac(p, v);
     case Handler.LanStats: return hLanStats(p, v);
+    case Handler.VtpmLaunch: return hVtpmLaunch(p, v);
   }
   return NO_HANDLER;
 }
