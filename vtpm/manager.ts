@@ -8,8 +8,10 @@
  *
  *   launch      the hypervisor's measurements of the client's last launch (its generation, and
  *               each (PCR, digest)): a new generation is a new boot of the client, so the
- *               instance loses power and the digests become its launch log, extended at the
- *               client's next Startup(CLEAR) (vtpm/tpm/platform.ts measureLaunchInto);
+ *               instance loses power, the digests become its launch log, and the platform
+ *               firmware's TPM2_Startup(CLEAR) extends them (vtpm/tpm/platform.ts
+ *               measureLaunchInto) — as SLOF starts a pseries vTPM before the OS, which expects
+ *               a started TPM (Linux's tpm_ibmvtpm asks GetCapability before any Startup);
  *   commands    run at locality 0; afterwards `saveNeeded` says whether the instance's
  *               non-volatile state may have changed (a TPMA_CC.nv command, a ContextSave, or a
  *               counted authorisation failure) and must be stored before the client hears the
@@ -49,6 +51,9 @@ const generations = new Int32Array(MAX_INSTANCES);
 export const relaunches = new Int32Array(MAX_INSTANCES);
 const RSP_LIMIT = MAX_RESPONSE_SIZE;
 
+const STARTUP = new Uint8Array(12);
+const STARTUP_RSP = new Uint8Array(64);
+
 /** What the last runCommand did to non-volatile state: store the instance before answering. */
 export let saveNeeded = false;
 
@@ -56,7 +61,7 @@ function get32(b: Uint8Array, at: number): number {
   return ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
 }
 
-function put32(b: Uint8Array, at: number, v: number): void {
+function putU32(b: Uint8Array, at: number, v: number): void {
   b[at] = (v >>> 24) & 0xff;
   b[at + 1] = (v >>> 16) & 0xff;
   b[at + 2] = (v >>> 8) & 0xff;
@@ -84,8 +89,9 @@ export function launchCurrent(k: number, generation: number): boolean {
 /**
  * The hypervisor reports launch `generation` of instance k's client, with `count` entries of
  * LAUNCH_ENTRY bytes in `record`: a new one power-cycles the instance with these measurements
- * as its launch log. Entries naming a PCR the hypervisor may not use are skipped. Returns the
- * number of entries the instance accepted.
+ * as its launch log and starts it (Startup(CLEAR), which extends them). Entries naming a PCR the
+ * hypervisor may not use are skipped. Returns the number of entries the instance accepted. The
+ * startup changed the instance's reset count: store it.
  */
 export function applyLaunch(k: number, generation: number, count: number, record: Uint8Array): number {
   if (generations[k] === generation) return count;
@@ -98,6 +104,10 @@ export function applyLaunch(k: number, generation: number, count: number, record
     if (measureLaunchInto(tpm, get32(record, i * LAUNCH_ENTRY), record, i * LAUNCH_ENTRY + 8) === 0) accepted++;
   }
   powerOn(tpm);
+  STARTUP.fill(0);
+  putU32(STARTUP, 0, 0x8001000c);   // TPM_ST_NO_SESSIONS, size 12
+  putU32(STARTUP, 6, Cc.Startup);   // TPM_SU_CLEAR (0) in the last two bytes
+  execute(tpm, 0, STARTUP, 12, STARTUP_RSP);
   if (generations[k] !== 0) relaunches[k]++;
   generations[k] = generation;
   return accepted;
@@ -144,8 +154,8 @@ export function changesNonVolatile(cmd: Uint8Array, len: number, rsp: Uint8Array
  * engine's state image into `img`. Returns the state image's length (0: `img` too small).
  */
 export function saveSlot(k: number, identity: number, header: Uint8Array, img: Uint8Array): number {
-  put32(header, 0, SLOT_MAGIC);
-  put32(header, 4, identity);
+  putU32(header, 0, SLOT_MAGIC);
+  putU32(header, 4, identity);
   return saveState(instances[k], img);
 }
 

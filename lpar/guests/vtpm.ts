@@ -94,6 +94,7 @@ function checkLaunch(k: number, apply: boolean): number {
   const n = count < MAX_LAUNCH_ENTRIES ? count : MAX_LAUNCH_ENTRIES;
   for (let i = 0; i < n * LAUNCH_ENTRY; i++) RECORD[i] = load8(BigInt.asUintN(64, LAUNCH_AREA + BigInt(i)));
   applyLaunch(k, generation, n, RECORD);
+  saveInstance(k);
   printNumber('vtpm: launch measurements applied, instance ', k);
   return generation;
 }

@@ -24,7 +24,7 @@ import { compilePolicy } from '../../scripts/tshype-cli/src/policy-compiler';
 import { initSecurity, labelOf } from '../../shype/security';
 import { dispatchHcall } from '../../hv/dispatch';
 import { H } from '../../hcalls/status';
-import { HCALLS, H_RTAS, H_TSHYPE_AUDIT_READ, H_TSHYPE_LAN_STATS, H_TSHYPE_POLICY_RELOAD } from '../../hcalls/table';
+import { HCALLS, H_RTAS, H_TSHYPE_AUDIT_READ, H_TSHYPE_LAN_STATS, H_TSHYPE_POLICY_RELOAD, H_TSHYPE_VTPM_LAUNCH } from '../../hcalls/table';
 import { RtasToken } from '../../lpar/devtree';
 import { Program, PartitionConfig } from '../../lpar/config';
 import { createPartition, LparState, Partition, partitions, startPartition } from '../../lpar/partition';
@@ -203,6 +203,8 @@ function wireDevices(all: Partition[]): void {
   cfg.addChannel(cfg.partitions[0], cfg.partitions[0]);
   cfg.addChannel(cfg.partitions[1], cfg.partitions[1]);
   cfg.addChannel(cfg.partitions[0], cfg.partitions[1]);
+  cfg.addVtpm(cfg.partitions[3], cfg.partitions[0]);   // alpha serves the alpha victim's vTPM
+  all[0].program = Program.Vtpm;
   all.forEach((p, k) => { p.state = LparState.Running; expect(attachDevices(p, cfg, k)).to.equal(true); });
   linkChannels();
   for (const p of all.slice(0, 2)) {
@@ -296,6 +298,7 @@ function shape(p: Partition, op: bigint, args: bigint[], next: () => bigint, pol
   if (op === u64(H_RTAS)) args[0] = rtasBuffer(p, next);
   if (op === u64(H_TSHYPE_AUDIT_READ)) { args[0] = next() % (SIZE - 0x1000n); args[1] = 1n + next() % 4n; }
   if (op === u64(H_TSHYPE_LAN_STATS)) args[0] = next() % 8n;   // the ports of wireDevices, and two past them
+  if (op === u64(H_TSHYPE_VTPM_LAUNCH)) { args[0] = unitOf(p, next, VioKind.VtpmServer); args[1] = next() % (SIZE - 0x1000n); args[2] = 160n; }
   if (op === H_SET_MODE) { args[0] = [0n, 1n, 3n, 2n][Number(next() % 4n)]; args[1] = 3n + next() % 2n; args[2] = 0n; args[3] = 0n; }
   if (op === H_REGISTER_VPA) {
     args[0] = BigInt([1, 2, 3, 5, 6, 7][Number(next() % 6n)]) << 45n;
