@@ -126,7 +126,10 @@ describe('lpar/eventlog: the measured-launch event log', () => {
     for (const bytes of [buf.subarray(0, w.length()), buf.subarray(0, w.areaSize())]) {
       const r = tpm2Eventlog(bytes);
       expect(r.status, r.stderr).to.equal(0);
-      expect(r.stderr).to.not.match(/ERROR/);
+      // tpm2-tools 5.4 expects EV_IPL in PCR 8, 9, 12 or 14 (UEFI boot chains) and says so, nothing else
+      const stderr = r.stderr.split('\n').filter(l => l !== '');
+      expect(stderr.filter(l => !/^WARN: Event [1-4] is unexectedly not extending either PCR 8, 9, 12 or 14$/.test(l)), r.stderr)
+        .to.deep.equal([]);
       expect(r.stdout).to.contain('Signature: Spec ID Event03');
       for (const e of EXPECTED_EVENTS) expect(r.stdout).to.contain(`"${e.data}"`);
       expect((r.stdout.match(/EventType: EV_IPL/g) ?? []).length).to.equal(4);
