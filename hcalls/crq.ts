@@ -27,7 +27,7 @@ import { partitions } from '../lpar/partition';
 import type { Vcpu } from '../lpar/vcpu';
 import {
   REMOTE_LIOBN, TCE_PAGE, TCE_READ, TCE_WRITE, VioDevice, VioKind, deviceOf, dmaCopy, dmaMapped,
-  signalDevice, tceTranslate, vdevices,
+  isCrqClient, isCrqServer, signalDevice, tceTranslate, vdevices,
 } from '../lpar/vio';
 import { NO_ADDRESS } from '../lpar/memory';
 import { admitSharing } from '../shype/security';
@@ -50,7 +50,7 @@ export const MAX_RDMA = 0x20000;
 /** The caller's CRQ end named `unit` (a vdevices index), or -1 when it has none of that unit. */
 function crqOf(p: Partition, unit: u64): number {
   const i = deviceOf(p, unit);
-  if (i < 0 || (vdevices[i].kind !== VioKind.CrqClient && vdevices[i].kind !== VioKind.CrqServer)) return -1;
+  if (i < 0 || (!isCrqClient(vdevices[i].kind) && !isCrqServer(vdevices[i].kind))) return -1;
   return i;
 }
 
@@ -90,21 +90,28 @@ function disconnect(d: VioDevice, format: number): void {
 }
 
 /**
- * Decide the pair of `d` (whose partner has registered too): OpenChannel and SendFrame from the
- * client's label to the server's. True, and both ends connected, when the policy allows.
+ * Decide the pair of `d` (whose partner has registered too), from the client's label to the
+ * server's: OpenChannel and SendFrame for a CRQ pair, BindVtpm for a vTPM. True, and both ends
+ * connected, when the policy allows.
  */
 function connect(d: VioDevice): boolean {
   const q = vdevices[d.partner];
-  const client = d.kind === VioKind.CrqClient ? d : q;
-  const server = d.kind === VioKind.CrqClient ? q : d;
+  const client = isCrqClient(d.kind) ? d : q;
+  const server = isCrqClient(d.kind) ? q : d;
   const cp = partitions[client.owner], sp = partitions[server.owner];
-  if (!admitSharing(cp, Op.OpenChannel, sp.ssidref) || !admitSharing(cp, Op.SendFrame, sp.ssidref)) {
+  if (!admitPair(cp, client.kind, sp.ssidref)) {
     client.denied++;
     return false;
   }
   d.connected = true;
   q.connected = true;
   return true;
+}
+
+/** Whether the policy lets client partition `cp` (a device of `kind`) pair with label `server`. */
+function admitPair(cp: Partition, kind: VioKind, server: number): boolean {
+  if (kind === VioKind.VtpmClient) return admitSharing(cp, Op.BindVtpm, server);
+  return admitSharing(cp, Op.OpenChannel, server) && admitSharing(cp, Op.SendFrame, server);
 }
 
 /**
@@ -188,7 +195,7 @@ function rdmaWindow(p: Partition, liobn: u64): number {
   const k = crqOf(p, remote ? liobn & BigInt(~REMOTE_LIOBN >>> 0) : liobn);
   if (k < 0 || !remote) return k;
   const d = vdevices[k];
-  if (d.kind !== VioKind.CrqServer || !d.connected || d.partner < 0) return -1;
+  if (!isCrqServer(d.kind) || !d.connected || d.partner < 0) return -1;
   return d.partner;
 }
 
@@ -226,7 +233,7 @@ export function hCopyRdma(p: Partition, v: Vcpu): number {
 export function crqPartitionStopped(p: Partition): void {
   for (let i = 0; i < vdevices.length; i++) {
     const d = vdevices[i];
-    if (d.owner !== p.lpid - 1 || (d.kind !== VioKind.CrqClient && d.kind !== VioKind.CrqServer)) continue;
+    if (d.owner !== p.lpid - 1 || (!isCrqClient(d.kind) && !isCrqServer(d.kind))) continue;
     disconnect(d, EVENT_PARTNER_FAILED);
     d.crqRegistered = false;
   }

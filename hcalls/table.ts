@@ -66,8 +66,9 @@ export const enum Handler {
   MulticastCtrl = 40,
   ChangeLogicalLanMac = 41,
   LanStats = 42,
-  VtpmSave = 43,
-  VtpmLoad = 44,
+  VtpmLaunch = 43,
+  VtpmSave = 44,
+  VtpmLoad = 45,
 }
 
 /** tshype's private hcall: halt the calling partition with the status in r4. */
@@ -183,6 +184,7 @@ export const HCALLS: HcallRow[] = [
   new HcallRow(H_RTAS, 'H_RTAS', Handler.Rtas, Op.HcallRtas, '', Fast.No),
   new HcallRow(H_TSHYPE_REPORT, 'H_TSHYPE_REPORT', Handler.Report, Op.HcallLifecycle, 'hcall-tshype', Fast.Yes),
   new HcallRow(H_TSHYPE_LAN_STATS, 'H_TSHYPE_LAN_STATS', Handler.LanStats, Op.HcallLifecycle, 'hcall-tshype', Fast.Yes),
+  new HcallRow(H_TSHYPE_VTPM_LAUNCH, 'H_TSHYPE_VTPM_LAUNCH', Handler.VtpmLaunch, Op.HcallLifecycle, 'hcall-tshype', Fast.Yes),
   new HcallRow(H_TSHYPE_VTPM_SAVE, 'H_TSHYPE_VTPM_SAVE', Handler.VtpmSave, Op.HcallLifecycle, 'hcall-tshype', Fast.No),
   new HcallRow(H_TSHYPE_VTPM_LOAD, 'H_TSHYPE_VTPM_LOAD', Handler.VtpmLoad, Op.HcallLifecycle, 'hcall-tshype', Fast.No),
 ];

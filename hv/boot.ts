@@ -169,6 +169,7 @@ function summary(total: u64): void {
     writeString("' ");
     if (p.state === LparState.Halted) { writeString('halted, status '); writeDecimal(Number(p.haltStatus & 0xffffffffn)); }
     else if (p.state === LparState.Crashed) writeString(p.crash === CrashReason.TimeLimit ? 'stopped at its time limit' : 'crashed');
+    else if (p.runnable()) writeString('still serving at shutdown');
     else writeString('not run');
     writeString(', hcalls ');
     writeDecimal(p.hcalls);
@@ -282,7 +283,9 @@ export function boot(fdtAddr: u64): number {
   if (!initSecurity()) return 1;
   if (hasBundle) openBundle();
   describeHcalls(guestTreeParams);
-  for (let i = 0; i < system.count; i++) launch(i, verdict.baseMiB[i]);
+  // services (the vTPM) first: they are ready before the partitions they serve start
+  for (let i = 0; i < system.count; i++) if (system.partitions[i].program === Program.Vtpm) launch(i, verdict.baseMiB[i]);
+  for (let i = 0; i < system.count; i++) if (system.partitions[i].program !== Program.Vtpm) launch(i, verdict.baseMiB[i]);
   connectVirtualIo();
   fuzzStart();
   const focus = initialFocus();

@@ -18,6 +18,7 @@ import { hRegisterProcTbl } from '../hcalls/translation';
 import { hRtas } from '../hcalls/rtas';
 import { hHalt, hReport } from '../hcalls/lifecycle';
 import { hAuditRead, hLanStats, hPolicyReload } from '../hcalls/shype';
+import { hVtpmLaunch } from '../hcalls/vtpm';
 import { hGetTce, hPutTce, hPutTceIndirect, hStuffTce, hVioSignal } from '../hcalls/tce';
 import { hVtpmLoad, hVtpmSave } from '../hcalls/vtpmstore';
 import { hCopyRdma, hEnableCrq, hFreeCrq, hRegCrq, hSendCrq } from '../hcalls/crq';
@@ -75,6 +76,7 @@ export function invoke(handler: Handler, p: Partition, v: Vcpu): number {
     case Handler.MulticastCtrl: return hMulticastCtrl(p, v);
     case Handler.ChangeLogicalLanMac: return hChangeLogicalLanMac(p, v);
     case Handler.LanStats: return hLanStats(p, v);
+    case Handler.VtpmLaunch: return hVtpmLaunch(p, v);
     case Handler.VtpmSave: return hVtpmSave(p, v);
     case Handler.VtpmLoad: return hVtpmLoad(p, v);
   }

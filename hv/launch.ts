@@ -4,7 +4,8 @@
  * the platform passed (docs/guest-bundle.md), found and moved out of the way at boot.
  */
 import { preparePartition } from '@platform';
-import { writeDecimal, writeLine, writeString } from '../lpar/console';
+import { writeDecimal, writeHex, writeLine, writeString } from '../lpar/console';
+import { MAX_PARTITION_VDEVICES, VioKind, deviceAt, vdevices } from '../lpar/vio';
 import { Program } from '../lpar/config';
 import { BundleStatus, bundleStatusText, GuestBundle } from '../lpar/bundle';
 import { elfStatusText } from '../lpar/elf';
@@ -30,12 +31,40 @@ export function say(p: Partition, what: string): void {
   writeString(what);
 }
 
+/**
+ * For a partition with a vTPM, one line per launch measurement (lpar/measure.ts) — what its
+ * instance's PCRs will be extended with: `[hv] partition 'NAME' measured into PCR N: <SHA-256>`.
+ */
+function sayMeasurements(p: Partition): void {
+  if (!hasVtpm(p)) return;
+  const rec = p.launch;
+  for (let i = 0; i < rec.count; i++) {
+    say(p, 'measured into PCR ');
+    writeDecimal(rec.pcrs[i]);
+    writeString(': ');
+    for (let j = 0; j < 32; j++) writeHex(BigInt(rec.digests[32 * i + j]), 2);
+    writeLine('');
+  }
+}
+
+/** Whether `p` has a vTPM device (a client end of a vTPM binding). */
+function hasVtpm(p: Partition): boolean {
+  for (let k = 0; k < MAX_PARTITION_VDEVICES; k++) {
+    const i = deviceAt(p.lpid - 1, k);
+    if (i >= 0 && vdevices[i].kind === VioKind.VtpmClient) return true;
+  }
+  return false;
+}
+
 /** Load `p`'s program (built-in or from the bundle); false, with the reason printed, when it cannot. */
 export function loadProgram(p: Partition): boolean {
   let st = LoadStatus.NoImage;
   if (p.program !== Program.Elf) st = loadPartition(p, imageAddress(p.program), imageSize(p.program));
   else st = loadElfPartition(p, guestBundle);
-  if (st === LoadStatus.Ok) return true;
+  if (st === LoadStatus.Ok) {
+    sayMeasurements(p);
+    return true;
+  }
   say(p, 'not started: ');
   if (p.program === Program.Elf) {
     writeString(st === LoadStatus.InitrdMissing || st === LoadStatus.InitrdCorrupt || st === LoadStatus.InitrdDoesNotFit ? p.initrd : p.image);

@@ -121,13 +121,13 @@ function runVcpuSlice(p: Partition, v: Vcpu, slice: u64): void {
   countDispatch(p, v, false);
 }
 
-/** True while some partition can run. */
+/** True while some partition other than a service (the vTPM) can run. */
 export function anyRunnable(): boolean {
-  for (let i = 0; i < partitions.length; i++) if (partitions[i].runnable()) return true;
+  for (let i = 0; i < partitions.length; i++) if (partitions[i].runnable() && !partitions[i].isService()) return true;
   return false;
 }
 
-/** Run rounds until every partition has halted or crashed. Returns the number of rounds. */
+/** Run rounds until every partition but the services has halted or crashed. Returns the number of rounds. */
 export function runAll(): number {
   let rounds = 0;
   while (anyRunnable()) {

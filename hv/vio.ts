@@ -7,7 +7,7 @@ import { system } from '@config';
 import { writeDecimal, writeHex, writeLine, writeString } from '../lpar/console';
 import { Drop, lanPorts } from '../lpar/lan';
 import type { Partition } from '../lpar/partition';
-import { MAX_PARTITION_VDEVICES, VioKind, attachDevices, deviceAt, linkChannels, resetDevice, vdevices } from '../lpar/vio';
+import { MAX_PARTITION_VDEVICES, VioKind, attachDevices, deviceAt, isCrqClient, isCrqServer, linkChannels, resetDevice, vdevices } from '../lpar/vio';
 import { labelOf } from '../shype/security';
 import { crqPartitionStopped } from '../hcalls/crq';
 import { forgetPort } from '../hcalls/vswitch';
@@ -95,8 +95,8 @@ function channelLine(i: number): void {
   let client = -1, server = -1;
   for (let j = 0; j < vdevices.length; j++) {
     const d = vdevices[j];
-    if (d.owner >= 0 && d.config === i && d.kind === VioKind.CrqClient) client = j;
-    if (d.owner >= 0 && d.config === i && d.kind === VioKind.CrqServer) server = j;
+    if (d.owner >= 0 && d.config === i && isCrqClient(d.kind)) client = j;
+    if (d.owner >= 0 && d.config === i && isCrqServer(d.kind)) server = j;
   }
   if (client < 0 || server < 0) { writeLine('not wired (a partition did not start)'); return; }
   const cd = vdevices[client], sd = vdevices[server];

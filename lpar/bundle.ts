@@ -240,6 +240,12 @@ export class GuestBundle {
     return BundleStatus.Ok;
   }
 
+  /** Entry i's SHA-256 as its header gives it (what verify(i) checks the image against) into out[0..32). */
+  entryDigest(i: number, out: Uint8Array): void {
+    const e = this.entry(i) + E_SHA;
+    for (let j = 0; j < 32; j++) out[j] = this.has(i) ? this.u8(e + j) : 0;
+  }
+
   // ---- reading the header ----------------------------------------------------------------
 
   private has(i: number): boolean { return i >= 0 && i < this.count; }

@@ -168,6 +168,9 @@ export class GuestTreeParams {
   vioIrq: Int32Array = new Int32Array(MAX_PARTITION_VDEVICES);
   vioWindow: Int32Array = new Int32Array(MAX_PARTITION_VDEVICES);
   vioMac: BigUint64Array = new BigUint64Array(MAX_PARTITION_VDEVICES);
+  /** The vTPM's TCG event log (guest-physical, reserved by the caller); size 0: none. */
+  eventLogBase: u64 = 0n;
+  eventLogSize: number = 0;
 }
 
 
@@ -343,6 +346,36 @@ function appendWindow(w: FdtWriter, liobn: number, size: number): void {
   w.appendU64(BigInt(size));
 }
 
+/** The low `bytes` bytes of `v`, least significant first. */
+function appendLe(w: FdtWriter, v: u64, bytes: number): void {
+  for (let i = 0; i < bytes; i++) w.appendByte(Number((v >> BigInt(8 * i)) & 0xffn));
+}
+
+/**
+ * Each VioKind's node name, device_type and compatible (index: the kind). The vTPM's are what
+ * Linux's tpm_ibmvtpm matches (device_type "IBM,vtpm", compatible "IBM,vtpm20": a TPM 2.0) and
+ * QEMU's spapr-vtpm writes.
+ */
+class VioNaming {
+  readonly name: string;
+  readonly deviceType: string;
+  readonly compatible: string;
+  constructor(name: string, deviceType: string, compatible: string) {
+    this.name = name;
+    this.deviceType = deviceType;
+    this.compatible = compatible;
+  }
+}
+
+const VIO_NAMING: VioNaming[] = [
+  new VioNaming("", "", ""),
+  new VioNaming("l-lan", "network", "IBM,l-lan"),
+  new VioNaming("v-crq-client", "tshype,crq", "tshype,crq-client"),
+  new VioNaming("v-crq-server", "tshype,crq", "tshype,crq-server"),
+  new VioNaming("vtpm", "IBM,vtpm", "IBM,vtpm20"),
+  new VioNaming("v-vtpm-server", "tshype,crq", "tshype,vtpm-server"),
+];
+
 /** The MAC in the low 48 bits of `mac` as 6 property bytes. */
 function appendMac(w: FdtWriter, mac: u64): void {
   for (let i = 5; i >= 0; i--) w.appendByte(Number((mac >> BigInt(8 * i)) & 0xffn));
@@ -357,14 +390,21 @@ function appendMac(w: FdtWriter, mac: u64): void {
  */
 function vioNode(w: FdtWriter, p: GuestTreeParams, i: number): void {
   const kind = p.vioKind[i], unit = p.vioUnit[i];
-  w.beginNodeAt(kind === VioKind.Lan ? "l-lan" : kind === VioKind.CrqClient ? "v-crq-client" : "v-crq-server", BigInt(unit));
+  const naming = VIO_NAMING[kind];
+  w.beginNodeAt(naming.name, BigInt(unit));
   w.propU32("reg", unit);
-  if (kind === VioKind.Lan) {
-    w.propString("device_type", "network");
-    w.propString("compatible", "IBM,l-lan");
-  } else {
-    w.propString("device_type", "tshype,crq");
-    w.propString("compatible", kind === VioKind.CrqClient ? "tshype,crq-client" : "tshype,crq-server");
+  w.propString("device_type", naming.deviceType);
+  w.propString("compatible", naming.compatible);
+  if (kind === VioKind.VtpmClient && p.eventLogSize > 0) {
+    // tpm_ibmvtpm's event log (linux-6.1 drivers/char/tpm/eventlog/of.c): for IBM,vtpm* Linux
+    // reads these two in its own byte order (PowerVM's sml-handover wrote them so), so they
+    // are written in the partition's byte order, little-endian for ppc64le Linux
+    w.propBegin("linux,sml-base");
+    appendLe(w, p.eventLogBase, 8);
+    w.propEnd();
+    w.propBegin("linux,sml-size");
+    appendLe(w, BigInt(p.eventLogSize), 4);
+    w.propEnd();
   }
   w.propBegin("interrupts");
   w.appendU32(p.vioIrq[i]);
@@ -374,7 +414,7 @@ function vioNode(w: FdtWriter, p: GuestTreeParams, i: number): void {
   w.propU32("ibm,#dma-size-cells", 2);
   w.propBegin("ibm,my-dma-window");
   appendWindow(w, unit, p.vioWindow[i]);
-  if (kind === VioKind.CrqServer) appendWindow(w, unit | REMOTE_LIOBN, p.vioWindow[i]);
+  if (kind === VioKind.CrqServer || kind === VioKind.VtpmServer) appendWindow(w, unit | REMOTE_LIOBN, p.vioWindow[i]);
   w.propEnd();
   if (kind === VioKind.Lan) {
     w.propBegin("local-mac-address");

@@ -25,6 +25,7 @@ import { BundleStatus, GuestBundle } from './bundle';
 import { MAX_PARTITION_VDEVICES, TCE_PAGE, VioKind, deviceAt, vdevices } from './vio';
 import { lanPorts } from './lan';
 import { SOURCE_BASE } from './xics';
+import { LaunchItem, PCR_DEVICE_TREE, PCR_IMAGE, PCR_INITRD, PCR_LABEL } from './measure';
 
 /** Bytes at the top of every partition's memory that hold its device tree. */
 export const FDT_SPACE = 0x10000;
@@ -69,6 +70,7 @@ const writer = new FdtWriter();
 export const guestTreeParams = new GuestTreeParams();
 const params = guestTreeParams;
 const elf = new ElfImage();
+const DIGEST = new Uint8Array(32);
 /** Why lpar/elf.ts refused the last image (LoadStatus.ElfRefused). */
 export let loadStatusElf: ElfStatus = ElfStatus.Ok;
 
@@ -115,8 +117,12 @@ function finishLoad(p: Partition): LoadStatus {
   params.rtasSize = RTAS_SPACE;
   params.bootargs = p.bootargs;
   describeDevices(p);
-  const written = buildGuestTree(writer, params, BigInt.asUintN(64, p.memBase + fdtAddress(p)), FDT_SPACE);
-  return written > 0 ? LoadStatus.Ok : LoadStatus.DeviceTreeFailed;
+  const tree: u64 = BigInt.asUintN(64, p.memBase + fdtAddress(p));
+  const written = buildGuestTree(writer, params, tree, FDT_SPACE);
+  if (written <= 0) return LoadStatus.DeviceTreeFailed;
+  p.launch.addPhysical(LaunchItem.DeviceTree, PCR_DEVICE_TREE, tree, BigInt(written));
+  p.launch.addText(LaunchItem.Label, PCR_LABEL, p.label);
+  return LoadStatus.Ok;
 }
 
 /** Put `p`'s virtual devices (lpar/vio.ts) into the tree's parameters. */
@@ -144,6 +150,8 @@ function describeDevices(p: Partition): void {
 export function loadPartition(p: Partition, image: u64, size: u64): LoadStatus {
   if (size === 0n) return LoadStatus.NoImage;
   if (size > rtasAddress(p)) return LoadStatus.ImageTooLarge;
+  p.launch.begin(p.name);
+  p.launch.addPhysical(LaunchItem.Image, PCR_IMAGE, image, size);
   zeroRange(p.memBase, p.memSize);
   copyIn(p, 0n, image, size);
   params.initrdStart = 0n;
@@ -175,6 +183,13 @@ export function loadElfPartition(p: Partition, bundle: GuestBundle): LoadStatus 
     if (initrdSize > limit) return LoadStatus.InitrdDoesNotFit;
     initrdAt = BigInt.asUintN(64, limit - initrdSize) & IMAGE_ALIGN_DOWN;
     if (initrdAt < elf.highest) return LoadStatus.InitrdDoesNotFit;
+  }
+  p.launch.begin(p.name);
+  bundle.entryDigest(k, DIGEST);   // verified above: the SHA-256 of the image file
+  p.launch.add(LaunchItem.Image, PCR_IMAGE, DIGEST);
+  if (initrdSize > 0n) {
+    bundle.entryDigest(bundle.find(p.initrd), DIGEST);
+    p.launch.add(LaunchItem.Initrd, PCR_INITRD, DIGEST);
   }
   zeroRange(p.memBase, p.memSize);
   for (let i = 0; i < elf.count; i++) {

@@ -9,6 +9,7 @@ import { pool, type u64 } from 'tsnc';
 import { MAX_PARTITIONS, MAX_VCPUS, PartitionConfig, Program } from './config';
 import { Vcpu } from './vcpu';
 import { Xics } from './xics';
+import { LaunchRecord } from './measure';
 
 export const enum LparState {
   Empty = 0,
@@ -86,6 +87,10 @@ export class Partition {
   readonly input = new Uint8Array(INPUT_MAX);
   inputHead = 0;
   inputCount = 0;
+  /** Its sHype label's name (its configuration's `label`). */
+  label = '';
+  /** What the hypervisor measured when it last loaded the partition (lpar/measure.ts). */
+  readonly launch = new LaunchRecord();
   /** The image, initrd and kernel command line of a Program.Elf partition (its configuration's). */
   image = '';
   initrd = '';
@@ -134,6 +139,14 @@ export class Partition {
   runnable(): boolean {
     return this.state === LparState.Running;
   }
+
+  /**
+   * A service partition (the vTPM) serves the others and never finishes on its own: the machine
+   * powers off when every other partition is done, with the services still running.
+   */
+  isService(): boolean {
+    return this.program === Program.Vtpm;
+  }
 }
 
 /** The partition pool; slot i has LPID i + 1. */
@@ -146,6 +159,7 @@ export const partitions: Partition[] = pool(MAX_PARTITIONS, Partition);
 export function createPartition(p: Partition, cfg: PartitionConfig, memBase: u64, ticksPerMs: u64, ssidref: number): boolean {
   if (p.state !== LparState.Empty) return false;
   p.name = cfg.name;
+  p.label = cfg.label;
   p.ssidref = ssidref;
   p.program = cfg.program;
   p.memBase = memBase;

@@ -58,6 +58,10 @@ export const enum ConfigError {
   TooManyDevices,
   /** The ports' and channel ends' DMA windows together need more TCEs than the pool has (TCE_POOL_ENTRIES). */
   TooManyWindows,
+  /** A vTPM binding (addVtpm) whose server does not run Program.Vtpm, or whose client does. */
+  NotVtpmServer,
+  /** A partition given two vTPMs. */
+  DuplicateVtpm,
 }
 
 /** What ConfigVerdict.item indexes. */
@@ -272,11 +276,24 @@ function checkVirtualIo(cfg: SystemConfig, v: ConfigVerdict): boolean {
       return v.failItem(ConfigError.UnknownPartition, ConfigItem.Channel, i, -1);
     }
     if (c.client === c.server) return v.failItem(ConfigError.SameEnds, ConfigItem.Channel, i, -1);
+    if (c.vtpm && !checkVtpm(cfg, i, v)) return false;
   }
   for (let k = 0; k < cfg.count; k++) {
     if (devicesOf(cfg, k) > MAX_PARTITION_VDEVICES) return v.fail(ConfigError.TooManyDevices, k, -1);
   }
   if (windowPages(cfg) > TCE_POOL_ENTRIES) return v.failItem(ConfigError.TooManyWindows, ConfigItem.None, -1, -1);
+  return true;
+}
+
+/** A vTPM binding: the server runs the vTPM program, the client does not and has no other vTPM. */
+function checkVtpm(cfg: SystemConfig, i: number, v: ConfigVerdict): boolean {
+  const c = cfg.channels[i];
+  if (cfg.partitions[c.server].program !== Program.Vtpm || cfg.partitions[c.client].program === Program.Vtpm) {
+    return v.failItem(ConfigError.NotVtpmServer, ConfigItem.Channel, i, -1);
+  }
+  for (let j = 0; j < i; j++) {
+    if (cfg.channels[j].vtpm && cfg.channels[j].client === c.client) return v.failItem(ConfigError.DuplicateVtpm, ConfigItem.Channel, i, j);
+  }
   return true;
 }
 

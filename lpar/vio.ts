@@ -54,6 +54,20 @@ export const enum VioKind {
   CrqClient = 2,
   /** The server end of a CRQ pair: may also H_COPY_RDMA through its client's window. */
   CrqServer = 3,
+  /** A vTPM (IBM,vtpm20, Linux's tpm_ibmvtpm): the client end of a CRQ pair to the vTPM partition. */
+  VtpmClient = 4,
+  /** The vTPM partition's end of a client's vTPM pair (a CRQ server end bound to one instance). */
+  VtpmServer = 5,
+}
+
+/** Whether a device of `kind` is the client end of a CRQ pair (a plain CRQ or a vTPM). */
+export function isCrqClient(kind: VioKind): boolean {
+  return kind === VioKind.CrqClient || kind === VioKind.VtpmClient;
+}
+
+/** Whether a device of `kind` is the server end of a CRQ pair. */
+export function isCrqServer(kind: VioKind): boolean {
+  return kind === VioKind.CrqServer || kind === VioKind.VtpmServer;
 }
 
 /** One virtual device of one partition. */
@@ -169,8 +183,10 @@ export function attachDevices(p: Partition, cfg: SystemConfig, k: number): boole
   }
   for (let i = 0; i < cfg.channelCount; i++) {
     const c = cfg.channels[i];
-    if (c.client === k && !attach(p, owner, slot++, VioKind.CrqClient, i, CRQ_WINDOW_PAGES)) return detachFailed(owner);
-    if (c.server === k && !attach(p, owner, slot++, VioKind.CrqServer, i, CRQ_WINDOW_PAGES)) return detachFailed(owner);
+    const client = c.vtpm ? VioKind.VtpmClient : VioKind.CrqClient;
+    const server = c.vtpm ? VioKind.VtpmServer : VioKind.CrqServer;
+    if (c.client === k && !attach(p, owner, slot++, client, i, CRQ_WINDOW_PAGES)) return detachFailed(owner);
+    if (c.server === k && !attach(p, owner, slot++, server, i, CRQ_WINDOW_PAGES)) return detachFailed(owner);
   }
   return true;
 }
@@ -226,10 +242,10 @@ export function resetDevice(d: VioDevice): void {
 export function linkChannels(): void {
   for (let i = 0; i < vdevices.length; i++) {
     const d = vdevices[i];
-    if (d.owner < 0 || d.kind !== VioKind.CrqClient) continue;
+    if (d.owner < 0 || !isCrqClient(d.kind)) continue;
     for (let j = 0; j < vdevices.length; j++) {
       const e = vdevices[j];
-      if (e.owner >= 0 && e.kind === VioKind.CrqServer && e.config === d.config) {
+      if (e.owner >= 0 && isCrqServer(e.kind) && e.config === d.config) {
         d.partner = e.index;
         e.partner = d.index;
       }

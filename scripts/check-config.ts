@@ -78,12 +78,14 @@ function describeItem(cfg: SystemConfig, v: ConfigVerdict): string | undefined {
     case ConfigError.BadCap: return `${portWho}: send cap ${port!.capBps} bit/s must not be negative (0: no cap)`;
     case ConfigError.TooManyWindows: return `${cfg.portCount} LAN ports and ${cfg.channelCount} CRQ channels need ${windowPages(cfg)} TCEs for their DMA windows (${LAN_WINDOW_PAGES} a port, ${CRQ_WINDOW_PAGES} a channel end), the hypervisor has ${TCE_POOL_ENTRIES}`;
     case ConfigError.SameEnds: return `${channelWho}: both ends are the same partition`;
+    case ConfigError.NotVtpmServer: return `${channelWho}: a vTPM's server must run Program.Vtpm and its client must not`;
+    case ConfigError.DuplicateVtpm: return `${channelWho}: the client has a vTPM already (channel ${v.other + 1})`;
   }
   return `unknown verdict ${v.error}`;
 }
 
 /** The call that adds each kind of item (ConfigItem order; None: a partition). */
-const ADDERS = [/\.add(Elf)?\(/, /\.addSegment\(/, /\.addPort\(/, /\.addChannel\(/];
+const ADDERS = [/\.add(Elf)?\(/, /\.addSegment\(/, /\.addPort\(/, /\.add(Channel|Vtpm)\(/];
 
 /**
  * The 1-based line of the `index`-th (from 0) call adding an item of `kind` (calls are in order):

@@ -114,3 +114,22 @@ export function consoleUnitAddress(fdt: u64): u64 {
   const vty = tree.pathOffset('/vdevice/vty');
   return vty < 0 ? CONSOLE : BigInt(tree.getU32(vty, 'reg', 0));
 }
+
+const HEX = new Uint8Array(16);
+
+/** Print `label`, then bytes[off..off+len) as lower-case hex, then a newline (in 16-byte pieces). */
+export function printHex(label: string, bytes: Uint8Array, off: number, len: number): void {
+  let n = 0;
+  for (let i = 0; i < label.length; i++) {
+    chunk[n++] = label.charCodeAt(i);
+    if (n === 16) { putChunk(n); n = 0; }
+  }
+  for (let i = 0; i < 2 * len; i++) {
+    if (i === 0) for (let j = 0; j < 16; j++) HEX[j] = j < 10 ? 0x30 + j : 0x57 + j;
+    const b = bytes[off + (i >>> 1)];
+    chunk[n++] = HEX[(i & 1) === 0 ? b >>> 4 : b & 15];
+    if (n === 16) { putChunk(n); n = 0; }
+  }
+  chunk[n++] = 0x0a;
+  putChunk(n);
+}

@@ -1,8 +1,211 @@
-/** The vTPM partition (work in progress): says it does not serve yet and halts with status 1. */
-import type { u64 } from 'tsnc';
-import { println } from './lib';
+/**
+ * The vTPM partition: vtpm/ (the TPM 2.0 engine and its manager) serving one instance per
+ * client over the clients' `IBM,vtpm20` CRQs (vtpm/transport.ts), as Linux's tpm_ibmvtpm
+ * expects. Its k-th virtual device is the server end bound to client k's vTPM (lpar/config.ts
+ * addVtpm): instance k.
+ *
+ * For each end it maps a queue page (I/O address 0) and a command buffer (I/O address
+ * BUFFER_IOBA) into the end's DMA window, asks the hypervisor who the client is and what it
+ * measured (H_TSHYPE_VTPM_LAUNCH), brings the instance's stored state back
+ * (H_TSHYPE_VTPM_LOAD, only if it belongs to that client), seeds its DRBG from H_RANDOM and
+ * registers the queue. Then it serves: a TPM command is pulled from the client's buffer with
+ * H_COPY_RDMA, checked against the client's current launch (a new launch power-cycles the
+ * instance with the new measurements), run, stored when it changed non-volatile state
+ * (H_TSHYPE_VTPM_SAVE, before the client hears the answer), and its response pushed back into
+ * the same buffer. It never halts: the hypervisor stops it when its clients are done.
+ */
+import { load64, load8, mftb, store8, type u64 } from 'tsnc';
+import { H_CONFER, H_RANDOM, H_SUCCESS, hcall, hcallOut, printNumber, println } from './lib';
+import { H_COPY_RDMA, H_PUT_TCE, H_REG_CRQ, H_SEND_CRQ, REMOTE_LIOBN, TCE_PAGE, TCE_READ_WRITE, VIO_UNIT } from './vio';
+import {
+  LAUNCH_ENTRY, MAX_INSTANCES, MAX_LAUNCH_ENTRIES, SLOT_HEADER, SLOT_MAX, SlotStatus, advanceClocks, applyLaunch, channels,
+  clientFailed, launchCurrent, openInstance, restoreSlot, runCommand, saveNeeded, saveSlot,
+} from '../../vtpm/manager';
+import { Action, ERROR_COPY_IN, ERROR_COPY_OUT, RTCE_BUFFER_SIZE } from '../../vtpm/transport';
+import { STATE_MAX } from '../../vtpm/tpm/state';
+
+const H_TSHYPE_VTPM_LAUNCH: u64 = 0x6f14n;
+const H_TSHYPE_VTPM_SAVE: u64 = 0x6f18n;
+const H_TSHYPE_VTPM_LOAD: u64 = 0x6f1cn;
+
+/** Where its queues, buffers and scratch areas are (logical), above its program and data. */
+const QUEUES: u64 = 0x1000000n;
+const BUFFERS: u64 = 0x1100000n;
+const SLOT_AREA: u64 = 0x1200000n;
+const LAUNCH_AREA: u64 = 0x1210000n;
+/** The command buffer's I/O address in each end's window (the queue is at 0). */
+const BUFFER_IOBA: u64 = 0x1000n;
+const QUEUE_BYTES = TCE_PAGE;
+/** Timebase ticks per millisecond (512 MHz on QEMU's POWER9 machines; the TPM clock's unit). */
+const TICKS_PER_MS: u64 = 512000n;
+
+const CMD = new Uint8Array(RTCE_BUFFER_SIZE);
+const RSP = new Uint8Array(RTCE_BUFFER_SIZE);
+const HEADER = new Uint8Array(SLOT_HEADER);
+const IMAGE = new Uint8Array(STATE_MAX);
+const RECORD = new Uint8Array(MAX_LAUNCH_ENTRIES * LAUNCH_ENTRY);
+const ENTROPY = new Uint8Array(48);
+/** Per end: the next queue entry's offset, the client's identity, whether its state is kept. */
+const next = new Int32Array(MAX_INSTANCES);
+const identity = new Uint32Array(MAX_INSTANCES);
+let ends = 0;
+let storeWorks = true;
+let saveFailures = 0;
+
+function unit(k: number): u64 {
+  return BigInt.asUintN(64, VIO_UNIT + BigInt(k));
+}
+
+function queue(k: number): u64 {
+  return BigInt.asUintN(64, QUEUES + BigInt(k * QUEUE_BYTES));
+}
+
+function buffer(k: number): u64 {
+  return BigInt.asUintN(64, BUFFERS + BigInt(k * RTCE_BUFFER_SIZE));
+}
+
+/** Map the queue and the buffer of end k; false when the partition has no end k. */
+function mapEnd(k: number): boolean {
+  const q = hcall(H_PUT_TCE, unit(k), 0n, queue(k) | TCE_READ_WRITE, 0n, 0n, 0n, 0n);
+  if (q !== H_SUCCESS) return false;
+  return hcall(H_PUT_TCE, unit(k), BUFFER_IOBA, buffer(k) | TCE_READ_WRITE, 0n, 0n, 0n, 0n) === H_SUCCESS;
+}
+
+/** Fill ENTROPY from H_RANDOM (the timebase mixed in); false when H_RANDOM refuses. */
+function gatherEntropy(): boolean {
+  for (let i = 0; i < ENTROPY.length; i += 8) {
+    if (hcall(H_RANDOM, 0n, 0n, 0n, 0n, 0n, 0n, 0n) !== H_SUCCESS) return false;
+    const r: u64 = BigInt.asUintN(64, hcallOut(0n) ^ mftb());
+    for (let j = 0; j < 8; j++) ENTROPY[i + j] = Number((r >> BigInt(8 * j)) & 0xffn);
+  }
+  return true;
+}
+
+/**
+ * Ask the hypervisor about end k's client (its identity, its launch); with `apply`, a launch the
+ * instance was not measured for is applied. The launch generation (0: none).
+ */
+function checkLaunch(k: number, apply: boolean): number {
+  if (hcall(H_TSHYPE_VTPM_LAUNCH, unit(k), LAUNCH_AREA, BigInt(RECORD.length), 0n, 0n, 0n, 0n) !== H_SUCCESS) return 0;
+  const generation = Number(hcallOut(0n) & 0x7fffffffn);
+  const count = Number(hcallOut(1n) & 0xffn);
+  identity[k] = Number(hcallOut(2n) & 0xffffffffn);
+  if (!apply || generation === 0 || launchCurrent(k, generation)) return generation;
+  const n = count < MAX_LAUNCH_ENTRIES ? count : MAX_LAUNCH_ENTRIES;
+  for (let i = 0; i < n * LAUNCH_ENTRY; i++) RECORD[i] = load8(BigInt.asUintN(64, LAUNCH_AREA + BigInt(i)));
+  applyLaunch(k, generation, n, RECORD);
+  saveInstance(k);
+  printNumber('vtpm: launch measurements applied, instance ', k);
+  return generation;
+}
+
+/** Bring instance k's stored state back if the store has one for its client. */
+function loadInstance(k: number): void {
+  const st = hcall(H_TSHYPE_VTPM_LOAD, BigInt(k), SLOT_AREA, BigInt(SLOT_MAX), 0n, 0n, 0n, 0n);
+  if (st !== H_SUCCESS) {
+    storeWorks = false;
+    printNumber('vtpm: no state store, instance state is not kept; H_TSHYPE_VTPM_LOAD status ', Number(BigInt.asIntN(64, st)));
+    return;
+  }
+  const len = Number(hcallOut(0n) & 0xffffffffn);
+  if (len < SLOT_HEADER || len > SLOT_MAX) {
+    printNumber('vtpm: no stored state, new instance ', k);
+    return;
+  }
+  for (let i = 0; i < SLOT_HEADER; i++) HEADER[i] = load8(BigInt.asUintN(64, SLOT_AREA + BigInt(i)));
+  for (let i = 0; i < len - SLOT_HEADER; i++) IMAGE[i] = load8(BigInt.asUintN(64, SLOT_AREA + BigInt(SLOT_HEADER + i)));
+  const r = restoreSlot(k, identity[k], HEADER, IMAGE, len - SLOT_HEADER);
+  if (r === SlotStatus.Restored) printNumber('vtpm: stored state restored, instance ', k);
+  else printNumber('vtpm: stored state not used (another client or damaged), instance ', k);
+}
+
+/** Store instance k (after a command that changed its non-volatile state). */
+function saveInstance(k: number): void {
+  if (!storeWorks) return;
+  const n = saveSlot(k, identity[k], HEADER, IMAGE);
+  for (let i = 0; i < SLOT_HEADER; i++) store8(BigInt.asUintN(64, SLOT_AREA + BigInt(i)), HEADER[i]);
+  for (let i = 0; i < n; i++) store8(BigInt.asUintN(64, SLOT_AREA + BigInt(SLOT_HEADER + i)), IMAGE[i]);
+  const st = hcall(H_TSHYPE_VTPM_SAVE, BigInt(k), SLOT_AREA, BigInt(SLOT_HEADER + n), 0n, 0n, 0n, 0n);
+  if (st !== H_SUCCESS) {
+    saveFailures++;
+    printNumber('vtpm: H_TSHYPE_VTPM_SAVE failed, status ', Number(BigInt.asIntN(64, st)));
+  }
+}
+
+/** Send end k's reply. */
+function reply(k: number): void {
+  let st = hcall(H_SEND_CRQ, unit(k), channels[k].reply, 0n, 0n, 0n, 0n, 0n);
+  for (let i = 0; i < 100 && st !== H_SUCCESS && st !== 2n; i++) {   // H_DROPPED: the client's queue is full
+    hcall(H_CONFER, 0xffffffffffffffffn, 0n, 0n, 0n, 0n, 0n, 0n);
+    st = hcall(H_SEND_CRQ, unit(k), channels[k].reply, 0n, 0n, 0n, 0n, 0n);
+  }
+}
+
+/** Run the command channel k announced: pull, check the launch, run, store, push back, answer. */
+function command(k: number): void {
+  const c = channels[k];
+  const n = c.commandLength;
+  if (hcall(H_COPY_RDMA, BigInt(n), REMOTE_LIOBN | unit(k), c.commandIoba, unit(k), BUFFER_IOBA, 0n, 0n) !== H_SUCCESS) {
+    c.copyFailed(ERROR_COPY_IN);
+    reply(k);
+    return;
+  }
+  for (let i = 0; i < n; i++) CMD[i] = load8(BigInt.asUintN(64, buffer(k) + BigInt(i)));
+  checkLaunch(k, true);
+  const m = runCommand(k, CMD, n, RSP);
+  if (saveNeeded) saveInstance(k);
+  for (let i = 0; i < m; i++) store8(BigInt.asUintN(64, buffer(k) + BigInt(i)), RSP[i]);
+  if (hcall(H_COPY_RDMA, BigInt(m), unit(k), BUFFER_IOBA, REMOTE_LIOBN | unit(k), c.commandIoba, 0n, 0n) !== H_SUCCESS) {
+    c.copyFailed(ERROR_COPY_OUT);
+    reply(k);
+    return;
+  }
+  c.commandDone(m);
+  reply(k);
+}
+
+/** Serve end k's next entry, if any; false when its queue is empty. */
+function serveOne(k: number): boolean {
+  const at: u64 = BigInt.asUintN(64, queue(k) + BigInt(next[k]));
+  const hi = load64(at);
+  if ((hi >> 56n) === 0n) return false;
+  store8(at, 0);   // the entry is consumed: its valid byte back to 0
+  next[k] = (next[k] + 16) % QUEUE_BYTES;
+  const action = channels[k].receive(hi);
+  if (action === Action.Reply) reply(k);
+  else if (action === Action.Command) command(k);
+  else if (action === Action.PartnerFailed) clientFailed(k);
+  return true;
+}
 
 export function guestMain(_fdt: u64): u64 {
-  println('vtpm: not serving yet');
-  return 1n;
+  while (ends < MAX_INSTANCES && mapEnd(ends)) ends++;
+  printNumber('vtpm: TPM 2.0 instances: ', ends);
+  if (!gatherEntropy()) {
+    println('vtpm: H_RANDOM refused: no entropy, not serving');
+    return 1n;
+  }
+  for (let k = 0; k < ends; k++) {
+    checkLaunch(k, false);
+    if (storeWorks) loadInstance(k);
+    if (!openInstance(k, ENTROPY, ENTROPY.length)) return 1n;
+    checkLaunch(k, true);
+    gatherEntropy();   // every instance its own seed
+    const st = hcall(H_REG_CRQ, unit(k), 0n, BigInt(QUEUE_BYTES), 0n, 0n, 0n, 0n);
+    if (st !== H_SUCCESS && st !== 2n) printNumber('vtpm: H_REG_CRQ status ', Number(BigInt.asIntN(64, st)));
+  }
+  println('vtpm: serving');
+  let last = mftb();
+  for (;;) {
+    let busy = false;
+    for (let k = 0; k < ends; k++) while (serveOne(k)) busy = true;
+    const now = mftb();
+    const ms = Number(BigInt.asUintN(64, now - last) / TICKS_PER_MS);
+    if (ms > 0) {
+      advanceClocks(ms);
+      last = BigInt.asUintN(64, last + BigInt.asUintN(64, BigInt(ms) * TICKS_PER_MS));
+    }
+    if (!busy) hcall(H_CONFER, 0xffffffffffffffffn, 0n, 0n, 0n, 0n, 0n, 0n);
+  }
+  return 0n;
 }

@@ -1,8 +1,292 @@
-/** The vTPM test client (work in progress): says it does nothing yet and halts with status 1. */
-import type { u64 } from 'tsnc';
-import { println } from './lib';
+/**
+ * vTPM test client (Program.VtpmClient): drives its vTPM instance over its `IBM,vtpm20` device
+ * exactly as Linux's tpm_ibmvtpm does (CRQ init handshake, GET_VERSION, GET_RTCE_BUFFER_SIZE,
+ * then TPM commands whose bytes sit in an RTCE buffer mapped in its DMA window), and prints
+ * what the host checks (test/system/vtpm.test.ts):
+ *
+ *   vtpm-client: version N, rtce N             the transport's answers
+ *   vtpm-client: pcr 17 <hex> ... pcr 20       PCR_Read of the launch PCRs after Startup(CLEAR)
+ *   vtpm-client: ak <hex>                      the quote key's TPM2B_PUBLIC, in 32-byte lines
+ *   vtpm-client: attest <hex>                  Quote over PCRs 17..20, qualifying data QUOTE_NONCE:
+ *   vtpm-client: signature <hex>               the TPMS_ATTEST and the TPMT_SIGNATURE
+ *   vtpm-client: nv found <hex> | nv absent    NV index NV_INDEX before this run wrote it
+ *   vtpm-client: nv wrote <hex>                what it reads back after writing its bootargs' nv=
+ *   vtpm-client: loop rounds with errors N     with loop=N: N GetRandom rounds, errors counted
+ *   vtpm-client: done                          then halts 0 (1 when a step failed)
+ *
+ * Bootargs: `nv=WORD` (up to 16 characters; "client" if none), `loop=N` (0 if none).
+ */
+import { load8, store8, type u64 } from 'tsnc';
+import { Fdt, FdtStatus } from '../fdt';
+import { H_SUCCESS, hcall, printHex, printNumber, println } from './lib';
+import {
+  CRQ_COMMAND, CRQ_INIT, CRQ_TRANSPORT, H_REG_CRQ, QUEUE, QUEUE_BYTES, QUEUE_IOBA, TCE_PAGE, VIO_UNIT, crqWord, mapPages,
+  message, send, waitMessage, yieldCpu,
+} from './vio';
+import { Writer, getU32 } from '../../vtpm/tpm/marshal';
+import {
+  ST_NO_SESSIONS, ST_SESSIONS, beginCommand, createParams, finishCommand, passwordSession, pcrSelection,
+} from '../../vtpm/tpm/build';
 
-export function guestMain(_fdt: u64): u64 {
-  println('vtpm client: not written yet');
-  return 1n;
+/** The RTCE buffer: logical address, and its I/O address in the window (the queue is at 0). */
+const RTCE: u64 = 0x410000n;
+const RTCE_IOBA: u64 = 0x1000n;
+/** Polls (yielding between them) for one answer of the vTPM. */
+const TRIES = 20000;
+/** The launch PCRs: 17 (image), 18 (initrd), 19 (device tree), 20 (label). */
+const LAUNCH_MASK = 0x1e0000;
+const QUOTE_NONCE = new Uint8Array([0x74, 0x73, 0x68, 0x79, 0x70, 0x65, 0x2d, 0x71]);   // "tshype-q"
+const NV_INDEX = 0x01500001;
+const NV_SIZE = 16;
+const RH_OWNER = 0x40000001;
+
+const CMD = new Uint8Array(4096);
+const RSP = new Uint8Array(4096);
+const W = new Writer(CMD);
+const KEY = new Uint8Array(512);
+const WORD = new Uint8Array(NV_SIZE);
+const tree = new Fdt();
+const args = new Uint8Array(256);
+let argsLength = 0;
+let failures = 0;
+let rspLength = 0;
+
+/** Wait for the next message of the vTPM; its format (byte 1), or -1 (none, or a transport event). */
+function answer(): number {
+  if (!waitMessage(TRIES)) return -1;
+  const valid = Number(message[0] >> 56n);
+  if (valid === CRQ_TRANSPORT) return -1;
+  return Number((message[0] >> 48n) & 0xffn);
+}
+
+/** Send the CRQ's first message, waiting (yielding) while the vTPM has not registered its end yet. */
+function sendInit(): boolean {
+  for (let i = 0; i < TRIES; i++) {
+    const st = send(crqWord(CRQ_INIT, 0x01, 0, 0), 0n);
+    if (st === H_SUCCESS) return true;
+    if (st !== 2n) return false;   // H_CLOSED: not connected yet
+    yieldCpu();
+  }
+  return false;
+}
+
+/** The CRQ handshake and the two queries; false when the vTPM does not answer as tpm_ibmvtpm expects. */
+function connect(): boolean {
+  if (mapPages(VIO_UNIT, QUEUE_IOBA, QUEUE, 1) + mapPages(VIO_UNIT, RTCE_IOBA, RTCE, 1) !== 0) return false;
+  const reg = hcall(H_REG_CRQ, VIO_UNIT, QUEUE_IOBA, BigInt(QUEUE_BYTES), 0n, 0n, 0n, 0n);
+  if (reg !== H_SUCCESS && reg !== 2n) { printNumber('vtpm-client: H_REG_CRQ status ', Number(BigInt.asIntN(64, reg))); return false; }
+  if (!sendInit() || answer() !== 0x01) return false;
+  if (send(crqWord(CRQ_INIT, 0x02, 0, 0), 0n) !== H_SUCCESS || answer() !== 0x02) return false;
+  if (send(crqWord(CRQ_COMMAND, 0x01, 0, 0), 0n) !== H_SUCCESS || answer() !== 0x81) return false;
+  const version = Number(message[0] & 0xffffffffn);
+  if (send(crqWord(CRQ_COMMAND, 0x03, 0, 0), 0n) !== H_SUCCESS || answer() !== 0x83) return false;
+  const rtce = Number((message[0] >> 32n) & 0xffffn);
+  printNumber('vtpm-client: version ', version);
+  printNumber('vtpm-client: rtce ', rtce);
+  return version === 2 && rtce >= TCE_PAGE;
+}
+
+/** Send the command of `len` bytes in CMD; its response into RSP. The response code (-1: no answer). */
+function transact(len: number): number {
+  for (let i = 0; i < len; i++) store8(BigInt.asUintN(64, RTCE + BigInt(i)), CMD[i]);
+  if (send(crqWord(CRQ_COMMAND, 0x02, len, Number(RTCE_IOBA)), 0n) !== H_SUCCESS) return -1;
+  const f = answer();
+  if (f !== 0x82) {
+    if (f === 0xff) printNumber('vtpm-client: transport error ', Number(message[0] & 0xffffffffn));
+    return -1;
+  }
+  rspLength = Number((message[0] >> 32n) & 0xffffn);
+  if (rspLength < 10 || rspLength > RSP.length) return -1;
+  for (let i = 0; i < rspLength; i++) RSP[i] = load8(BigInt.asUintN(64, RTCE + BigInt(i)));
+  return getU32(RSP, 6);
+}
+
+/** transact, counting and printing a failure under `what` when the response code is not 0. */
+function must(what: string, len: number): boolean {
+  const rc = transact(len);
+  if (rc === 0) return true;
+  failures++;
+  printNumber(what, rc);
+  return false;
+}
+
+/** Print bytes[off..off+len) as lines `label hex` of 32 bytes each (the host joins them in order). */
+function printPieces(label: string, bytes: Uint8Array, off: number, len: number): void {
+  for (let i = 0; i * 32 < len; i++) printHex(label, bytes, off + 32 * i, len - 32 * i < 32 ? len - 32 * i : 32);
+}
+
+function startup(): number {
+  beginCommand(W, CMD, ST_NO_SESSIONS, 0x144);
+  W.u16(0);
+  return transact(finishCommand(W, CMD));
+}
+
+function readLaunchPcrs(): void {
+  beginCommand(W, CMD, ST_NO_SESSIONS, 0x17e);
+  pcrSelection(W, LAUNCH_MASK);
+  if (!must('vtpm-client: PCR_Read failed, rc ', finishCommand(W, CMD))) return;
+  // header 10, update counter 4, selection 10, digest count 4, then TPM2B digests
+  let at = 28;
+  for (let pcr = 17; pcr <= 20; pcr++) {
+    printNumber('vtpm-client: pcr ', pcr);
+    printHex('vtpm-client: value ', RSP, at + 2, 32);
+    at += 34;
+  }
+}
+
+/** CreatePrimary (storage), Create + Load a restricted signing key; its handle (0 on failure). Prints its public area. */
+function makeKey(): number {
+  beginCommand(W, CMD, ST_SESSIONS, 0x131);
+  W.u32(RH_OWNER);
+  passwordSession(W);
+  createParams(W, true);
+  if (!must('vtpm-client: CreatePrimary failed, rc ', finishCommand(W, CMD))) return 0;
+  const parent = getU32(RSP, 10);
+  beginCommand(W, CMD, ST_SESSIONS, 0x153);
+  W.u32(parent);
+  passwordSession(W);
+  createParams(W, false);
+  if (!must('vtpm-client: Create failed, rc ', finishCommand(W, CMD))) return 0;
+  const privLen = 2 + ((RSP[14] << 8) | RSP[15]);
+  const pubAt = 14 + privLen;
+  const pubLen = 2 + ((RSP[pubAt] << 8) | RSP[pubAt + 1]);
+  for (let i = 0; i < privLen + pubLen; i++) KEY[i] = RSP[14 + i];
+  printPieces('vtpm-client: ak ', RSP, pubAt, pubLen);
+  beginCommand(W, CMD, ST_SESSIONS, 0x157);
+  W.u32(parent);
+  passwordSession(W);
+  W.bytes(KEY, 0, privLen + pubLen);
+  if (!must('vtpm-client: Load failed, rc ', finishCommand(W, CMD))) return 0;
+  return getU32(RSP, 10);
+}
+
+/** Quote the launch PCRs with `key`; prints the attestation and the signature. */
+function quote(key: number): void {
+  beginCommand(W, CMD, ST_SESSIONS, 0x158);
+  W.u32(key);
+  passwordSession(W);
+  W.u16(QUOTE_NONCE.length);
+  W.bytes(QUOTE_NONCE, 0, QUOTE_NONCE.length);
+  W.u16(0x0010);   // TPM_ALG_NULL: the key's own scheme
+  pcrSelection(W, LAUNCH_MASK);
+  if (!must('vtpm-client: Quote failed, rc ', finishCommand(W, CMD))) return;
+  const attestLen = (RSP[14] << 8) | RSP[15];
+  printPieces('vtpm-client: attest ', RSP, 16, attestLen);
+  printPieces('vtpm-client: signature ', RSP, 16 + attestLen, rspLength - 16 - attestLen);
+}
+
+/** NV: report what NV_INDEX holds (a previous run's word), then define it if needed and write WORD. */
+function nvRoundTrip(): void {
+  beginCommand(W, CMD, ST_SESSIONS, 0x14e);
+  W.u32(NV_INDEX);
+  W.u32(NV_INDEX);
+  passwordSession(W);
+  W.u16(NV_SIZE);
+  W.u16(0);
+  const rc = transact(finishCommand(W, CMD));
+  if (rc === 0) printBytesLine('vtpm-client: nv found ', 16);
+  else {
+    printNumber('vtpm-client: nv absent, rc ', rc);
+    beginCommand(W, CMD, ST_SESSIONS, 0x12a);
+    W.u32(RH_OWNER);
+    passwordSession(W);
+    W.u16(0);
+    W.u16(14);
+    W.u32(NV_INDEX);
+    W.u16(0x000b);
+    W.u32(0x00060006);   // ownerwrite|authwrite|ownerread|authread
+    W.u16(0);
+    W.u16(NV_SIZE);
+    if (!must('vtpm-client: NV_DefineSpace failed, rc ', finishCommand(W, CMD))) return;
+  }
+  beginCommand(W, CMD, ST_SESSIONS, 0x137);
+  W.u32(NV_INDEX);
+  W.u32(NV_INDEX);
+  passwordSession(W);
+  W.u16(NV_SIZE);
+  W.bytes(WORD, 0, NV_SIZE);
+  W.u16(0);
+  if (!must('vtpm-client: NV_Write failed, rc ', finishCommand(W, CMD))) return;
+  beginCommand(W, CMD, ST_SESSIONS, 0x14e);
+  W.u32(NV_INDEX);
+  W.u32(NV_INDEX);
+  passwordSession(W);
+  W.u16(NV_SIZE);
+  W.u16(0);
+  if (must('vtpm-client: NV_Read failed, rc ', finishCommand(W, CMD))) printBytesLine('vtpm-client: nv wrote ', 16);
+}
+
+/** Print `label` then the NV_Read response's data (after header, parameterSize, size: 16), up to a zero byte. */
+function printBytesLine(label: string, n: number): void {
+  let len = 0;
+  while (len < n && RSP[16 + len] !== 0) len++;
+  for (let i = 0; i < len; i++) KEY[i] = RSP[16 + i];
+  printHexText(label, KEY, len);
+}
+
+/** Print `label` and `len` printable characters of `bytes` on one line. */
+function printHexText(label: string, bytes: Uint8Array, len: number): void {
+  for (let i = 0; i < len; i++) if (bytes[i] < 0x20 || bytes[i] > 0x7e) bytes[i] = 0x3f;
+  printHex(label, bytes, 0, len);
+}
+
+/** `loop=N`: N rounds of PCR_Read and GetRandom; a round that gets no answer is retried. */
+function loop(rounds: number): void {
+  let errors = 0;
+  for (let r = 0; r < rounds; r++) {
+    beginCommand(W, CMD, ST_NO_SESSIONS, 0x17b);
+    W.u16(16);
+    const rc = transact(finishCommand(W, CMD));
+    if (rc === 0x100) startup();   // TPM_RC_INITIALIZE: the vTPM lost power; start it again
+    if (rc !== 0) errors++;
+  }
+  printNumber('vtpm-client: loop rounds with errors ', errors);
+}
+
+/** The decimal number after `key=` in the bootargs, or `fallback`. */
+function argNumber(key: string, fallback: number): number {
+  const at = argAt(key);
+  if (at < 0) return fallback;
+  let v = 0;
+  for (let i = at; i < argsLength && args[i] >= 0x30 && args[i] <= 0x39 && v < 100000000; i++) v = v * 10 + args[i] - 0x30;
+  return v;
+}
+
+/** The index just after `key=` in the bootargs, or -1. */
+function argAt(key: string): number {
+  for (let i = 0; i + key.length < argsLength; i++) {
+    let match = i === 0 || args[i - 1] === 0x20;
+    for (let j = 0; j < key.length && match; j++) match = args[i + j] === key.charCodeAt(j);
+    if (match && args[i + key.length] === 0x3d) return i + key.length + 1;
+  }
+  return -1;
+}
+
+function readArgs(fdt: u64): void {
+  if (tree.open(fdt, 0x10000) !== FdtStatus.Ok) return;
+  argsLength = tree.bootargs(args);
+  const at = argAt('nv');
+  const word = 'client';
+  for (let i = 0; i < NV_SIZE; i++) {
+    if (at >= 0) WORD[i] = at + i < argsLength && args[at + i] !== 0x20 ? args[at + i] : 0;
+    else WORD[i] = i < word.length ? word.charCodeAt(i) : 0;
+  }
+}
+
+export function guestMain(fdt: u64): u64 {
+  readArgs(fdt);
+  if (!connect()) {
+    println('vtpm-client: the vTPM did not answer the CRQ handshake');
+    return 1n;
+  }
+  const st = startup();   // the platform started the TPM already (TPM_RC_INITIALIZE), as firmware does
+  if (st !== 0 && st !== 0x100) printNumber('vtpm-client: Startup rc ', st);
+  readLaunchPcrs();
+  const key = makeKey();
+  if (key !== 0) quote(key);
+  nvRoundTrip();
+  const rounds = argNumber('loop', 0);
+  if (rounds > 0) loop(rounds);
+  println(failures === 0 ? 'vtpm-client: done' : 'vtpm-client: failed');
+  return failures === 0 ? 0n : 1n;
 }

@@ -8,9 +8,12 @@
 #   config           its /boot/config-ABI
 #   ibmveth.ko       the Logical LAN driver module of the same ABI (a module in Debian)
 #   initrd.cpio.gz   newc cpio: busybox and its applet links, /lib/modules/ABI/ibmveth.ko,
-#                    /etc/tshype-check and an /init that mounts proc, sys and devtmpfs, prints
-#                    "tshype-linux: ready" and runs a shell on the console (hvc0), again and
-#                    again if it exits
+#                    /etc/tshype-check and an /init that mounts proc, sys, devtmpfs and
+#                    securityfs (/sys/kernel/security, where a vTPM's event log appears as
+#                    tpm0/binary_bios_measurements), prints "tshype-linux: ready" and runs a
+#                    shell on the console (hvc0), again and again if it exits. For the vTPM
+#                    tests busybox must have od and base64 (dump a binary file on the console,
+#                    read back by test/system/tpm-helpers.ts), sha256sum, ls and cat.
 #   check.sha256     what `sha256sum /etc/tshype-check` prints inside the guest
 #   abi              the kernel ABI (`uname -r` in the guest), e.g. 6.1.0-57-powerpc64le
 #   debs/            the downloaded packages (the cache)
@@ -102,7 +105,7 @@ busybox=$bx/bin/busybox
 [ -x "$busybox" ] || die "$busybox_deb: no /bin/busybox"
 command -v qemu-ppc64le >/dev/null || die "qemu-ppc64le (Debian package qemu-user) is needed to list busybox's applets"
 applets=$(qemu-ppc64le "$busybox" --list-full) || die "busybox --list-full failed under qemu-ppc64le"
-for need in sh mount setsid cttyhack poweroff reboot sha256sum insmod uname; do
+for need in sh mount setsid cttyhack poweroff reboot sha256sum insmod uname od base64 ls cat; do
   grep -q "/$need\$" <<<"$applets" || die "busybox-static has no '$need' applet"
 done
 
@@ -134,6 +137,8 @@ export PATH=/sbin:/bin:/usr/sbin:/usr/bin HOME=/root TERM=vt100
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
+# securityfs: a TPM's firmware event log is /sys/kernel/security/tpm0/binary_bios_measurements
+mount -t securityfs securityfs /sys/kernel/security
 # The newline first: the kernel's RTAS progress text ("Linux ppc64le", then the version cut to
 # the 16-character display line) ends without one, and the ready line must stand on its own.
 printf '\ntshype-linux: ready\n'

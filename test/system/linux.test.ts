@@ -7,6 +7,7 @@
  * scripts/linux/fetch.sh fetches the kernel and builds the initramfs (cached in build/linux).
  */
 import { expect } from 'chai';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { TOP, run, show } from './helpers';
@@ -41,6 +42,33 @@ function ipis(lines: string[]): number {
   return line.trim().split(/\s+/).slice(1, 3).reduce((a, n) => a + Number(n), 0);
 }
 
+function sha256(...parts: Buffer[]): Buffer {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest();
+}
+
+/** A PCR after one extend from zero with `digest`, as Linux's sysfs prints it (upper-case hex). */
+function extended(digest: Buffer): string {
+  return sha256(Buffer.alloc(32), digest).toString('hex').toUpperCase();
+}
+
+/**
+ * Linux's tpm_ibmvtpm drives the vTPM partition's instance: /dev/tpm0 and /dev/tpmrm0 exist, and
+ * the launch PCRs read through the kernel are the chains of what the hypervisor measured: the
+ * vmlinux and initrd files, the device tree it printed, the label "linux".
+ */
+async function checkVtpm(s: ConsoleSession): Promise<void> {
+  expect(await s.shell('linux', 'ls /dev/tpm0 /dev/tpmrm0')).to.deep.equal(['/dev/tpm0', '/dev/tpmrm0']);
+  const pcr = async (n: number): Promise<string> => (await s.shell('linux', `cat /sys/class/tpm/tpm0/pcr-sha256/${n}`)).join('');
+  const dt = /\[hv\] partition 'linux' measured into PCR 19: ([0-9a-f]{64})/.exec(s.out);
+  expect(dt, 'the hypervisor prints the device tree it measured').to.not.equal(null);
+  expect(await pcr(17)).to.equal(extended(sha256(fs.readFileSync(path.join(TOP, 'build/linux/vmlinux')))));
+  expect(await pcr(18)).to.equal(extended(sha256(fs.readFileSync(path.join(TOP, 'build/linux/initrd.cpio.gz')))));
+  expect(await pcr(19)).to.equal(extended(Buffer.from(dt![1], 'hex')));
+  expect(await pcr(20)).to.equal(extended(sha256(Buffer.from('linux'))));
+}
+
 describe('Linux in a partition', function () {
   this.timeout(900000);
   let abi = '';
@@ -64,6 +92,7 @@ describe('Linux in a partition', function () {
         expect(s.out).to.contain("[hv] console focus: partition 'linux'");
         expect(await s.shell('linux', 'uname -r')).to.deep.equal([abi]);
         expect(await s.shell('linux', 'grep -c processor /proc/cpuinfo')).to.deep.equal(['2']);
+        await checkVtpm(s);
         const before = ipis(await s.shell('linux', 'cat /proc/interrupts'));
         await s.shell('linux', 'for i in 1 2 3 4 5 6; do sha256sum /etc/tshype-check >/dev/null & done; wait; sleep 1');
         const after = ipis(await s.shell('linux', 'cat /proc/interrupts'));

@@ -27,7 +27,8 @@ import { initSecurity, labelOf } from '../../shype/security';
 import { dispatchHcall } from '../../hv/dispatch';
 import { H } from '../../hcalls/status';
 import {
-  HCALLS, H_RTAS, H_TSHYPE_AUDIT_READ, H_TSHYPE_LAN_STATS, H_TSHYPE_POLICY_RELOAD, H_TSHYPE_VTPM_LOAD, H_TSHYPE_VTPM_SAVE,
+  HCALLS, H_RTAS, H_TSHYPE_AUDIT_READ, H_TSHYPE_LAN_STATS, H_TSHYPE_POLICY_RELOAD, H_TSHYPE_VTPM_LAUNCH, H_TSHYPE_VTPM_LOAD,
+  H_TSHYPE_VTPM_SAVE,
 } from '../../hcalls/table';
 import { RtasToken } from '../../lpar/devtree';
 import { Program, PartitionConfig } from '../../lpar/config';
@@ -52,13 +53,13 @@ const DESCRIPTOR = 0x1000n, BLOB = 0x2000n;
 const u64 = (n: number | bigint): bigint => BigInt.asUintN(64, BigInt(n));
 
 /** A running partition in slot `i`, labelled `label`, at BASES[i]. */
-function partition(i: number, name: string, program = Program.Hello): Partition {
+function partition(i: number, name: string): Partition {
   const p = partitions[i];
   p.state = LparState.Empty;
   const cfg = new PartitionConfig(i);
   cfg.name = name;
   cfg.label = name;
-  cfg.program = program;
+  cfg.program = Program.Hello;
   cfg.memoryMiB = 2;
   cfg.cpuShare = 10;
   expect(createPartition(p, cfg, BASES[i], 512000n, labelOf(name))).to.equal(true);
@@ -107,8 +108,8 @@ describe('hcall property test', function () {
 
   it('property: 20,000 random hcalls under deny.pol reach every handler, are allowed and denied as the policy says, never throw, never write outside the partition', () => {
     loadFuzzPolicy();
-    const alpha = partition(0, 'alpha', Program.Vtpm);   // so that the vTPM partition's calls succeed too
-    setNvStore(MAX_SLOTS * SLOT_BYTES);
+    const alpha = partition(0, 'alpha');
+    setNvStore(MAX_SLOTS * SLOT_BYTES);   // alpha runs the vTPM (wireDevices): its store calls succeed too
     const beta = partition(1, 'beta');
     const fuzzers = [alpha, beta];
     const victims = [partition(2, 'beta'), partition(3, 'alpha')];
@@ -208,6 +209,8 @@ function wireDevices(all: Partition[]): void {
   cfg.addChannel(cfg.partitions[0], cfg.partitions[0]);
   cfg.addChannel(cfg.partitions[1], cfg.partitions[1]);
   cfg.addChannel(cfg.partitions[0], cfg.partitions[1]);
+  cfg.addVtpm(cfg.partitions[3], cfg.partitions[0]);   // alpha serves the alpha victim's vTPM
+  all[0].program = Program.Vtpm;
   all.forEach((p, k) => { p.state = LparState.Running; expect(attachDevices(p, cfg, k)).to.equal(true); });
   linkChannels();
   for (const p of all.slice(0, 2)) {
@@ -301,6 +304,7 @@ function shape(p: Partition, op: bigint, args: bigint[], next: () => bigint, pol
   if (op === u64(H_RTAS)) args[0] = rtasBuffer(p, next);
   if (op === u64(H_TSHYPE_AUDIT_READ)) { args[0] = next() % (SIZE - 0x1000n); args[1] = 1n + next() % 4n; }
   if (op === u64(H_TSHYPE_LAN_STATS)) args[0] = next() % 8n;   // the ports of wireDevices, and two past them
+  if (op === u64(H_TSHYPE_VTPM_LAUNCH)) { args[0] = unitOf(p, next, VioKind.VtpmServer); args[1] = next() % (SIZE - 0x1000n); args[2] = 160n; }
   if (op === u64(H_TSHYPE_VTPM_SAVE) || op === u64(H_TSHYPE_VTPM_LOAD)) {
     args[0] %= 9n;   // the eight instances and one past them
     args[2] = 1n + args[2] % 0x4800n;

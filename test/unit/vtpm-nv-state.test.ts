@@ -356,7 +356,7 @@ describe('vtpm state images', () => {
     const patched = (at: number, v: number): Buffer => { const b = Buffer.from(body); b[at] = v; return reseal(b); };
     expect(hex(target.restore(patched(0, 0x55)))).to.equal(hex(RC.TAG)); // magic
     expect(hex(target.restore(patched(5, 1)))).to.equal(hex(RC.TAG)); // version 1 (before the DA fields)
-    expect(hex(target.restore(patched(5, 3)))).to.equal(hex(RC.TAG)); // version
+    expect(hex(target.restore(patched(5, 4)))).to.equal(hex(RC.TAG)); // a version after 3
     expect(hex(target.restore(reseal(body.subarray(0, body.length - 1))))).to.equal(hex(RC.SIZE));
     expect(hex(target.restore(reseal(body.subarray(0, 20))))).to.equal(hex(RC.SIZE));
     expect(hex(target.restore(reseal(Buffer.concat([body, Buffer.from([0])]))))).to.equal(hex(RC.SIZE));

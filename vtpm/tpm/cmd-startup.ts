@@ -17,8 +17,10 @@ import { copyBytes, equalBytes } from "./marshal";
 import { extendPcr } from "./pcr";
 import { DIGEST_SIZE, PCR_COUNT, Rc, SU_CLEAR, SU_STATE } from "./tpm";
 
-/** The PCR the hypervisor's launch measurements go to. */
+/** The PCR the hypervisor's launch measurement of the partition's image goes to. */
 export const LAUNCH_PCR = 17;
+/** The last PCR the hypervisor's launch measurements may go to (17..22 are the hypervisor's, pcr.ts). */
+export const LAUNCH_PCR_LAST = 22;
 /** PCRs 0..PCR_SAVED-1 are preserved by Shutdown(STATE) / Startup(STATE). */
 export const PCR_SAVED = 16;
 
@@ -32,7 +34,7 @@ export function flushVolatile(tpm: TpmInstance): void {
 function initPcrs(tpm: TpmInstance, resume: boolean): void {
   tpm.pcrs.fill(0);
   if (resume) copyBytes(tpm.pcrs, 0, tpm.savedPcrs, 0, PCR_SAVED * DIGEST_SIZE);
-  for (let i = 0; i < tpm.launchCount; i++) extendPcr(tpm, LAUNCH_PCR, tpm.launchLog, i * DIGEST_SIZE);
+  for (let i = 0; i < tpm.launchCount; i++) extendPcr(tpm, tpm.launchPcrs[i], tpm.launchLog, i * DIGEST_SIZE);
   tpm.pcrUpdateCounter = 0;
 }
 

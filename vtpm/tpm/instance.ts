@@ -195,8 +195,12 @@ export class TpmInstance {
   readonly nv: Array<NvIndex> = pool(MAX_NV_INDICES, NvIndex);
   /** sequence number of the next saved context */
   contextSeq: number = 1;
-  /** image digests the hypervisor measured; extended into PCR 17 at every Startup(CLEAR) */
+  /**
+   * what the hypervisor measured before the partition started: launchCount digests, each to be
+   * extended into PCR launchPcrs[i] (17..22) at every Startup(CLEAR)
+   */
   readonly launchLog: Uint8Array = new Uint8Array(MAX_LAUNCH * DIGEST_SIZE);
+  readonly launchPcrs: Uint8Array = new Uint8Array(MAX_LAUNCH);
   launchCount: number = 0;
   /**
    * Dictionary-attack protection (TPM 2.0 Part 1, "Dictionary Attack Protection"; see auth.ts):

@@ -14,7 +14,7 @@
  *                        reset (pcr.ts), so a quote over PCR 17 attests what the hypervisor launched
  */
 import { daSelfHeal } from "./cmd-da";
-import { flushVolatile, LAUNCH_PCR } from "./cmd-startup";
+import { flushVolatile, LAUNCH_PCR, LAUNCH_PCR_LAST } from "./cmd-startup";
 import { MAX_LAUNCH, TpmInstance } from "./instance";
 import { copyBytes } from "./marshal";
 import { extendPcr } from "./pcr";
@@ -69,6 +69,7 @@ export function advanceClock(tpm: TpmInstance, ms: number): void {
 /** Forget the recorded launch measurements (a new partition image is about to be measured). */
 export function clearLaunchLog(tpm: TpmInstance): void {
   tpm.launchLog.fill(0);
+  tpm.launchPcrs.fill(0);
   tpm.launchCount = 0;
 }
 
@@ -78,9 +79,20 @@ export function clearLaunchLog(tpm: TpmInstance): void {
  * MAX_LAUNCH digests are recorded already (nothing changed).
  */
 export function measureLaunch(tpm: TpmInstance, digest: Uint8Array, off: number): number {
+  return measureLaunchInto(tpm, LAUNCH_PCR, digest, off);
+}
+
+/**
+ * measureLaunch into hypervisor PCR `pcr` (LAUNCH_PCR..LAUNCH_PCR_LAST): the hypervisor measures
+ * a partition's image into 17 and its other launch inputs (initrd, device tree, label) into the
+ * next ones. TPM_RC_VALUE for another PCR, TPM_RC_NV_SPACE when the log is full (nothing changed).
+ */
+export function measureLaunchInto(tpm: TpmInstance, pcr: number, digest: Uint8Array, off: number): number {
+  if (pcr < LAUNCH_PCR || pcr > LAUNCH_PCR_LAST) return Rc.VALUE;
   if (tpm.launchCount >= MAX_LAUNCH) return Rc.NV_SPACE;
   copyBytes(tpm.launchLog, tpm.launchCount * DIGEST_SIZE, digest, off, DIGEST_SIZE);
+  tpm.launchPcrs[tpm.launchCount] = pcr;
   tpm.launchCount++;
-  if (tpm.started) extendPcr(tpm, LAUNCH_PCR, digest, off);
+  if (tpm.started) extendPcr(tpm, pcr, digest, off);
   return 0;
 }

@@ -18,9 +18,14 @@ import { MAX_LAUNCH, TpmInstance } from "./instance";
 import { Reader, Writer, equalBytes } from "./marshal";
 import { DIGEST_SIZE, Ht, MAX_AUTH, NAME_SIZE, NV_INDEX_MAX, PCR_COUNT, Rc } from "./tpm";
 import { handleType } from "./entity";
+import { LAUNCH_PCR, LAUNCH_PCR_LAST } from "./cmd-startup";
 
 export const STATE_MAGIC = 0x54535654; // "TSVT"
-export const STATE_VERSION = 2;
+export const STATE_VERSION = 3;
+/** Version 2 images (before launch measurements named their PCR: all went to PCR 17) still restore. */
+const STATE_VERSION_2 = 2;
+/** What version the image being read has (readState). */
+let readingVersion = STATE_VERSION;
 /** Upper bound of an image's size. */
 export const STATE_MAX = 16384;
 
@@ -68,6 +73,7 @@ export function saveState(tpm: TpmInstance, out: Uint8Array): number {
   w.bytes(tpm.savedPcrs, 0, tpm.savedPcrs.length);
   w.u8(tpm.launchCount);
   w.bytes(tpm.launchLog, 0, tpm.launchCount * DIGEST_SIZE);
+  w.bytes(tpm.launchPcrs, 0, tpm.launchCount);
   w.u32(tpm.failedTries);
   w.u32(tpm.maxTries);
   w.u32(tpm.recoveryTime);
@@ -154,6 +160,10 @@ function readState(r: Reader, t: TpmInstance): void {
   t.launchLog.fill(0);
   t.launchCount = r.err === 0 ? lc : 0;
   r.bytes(t.launchLog, 0, t.launchCount * DIGEST_SIZE);
+  t.launchPcrs.fill(0);
+  if (readingVersion === STATE_VERSION_2) t.launchPcrs.fill(LAUNCH_PCR, 0, t.launchCount);
+  else r.bytes(t.launchPcrs, 0, t.launchCount);
+  for (let i = 0; i < t.launchCount; i++) if (t.launchPcrs[i] < LAUNCH_PCR || t.launchPcrs[i] > LAUNCH_PCR_LAST) r.fail(Rc.VALUE);
   t.failedTries = r.u32();
   t.maxTries = r.u32();
   t.recoveryTime = r.u32();
@@ -204,7 +214,9 @@ export function restoreState(tpm: TpmInstance, img: Uint8Array, len: number): nu
   if (!equalBytes(DIGEST, 0, img, body, DIGEST_SIZE)) return Rc.INTEGRITY;
   const r = R;
   r.reset(img, 0, body);
-  if (r.u32() !== STATE_MAGIC || r.u16() !== STATE_VERSION) return Rc.TAG;
+  if (r.u32() !== STATE_MAGIC) return Rc.TAG;
+  readingVersion = r.u16();
+  if (readingVersion !== STATE_VERSION && readingVersion !== STATE_VERSION_2) return Rc.TAG;
   readState(r, STAGE);
   const ok = r.err === 0 && r.atEnd();
   const rc = r.err !== 0 ? ((r.err & 0xff) === Rc.INSUFFICIENT ? Rc.SIZE : Rc.VALUE) : Rc.SIZE;

@@ -14,6 +14,7 @@ import { TpmInstance } from "../../../vtpm/tpm/instance";
 import { Writer, getU32, putU32 } from "../../../vtpm/tpm/marshal";
 import { addEntropy, measureLaunch, powerOff, powerOn } from "../../../vtpm/tpm/platform";
 import { STATE_MAX, restoreState, saveState } from "../../../vtpm/tpm/state";
+import { createParams as buildCreateParams, passwordSession, pcrSelection } from "../../../vtpm/tpm/build";
 
 const CMD = new Uint8Array(4096);
 const RSP = new Uint8Array(4096);
@@ -66,11 +67,7 @@ function finish(): number {
 
 /** A password session with an empty password. */
 function pwSession(): void {
-  W.u32(9);
-  W.u32(RS_PW);
-  W.u16(0);
-  W.u8(1);
-  W.u16(0);
+  passwordSession(W);
 }
 
 /** Execute on tpm; returns the response length (the response is in out). */
@@ -88,48 +85,14 @@ function run(acc: u64, tpm: TpmInstance, len: number): u64 {
   return mix(mixBytes(acc, RSP, 0, n), n);
 }
 
-/** ECC P-256 template: storage (restricted|decrypt, AES-128-CFB) or restricted ECDSA signing key. */
-function eccTemplate(storage: boolean): void {
-  const at = W.beginSize16();
-  W.u16(0x0023);
-  W.u16(0x000b);
-  W.u32(storage ? 0x00030072 : 0x00050072);
-  W.u16(0);
-  if (storage) {
-    W.u16(0x0006);
-    W.u16(128);
-    W.u16(0x0043);
-    W.u16(0x0010);
-  } else {
-    W.u16(0x0010);
-    W.u16(0x0018);
-    W.u16(0x000b);
-  }
-  W.u16(0x0003);
-  W.u16(0x0010);
-  W.u16(0);
-  W.u16(0);
-  W.endSize16(at);
-}
-
 /** inSensitive (empty), template, outsideInfo (empty), creationPCR (none). */
 function createParams(storage: boolean): void {
-  W.u16(4);
-  W.u16(0);
-  W.u16(0);
-  eccTemplate(storage);
-  W.u16(0);
-  W.u32(0);
+  buildCreateParams(W, storage);
 }
 
 /** PCR selection of the SHA-256 bank with the given 24-bit mask. */
 function pcrSelect(mask: number): void {
-  W.u32(1);
-  W.u16(0x000b);
-  W.u8(3);
-  W.u8(mask & 0xff);
-  W.u8((mask >>> 8) & 0xff);
-  W.u8((mask >>> 16) & 0xff);
+  pcrSelection(W, mask);
 }
 
 /** Build a Quote of PCRs 0, 16, 17 with key; returns the command length. */
