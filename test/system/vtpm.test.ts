@@ -5,14 +5,16 @@
  * 20 from its label's name); a quote over them with a restricted key made in the instance
  * verifies with stock tpm2_checkquote against the key's public part, and one flipped byte of the
  * attestation is refused; the two clients read different PCRs and neither sees the other's NV
- * index.
+ * index. Instance state in the non-volatile store (H_TSHYPE_VTPM_SAVE/LOAD, lpar/nvstore.ts):
+ * on pseries a second boot with the same NVRAM file restores both instances; powernv9 -bios
+ * has no store and the vTPM partition says so (H_NOT_AVAILABLE, 3).
  */
 import { expect } from 'chai';
 import { createHash, createPublicKey } from 'crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { Run, run, show } from './helpers';
+import { Run, run, show, TOP } from './helpers';
 
 const BUILD = 'build/test/vtpm';
 const MACHINES: ('pseries' | 'powernv9')[] = ['pseries', 'powernv9'];
@@ -102,6 +104,18 @@ describe('the vTPM partition with restricted-TS clients', function () {
         boot = await run('scripts/run-image.sh', [machine, `${BUILD}/vtpm-${platformOf(machine)}.bin`], { QEMU_TIMEOUT: '180' });
       });
 
+      it(machine === 'pseries'
+        ? 'instance state: a fresh NVRAM holds none, every instance starts new'
+        : 'instance state: -bios has no non-volatile store, H_TSHYPE_VTPM_LOAD answers H_NOT_AVAILABLE (3)', () => {
+        const vtpm = linesOf(boot.stdout, 'vtpm');
+        if (machine === 'pseries') {
+          expect(vtpm, show(boot)).to.include.members(['vtpm: no stored state, new instance 0', 'vtpm: no stored state, new instance 1']);
+        } else {
+          expect(vtpm, show(boot)).to.include('vtpm: no state store, instance state is not kept; H_TSHYPE_VTPM_LOAD status 3');
+        }
+        expect(vtpm.filter(l => l.includes('SAVE failed')), show(boot)).to.deep.equal([]);
+      });
+
       it('both clients finish; the vTPM partition is still serving at shutdown', () => {
         expect(boot.status, show(boot)).to.equal(0);
         for (const c of CLIENTS) expect(linesOf(boot.stdout, c), show(boot)).to.include('vtpm-client: done');
@@ -149,4 +163,20 @@ describe('the vTPM partition with restricted-TS clients', function () {
       });
     });
   }
+
+  it('pseries: instance state kept in the NVRAM file: a second boot with the same file restores both instances and their NV indices', async () => {
+    const nvram = `${BUILD}/nvram.bin`;
+    rmSync(join(TOP, nvram), { force: true });
+    const boots: Run[] = [];
+    for (let i = 0; i < 2; i++) {
+      boots.push(await run('scripts/run-image.sh', ['pseries', `${BUILD}/vtpm-pseries.bin`], { QEMU_TIMEOUT: '180', NVRAM: nvram }));
+      expect(boots[i].status, show(boots[i])).to.equal(0);
+      for (const c of CLIENTS) expect(linesOf(boots[i].stdout, c), show(boots[i])).to.include('vtpm-client: done');
+    }
+    expect(linesOf(boots[0].stdout, 'vtpm'), show(boots[0])).to.include.members(['vtpm: no stored state, new instance 0', 'vtpm: no stored state, new instance 1']);
+    expect(linesOf(boots[1].stdout, 'vtpm'), show(boots[1])).to.include.members(['vtpm: stored state restored, instance 0', 'vtpm: stored state restored, instance 1']);
+    // the NV index each client wrote in the first boot is there in the second, each in its own instance
+    expect(hexOf(linesOf(boots[1].stdout, 'client-a'), 'nv found').toString(), show(boots[1])).to.equal('alpha');
+    expect(hexOf(linesOf(boots[1].stdout, 'client-b'), 'nv found').toString(), show(boots[1])).to.equal('bravo');
+  });
 });
