@@ -73,7 +73,7 @@ endif
 
 # The PNOR image: the powernv payload signed into a secure-boot container (keys made on first
 # use), written into BOOTKERNEL of an FFS-partitioned flash, then checked as a whole. The
-# preserved partitions (NVRAM, TSHYPE_STATE) of the previous build/tshype.pnor are kept, as a
+# preserved partitions (NVRAM, TSHYPE_STATE, TSHYPE_VTPM) of the previous build/tshype.pnor are kept, as a
 # firmware update keeps them; FLASH_FRESH=1 starts from erased ones.
 flash: deps
 	CONFIG=$(CONFIG) BUILD=$(BUILD) bash scripts/build-image.sh powernv
