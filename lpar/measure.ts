@@ -21,10 +21,6 @@ import { sha256Physical } from './bundle';
 
 /** Most measurements in one launch. */
 export const MAX_LAUNCH_ENTRIES = 4;
-export const PCR_IMAGE = 17;
-export const PCR_INITRD = 18;
-export const PCR_DEVICE_TREE = 19;
-export const PCR_LABEL = 20;
 /** What each measurement is, as the event log describes it. */
 export const enum LaunchItem { Image = 0, Initrd = 1, DeviceTree = 2, Label = 3 }
 

@@ -19,7 +19,7 @@ import { H_CONFER, H_RANDOM, H_SUCCESS, hcall, hcallOut, printNumber, println } 
 import { H_COPY_RDMA, H_PUT_TCE, H_REG_CRQ, H_SEND_CRQ, REMOTE_LIOBN, TCE_PAGE, TCE_READ_WRITE, VIO_UNIT } from './vio';
 import {
   LAUNCH_ENTRY, MAX_INSTANCES, MAX_LAUNCH_ENTRIES, SLOT_HEADER, SLOT_MAX, SlotStatus, advanceClocks, applyLaunch, channels,
-  clientFailed, launchCurrent, openInstance, restoreSlot, runCommand, saveNeeded, saveSlot,
+  clientFailed, launchCurrent, openInstance, restoreSlot, runCommand, saveNeeded, saveSlot, startupRc,
 } from '../../vtpm/manager';
 import { Action, ERROR_COPY_IN, ERROR_COPY_OUT, RTCE_BUFFER_SIZE } from '../../vtpm/transport';
 import { STATE_MAX } from '../../vtpm/tpm/state';
@@ -96,6 +96,7 @@ function checkLaunch(k: number, apply: boolean): number {
   applyLaunch(k, generation, n, RECORD);
   saveInstance(k);
   printNumber('vtpm: launch measurements applied, instance ', k);
+  if (startupRc !== 0) printNumber('vtpm: the platform Startup(CLEAR) failed, rc ', startupRc);
   return generation;
 }
 
