@@ -30,6 +30,8 @@ export class LaunchRecord {
   generation = 0;
   /** FNV-1a of the partition's name. */
   identity = 0;
+  /** Launches of this partition since it was created (its first, then one per reboot). */
+  launches = 0;
   count = 0;
   readonly pcrs = new Uint8Array(MAX_LAUNCH_ENTRIES);
   readonly items = new Uint8Array(MAX_LAUNCH_ENTRIES);
@@ -39,6 +41,7 @@ export class LaunchRecord {
   begin(name: string): void {
     launches++;
     this.generation = launches;
+    this.launches++;
     this.identity = nameHash(name);
     this.count = 0;
     this.pcrs.fill(0);
