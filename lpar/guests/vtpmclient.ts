@@ -21,7 +21,7 @@
  */
 import { load8, store8, type u64 } from 'tsnc';
 import { Fdt, FdtStatus } from '../fdt';
-import { H_SUCCESS, hcall, printHex, printNumber, println } from './lib';
+import { H_SUCCESS, benchMarkA, hcall, printHex, printNumber, println } from './lib';
 import {
   CRQ_COMMAND, CRQ_INIT, CRQ_TRANSPORT, H_REG_CRQ, QUEUE, QUEUE_BYTES, QUEUE_IOBA, TCE_PAGE, VIO_UNIT, crqWord, mapPages,
   message, poll, send, waitMessage, yieldCpu,
@@ -144,9 +144,7 @@ function startup(): number {
 }
 
 function readLaunchPcrs(): void {
-  beginCommand(W, CMD, ST_NO_SESSIONS, 0x17e);
-  pcrSelection(W, LAUNCH_MASK);
-  if (!must('vtpm-client: PCR_Read failed, rc ', finishCommand(W, CMD))) return;
+  if (!must('vtpm-client: PCR_Read failed, rc ', buildPcrRead())) return;
   // header 10, update counter 4, selection 10, digest count 4, then TPM2B digests
   let at = 28;
   for (let pcr = 17; pcr <= 20; pcr++) {
@@ -184,14 +182,7 @@ function makeKey(): number {
 
 /** Quote the launch PCRs with `key`; prints the attestation and the signature. */
 function quote(key: number): void {
-  beginCommand(W, CMD, ST_SESSIONS, 0x158);
-  W.u32(key);
-  passwordSession(W);
-  W.u16(QUOTE_NONCE.length);
-  W.bytes(QUOTE_NONCE, 0, QUOTE_NONCE.length);
-  W.u16(0x0010);   // TPM_ALG_NULL: the key's own scheme
-  pcrSelection(W, LAUNCH_MASK);
-  if (!must('vtpm-client: Quote failed, rc ', finishCommand(W, CMD))) return;
+  if (!must('vtpm-client: Quote failed, rc ', buildQuote(key))) return;
   const attestLen = (RSP[14] << 8) | RSP[15];
   printPieces('vtpm-client: attest ', RSP, 16, attestLen);
   printPieces('vtpm-client: signature ', RSP, 16 + attestLen, rspLength - 16 - attestLen);
@@ -285,6 +276,63 @@ function nvReadBack(): void {
   else printNumber('vtpm-client: nv after loop failed, rc ', rc);
 }
 
+/** Build PCR_Read of the launch PCRs in CMD; its length. */
+function buildPcrRead(): number {
+  beginCommand(W, CMD, ST_NO_SESSIONS, 0x17e);
+  pcrSelection(W, LAUNCH_MASK);
+  return finishCommand(W, CMD);
+}
+
+/** Build PCR_Extend of PCR 23 (any locality) with one SHA-256 digest in CMD; its length. */
+function buildPcrExtend(): number {
+  beginCommand(W, CMD, ST_SESSIONS, 0x182);
+  W.u32(23);
+  passwordSession(W);
+  W.u32(1);
+  W.u16(0x000b);
+  for (let i = 0; i < 32; i++) W.u8(i);
+  return finishCommand(W, CMD);
+}
+
+/** Build GetRandom of 16 bytes in CMD; its length. */
+function buildGetRandom(): number {
+  beginCommand(W, CMD, ST_NO_SESSIONS, 0x17b);
+  W.u16(16);
+  return finishCommand(W, CMD);
+}
+
+/** Build a Quote of the launch PCRs with `key` in CMD; its length. */
+function buildQuote(key: number): number {
+  beginCommand(W, CMD, ST_SESSIONS, 0x158);
+  W.u32(key);
+  passwordSession(W);
+  W.u16(QUOTE_NONCE.length);
+  W.bytes(QUOTE_NONCE, 0, QUOTE_NONCE.length);
+  W.u16(0x0010);   // TPM_ALG_NULL: the key's own scheme
+  pcrSelection(W, LAUNCH_MASK);
+  return finishCommand(W, CMD);
+}
+
+/**
+ * `bench=N` (make bench-vtpm): N round trips each of PCR_Read, PCR_Extend and GetRandom and N/10
+ * of Quote, each phase between two benchMarkA marks for the instruction-count plugin (the vTPM
+ * partition marks its engine's part of every command with benchMarkB).
+ */
+function bench(rounds: number, key: number): void {
+  const quotes = rounds >= 10 ? Math.trunc(rounds / 10) : 1;
+  printNumber('vtpm-client: bench rounds ', rounds);
+  printNumber('vtpm-client: bench quotes ', quotes);
+  for (let phase = 0; phase < 4; phase++) {
+    const n = phase === 3 ? quotes : rounds;
+    const len = phase === 0 ? buildPcrRead() : phase === 1 ? buildPcrExtend() : phase === 2 ? buildGetRandom() : buildQuote(key);
+    let bad = 0;
+    benchMarkA();
+    for (let i = 0; i < n; i++) if (transact(len) !== 0) bad++;
+    benchMarkA();
+    if (bad > 0) { failures++; printNumber('vtpm-client: bench commands failed ', bad); }
+  }
+}
+
 /** The decimal number after `key=` in the bootargs, or `fallback`. */
 function argNumber(key: string, fallback: number): number {
   const at = argAt(key);
@@ -323,6 +371,13 @@ export function guestMain(fdt: u64): u64 {
   }
   const st = startup();   // the platform started the TPM already (TPM_RC_INITIALIZE), as firmware does
   if (st !== 0 && st !== 0x100) printNumber('vtpm-client: Startup rc ', st);
+  const benchRounds = argNumber('bench', 0);
+  if (benchRounds > 0) {
+    const k = makeKey();
+    if (k !== 0) bench(benchRounds, k);
+    println(failures === 0 ? 'vtpm-client: done' : 'vtpm-client: failed');
+    return failures === 0 ? 0n : 1n;
+  }
   readLaunchPcrs();
   const key = makeKey();
   if (key !== 0) quote(key);
