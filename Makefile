@@ -26,7 +26,7 @@ help:
 	@echo "make fuzz-parsers    every parser fuzzer with 100,000 inputs (FUZZ_SEED=… to reseed; make test runs fewer)"
 	@echo "make bench           benchmarks (instruction counts under QEMU): compiler and hypervisor"
 	@echo "make bench-lan       instructions per 1,500-byte logical-LAN frame between two partitions (powernv9) vs the copy floor"
-	@echo "make bench-vtpm      TPM commands per second: tshype vtpm serve against swtpm, same client"
+	@echo "make bench-vtpm      TPM commands per second: tshype vtpm serve against swtpm; instructions per round trip through the vTPM partition (powernv9)"
 	@echo "make bench-linux     wall time to Debian Linux's ready line: tshype partition vs QEMU's own pseries"
 	@echo "make porffor-report  the conformance programs through porffor (pinned), pass/fail each"
 	@echo "make demo            compile a conformance program and run it under qemu-ppc64"
@@ -115,6 +115,7 @@ bench-lan: deps
 
 bench-vtpm: deps
 	node scripts/bench/bench-vtpm.cjs
+	node scripts/bench/bench-vtpm-native.cjs
 
 bench-linux: deps
 	node scripts/bench/bench-linux.cjs

@@ -172,7 +172,19 @@ export function hSendCrq(p: Partition, v: Vcpu): number {
     return H.DROPPED;
   }
   d.sent++;
+  countTpm(d, hi);
   return H.SUCCESS;
+}
+
+/** tpm_ibmvtpm's formats the summary counts: a TPM command (0x80/0x02) and an error answer (0x80/0xFF). */
+const TPM_COMMAND = 0x8002;
+const TPM_ERROR = 0x80ff;
+
+/** Count a vTPM pair's delivered message `hi` sent by `d`: a client's TPM command, a server's error answer. */
+function countTpm(d: VioDevice, hi: u64): void {
+  const head = Number(hi >> 48n);
+  if (d.kind === VioKind.VtpmClient && head === TPM_COMMAND) d.tpmCommands++;
+  else if (d.kind === VioKind.VtpmServer && head === TPM_ERROR) d.tpmErrors++;
 }
 
 /**

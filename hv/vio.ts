@@ -6,8 +6,8 @@
 import { system } from '@config';
 import { writeDecimal, writeHex, writeLine, writeString } from '../lpar/console';
 import { Drop, lanPorts } from '../lpar/lan';
-import type { Partition } from '../lpar/partition';
-import { MAX_PARTITION_VDEVICES, VioKind, attachDevices, deviceAt, isCrqClient, isCrqServer, linkChannels, resetDevice, vdevices } from '../lpar/vio';
+import { partitions, type Partition } from '../lpar/partition';
+import { MAX_PARTITION_VDEVICES, VioDevice, VioKind, attachDevices, deviceAt, isCrqClient, isCrqServer, linkChannels, resetDevice, vdevices } from '../lpar/vio';
 import { labelOf } from '../shype/security';
 import { crqPartitionStopped } from '../hcalls/crq';
 import { forgetPort } from '../hcalls/vswitch';
@@ -85,9 +85,31 @@ function portLine(i: number): void {
   writeLine('');
 }
 
+/**
+ * The rest of a vTPM pair's line: `commands N, errors E, rdma B bytes, client launches L, vtpm
+ * restarts R, refused by the policy D` (launches: the client's boot and each reboot, each
+ * measured; restarts: of the vTPM partition).
+ */
+function vtpmFigures(cd: VioDevice, sd: VioDevice): void {
+  writeString('commands ');
+  writeDecimal(cd.tpmCommands);
+  writeString(', errors ');
+  writeDecimal(sd.tpmErrors);
+  writeString(', rdma ');
+  writeDecimal(sd.bytes);
+  writeString(' bytes, client launches ');
+  writeDecimal(partitions[cd.owner].launch.launches);
+  writeString(', vtpm restarts ');
+  const starts = partitions[sd.owner].launch.launches;
+  writeDecimal(starts > 0 ? starts - 1 : 0);
+  writeString(', refused by the policy ');
+  writeDecimal(cd.denied);
+  writeLine('');
+}
+
 function channelLine(i: number): void {
   const c = system.channels[i];
-  writeString("[hv]   crq '");
+  writeString(c.vtpm ? "[hv]   vtpm '" : "[hv]   crq '");
   writeString(system.partitions[c.client].name);
   writeString("' -> '");
   writeString(system.partitions[c.server].name);
@@ -100,6 +122,7 @@ function channelLine(i: number): void {
   }
   if (client < 0 || server < 0) { writeLine('not wired (a partition did not start)'); return; }
   const cd = vdevices[client], sd = vdevices[server];
+  if (c.vtpm) { vtpmFigures(cd, sd); return; }
   writeString('messages ');
   writeDecimal(cd.sent);
   writeString(' sent, ');

@@ -171,6 +171,8 @@ export class GuestTreeParams {
   /** The vTPM's TCG event log (guest-physical, reserved by the caller); size 0: none. */
   eventLogBase: u64 = 0n;
   eventLogSize: number = 0;
+  /** The partition runs little-endian (its ELF image is): the two properties are in its byte order. */
+  eventLogLittleEndian: boolean = false;
 }
 
 
@@ -346,9 +348,12 @@ function appendWindow(w: FdtWriter, liobn: number, size: number): void {
   w.appendU64(BigInt(size));
 }
 
-/** The low `bytes` bytes of `v`, least significant first. */
-function appendLe(w: FdtWriter, v: u64, bytes: number): void {
-  for (let i = 0; i < bytes; i++) w.appendByte(Number((v >> BigInt(8 * i)) & 0xffn));
+/** The low `bytes` bytes of `v`, least significant first when `littleEndian`, else most significant first. */
+function appendOrdered(w: FdtWriter, v: u64, bytes: number, littleEndian: boolean): void {
+  for (let i = 0; i < bytes; i++) {
+    const k = littleEndian ? i : bytes - 1 - i;
+    w.appendByte(Number((v >> BigInt(8 * k)) & 0xffn));
+  }
 }
 
 /**
@@ -400,10 +405,10 @@ function vioNode(w: FdtWriter, p: GuestTreeParams, i: number): void {
     // reads these two in its own byte order (PowerVM's sml-handover wrote them so), so they
     // are written in the partition's byte order, little-endian for ppc64le Linux
     w.propBegin("linux,sml-base");
-    appendLe(w, p.eventLogBase, 8);
+    appendOrdered(w, p.eventLogBase, 8, p.eventLogLittleEndian);
     w.propEnd();
     w.propBegin("linux,sml-size");
-    appendLe(w, BigInt(p.eventLogSize), 4);
+    appendOrdered(w, BigInt(p.eventLogSize), 4, p.eventLogLittleEndian);
     w.propEnd();
   }
   w.propBegin("interrupts");

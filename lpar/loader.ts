@@ -13,24 +13,34 @@
  * Top of a partition's memory (below 4 GiB for the RTAS stub):
  *   [top - FDT_SPACE, top)                      the device tree
  *   [top - FDT_SPACE - RTAS_SPACE, ...)         the RTAS stub (reserved in the tree)
+ *   EVENTLOG_SPACE below the stub               a partition with a vTPM: the TCG event log of
+ *                                               its launch (lpar/eventlog.ts), reserved in the
+ *                                               tree and named by the vtpm node
  *   below that, 64 KiB-aligned                  the initrd, if any
+ *
+ * What is loaded is measured first (lpar/measure.ts): the image, the initrd, then the device
+ * tree as written and the label, before the partition's first instruction.
  */
-import { load64, store32, store64, type u64 } from 'tsnc';
+import { load64, store32, store64, store8, type u64 } from 'tsnc';
 import { zeroRange } from '../arch/ppc64/common/pages';
 import { timebaseHz } from './time';
 import { FdtWriter, GuestTreeParams, buildGuestTree } from './devtree';
 import { Partition } from './partition';
+import { Program } from './config';
 import { ElfImage, ElfStatus } from './elf';
 import { BundleStatus, GuestBundle } from './bundle';
 import { MAX_PARTITION_VDEVICES, TCE_PAGE, VioKind, deviceAt, vdevices } from './vio';
 import { lanPorts } from './lan';
 import { SOURCE_BASE } from './xics';
-import { LaunchItem, PCR_DEVICE_TREE, PCR_IMAGE, PCR_INITRD, PCR_LABEL } from './measure';
+import { LaunchItem } from './measure';
+import { EV_IPL, EventLogWriter, PCR_DEVTREE, PCR_IMAGE, PCR_INITRD, PCR_LABEL, textDataLength, eventLogAreaSize } from './eventlog';
 
 /** Bytes at the top of every partition's memory that hold its device tree. */
 export const FDT_SPACE = 0x10000;
 /** Bytes below the device tree that hold the RTAS stub. */
 export const RTAS_SPACE = 0x10000;
+/** Bytes below the RTAS stub kept for a partition's TCG event log (its vTPM's measured launch). */
+export const EVENTLOG_SPACE = 0x1000;
 /** The initrd and position-independent images are placed on this boundary. */
 const IMAGE_ALIGN_DOWN: u64 = 0xffffffffffff0000n;
 /** Real-mode addresses a 32-bit RTAS caller can reach: the stub lies below this. */
@@ -89,6 +99,11 @@ export function rtasAddress(p: Partition): u64 {
   return BigInt.asUintN(64, top(p) - BigInt(FDT_SPACE + RTAS_SPACE));
 }
 
+/** The logical address of the partition's event log area: the highest an image or initrd may reach. */
+export function eventLogAddress(p: Partition): u64 {
+  return BigInt.asUintN(64, rtasAddress(p) - BigInt(EVENTLOG_SPACE));
+}
+
 /** Copy `size` bytes from real address `from` to partition logical address `to` (8 at a time). */
 function copyIn(p: Partition, to: u64, from: u64, size: u64): void {
   const base: u64 = BigInt.asUintN(64, p.memBase + to);
@@ -116,17 +131,73 @@ function finishLoad(p: Partition): LoadStatus {
   params.rtasBase = Number(rtas);
   params.rtasSize = RTAS_SPACE;
   params.bootargs = p.bootargs;
-  describeDevices(p);
+  const vtpm = describeDevices(p);
+  params.reserves.clear();
+  params.eventLogBase = 0n;
+  params.eventLogSize = 0;
+  params.eventLogLittleEndian = p.program === Program.Elf && elf.littleEndian;
+  if (vtpm) {
+    params.eventLogBase = eventLogAddress(p);
+    params.eventLogSize = plannedLogSize(p);
+    params.reserves.add(params.eventLogBase, BigInt(EVENTLOG_SPACE));
+  }
   const tree: u64 = BigInt.asUintN(64, p.memBase + fdtAddress(p));
   const written = buildGuestTree(writer, params, tree, FDT_SPACE);
   if (written <= 0) return LoadStatus.DeviceTreeFailed;
-  p.launch.addPhysical(LaunchItem.DeviceTree, PCR_DEVICE_TREE, tree, BigInt(written));
+  p.launch.addPhysical(LaunchItem.DeviceTree, PCR_DEVTREE, tree, BigInt(written));
   p.launch.addText(LaunchItem.Label, PCR_LABEL, p.label);
+  if (vtpm && !writeEventLog(p, params.eventLogSize)) return LoadStatus.DeviceTreeFailed;
   return LoadStatus.Ok;
 }
 
-/** Put `p`'s virtual devices (lpar/vio.ts) into the tree's parameters. */
-function describeDevices(p: Partition): void {
+/** What each LaunchItem's event says before its name (the event data, lpar/eventlog.ts). */
+const EVENT_PREFIX_IMAGE = 'tshype image ';
+const EVENT_PREFIX_INITRD = 'tshype initrd ';
+const EVENT_PREFIX_TREE = 'tshype device tree ';
+const EVENT_PREFIX_LABEL = 'tshype label ';
+const LOG = new Uint8Array(EVENTLOG_SPACE);
+const LOG_DATA = new Uint32Array(4);
+const log = new EventLogWriter();
+
+/** The image's name in its event: the bundle path of an ELF, "built-in" for a built-in program. */
+function imageName(p: Partition): string {
+  return p.image.length > 0 ? p.image : 'built-in';
+}
+
+/** The event log's size for `p`'s launch: image, initrd if any, device tree, label. */
+function plannedLogSize(p: Partition): number {
+  let n = 0;
+  LOG_DATA[n++] = textDataLength(EVENT_PREFIX_IMAGE, imageName(p));
+  if (params.initrdEnd > params.initrdStart) LOG_DATA[n++] = textDataLength(EVENT_PREFIX_INITRD, p.initrd);
+  LOG_DATA[n++] = textDataLength(EVENT_PREFIX_TREE, p.name);
+  LOG_DATA[n++] = textDataLength(EVENT_PREFIX_LABEL, p.label);
+  return eventLogAreaSize(LOG_DATA, n);
+}
+
+/**
+ * Write `p`'s launch record as its TCG event log at eventLogAddress (the tree says it is
+ * `size` bytes there); false when the log does not come out at that size.
+ */
+function writeEventLog(p: Partition, size: number): boolean {
+  const rec = p.launch;
+  if (size <= 0 || size > EVENTLOG_SPACE || !log.start(LOG, 0, EVENTLOG_SPACE)) return false;
+  for (let i = 0; i < rec.count; i++) {
+    const item = rec.items[i];
+    const prefix = item === LaunchItem.Image ? EVENT_PREFIX_IMAGE : item === LaunchItem.Initrd ? EVENT_PREFIX_INITRD
+      : item === LaunchItem.DeviceTree ? EVENT_PREFIX_TREE : EVENT_PREFIX_LABEL;
+    const name = item === LaunchItem.Image ? imageName(p) : item === LaunchItem.Initrd ? p.initrd
+      : item === LaunchItem.DeviceTree ? p.name : p.label;
+    if (!log.appendText(rec.pcrs[i], EV_IPL, rec.digests, 32 * i, prefix, name)) return false;
+  }
+  if (log.areaSize() !== size) return false;
+  const base: u64 = BigInt.asUintN(64, p.memBase + eventLogAddress(p));
+  for (let i = 0; i < size; i++) store8(BigInt.asUintN(64, base + BigInt(i)), LOG[i]);
+  return true;
+}
+
+/** Put `p`'s virtual devices (lpar/vio.ts) into the tree's parameters; true when one is a vTPM. */
+function describeDevices(p: Partition): boolean {
+  let vtpm = false;
   let n = 0;
   for (let k = 0; k < MAX_PARTITION_VDEVICES; k++) {
     const i = deviceAt(p.lpid - 1, k);
@@ -137,9 +208,11 @@ function describeDevices(p: Partition): void {
     params.vioIrq[n] = SOURCE_BASE + d.source();
     params.vioWindow[n] = d.windowPages * TCE_PAGE;
     params.vioMac[n] = d.kind === VioKind.Lan ? lanPorts[d.config].configuredMac : 0n;
+    if (d.kind === VioKind.VtpmClient) vtpm = true;
     n++;
   }
   params.vioCount = n;
+  return vtpm;
 }
 
 /**
@@ -149,7 +222,7 @@ function describeDevices(p: Partition): void {
  */
 export function loadPartition(p: Partition, image: u64, size: u64): LoadStatus {
   if (size === 0n) return LoadStatus.NoImage;
-  if (size > rtasAddress(p)) return LoadStatus.ImageTooLarge;
+  if (size > eventLogAddress(p)) return LoadStatus.ImageTooLarge;
   p.launch.begin(p.name);
   p.launch.addPhysical(LaunchItem.Image, PCR_IMAGE, image, size);
   zeroRange(p.memBase, p.memSize);
@@ -170,7 +243,7 @@ export function loadElfPartition(p: Partition, bundle: GuestBundle): LoadStatus 
   const k = bundle.find(p.image);
   if (k < 0) return LoadStatus.ImageMissing;
   if (bundle.verify(k) !== BundleStatus.Ok) return LoadStatus.ImageCorrupt;
-  const limit = rtasAddress(p);
+  const limit = eventLogAddress(p);
   loadStatusElf = elf.open(bundle.address(k), bundle.size(k), limit);
   if (loadStatusElf !== ElfStatus.Ok) return LoadStatus.ElfRefused;
   let initrdAt: u64 = 0n, initrdSize: u64 = 0n, initrdFrom: u64 = 0n;

@@ -21,10 +21,6 @@ import { sha256Physical } from './bundle';
 
 /** Most measurements in one launch. */
 export const MAX_LAUNCH_ENTRIES = 4;
-export const PCR_IMAGE = 17;
-export const PCR_INITRD = 18;
-export const PCR_DEVICE_TREE = 19;
-export const PCR_LABEL = 20;
 /** What each measurement is, as the event log describes it. */
 export const enum LaunchItem { Image = 0, Initrd = 1, DeviceTree = 2, Label = 3 }
 
@@ -34,6 +30,8 @@ export class LaunchRecord {
   generation = 0;
   /** FNV-1a of the partition's name. */
   identity = 0;
+  /** Launches of this partition since it was created (its first, then one per reboot). */
+  launches = 0;
   count = 0;
   readonly pcrs = new Uint8Array(MAX_LAUNCH_ENTRIES);
   readonly items = new Uint8Array(MAX_LAUNCH_ENTRIES);
@@ -43,6 +41,7 @@ export class LaunchRecord {
   begin(name: string): void {
     launches++;
     this.generation = launches;
+    this.launches++;
     this.identity = nameHash(name);
     this.count = 0;
     this.pcrs.fill(0);

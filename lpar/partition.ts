@@ -160,6 +160,7 @@ export function createPartition(p: Partition, cfg: PartitionConfig, memBase: u64
   if (p.state !== LparState.Empty) return false;
   p.name = cfg.name;
   p.label = cfg.label;
+  p.launch.launches = 0;
   p.ssidref = ssidref;
   p.program = cfg.program;
   p.memBase = memBase;

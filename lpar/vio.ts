@@ -105,6 +105,9 @@ export class VioDevice {
   dropped = 0;
   /** Interrupts raised. */
   interrupts = 0;
+  /** A vTPM pair: TPM commands its client sent, error answers (0x80/0xFF) its server sent. */
+  tpmCommands = 0;
+  tpmErrors = 0;
 
   constructor(index: number) {
     this.index = index;
@@ -218,6 +221,8 @@ function attach(p: Partition, owner: number, slot: number, kind: VioKind, config
   d.denied = 0;
   d.dropped = 0;
   d.interrupts = 0;
+  d.tpmCommands = 0;
+  d.tpmErrors = 0;
   bySlot[owner * MAX_PARTITION_VDEVICES + slot] = d.index;
   p.xics.claim(d.source());
   return true;

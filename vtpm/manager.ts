@@ -53,6 +53,8 @@ const RSP_LIMIT = MAX_RESPONSE_SIZE;
 
 const STARTUP = new Uint8Array(12);
 const STARTUP_RSP = new Uint8Array(64);
+/** The response code of the platform's Startup(CLEAR) at the last applyLaunch (0: started). */
+export let startupRc = 0;
 
 /** What the last runCommand did to non-volatile state: store the instance before answering. */
 export let saveNeeded = false;
@@ -105,9 +107,12 @@ export function applyLaunch(k: number, generation: number, count: number, record
   }
   powerOn(tpm);
   STARTUP.fill(0);
-  putU32(STARTUP, 0, 0x8001000c);   // TPM_ST_NO_SESSIONS, size 12
+  STARTUP[0] = 0x80;   // TPM_ST_NO_SESSIONS
+  STARTUP[1] = 0x01;
+  putU32(STARTUP, 2, STARTUP.length);
   putU32(STARTUP, 6, Cc.Startup);   // TPM_SU_CLEAR (0) in the last two bytes
-  execute(tpm, 0, STARTUP, 12, STARTUP_RSP);
+  execute(tpm, 0, STARTUP, STARTUP.length, STARTUP_RSP);
+  startupRc = get32(STARTUP_RSP, 6);
   if (generations[k] !== 0) relaunches[k]++;
   generations[k] = generation;
   return accepted;

@@ -15,6 +15,12 @@ export declare function noHcall(op: u64, a1: u64, a2: u64, a3: u64, a4: u64, a5:
 export declare function noHcallNoToken(op: u64, a1: u64, a2: u64, a3: u64, a4: u64, a5: u64, a6: u64, a7: u64): u64;
 /** Output register r(4 + i) of the last hcall (i in 0..6). */
 export declare function hcallOut(i: u64): u64;
+/**
+ * Benchmark markers: no-ops that the instruction-count plugin (scripts/bench/insn-count.c,
+ * `marks=1`) reports with its running count (A and B tell two streams of marks apart).
+ */
+export declare function benchMarkA(): void;
+export declare function benchMarkB(): void;
 /** Execute an undefined instruction. */
 export declare function illegalInstruction(): void;
 

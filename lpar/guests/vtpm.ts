@@ -13,13 +13,20 @@
  * instance with the new measurements), run, stored when it changed non-volatile state
  * (H_TSHYPE_VTPM_SAVE, before the client hears the answer), and its response pushed back into
  * the same buffer. It never halts: the hypervisor stops it when its clients are done.
+ *
+ * Fault injection for the tests (bootargs `fault=N`): when no instance had stored state at its
+ * start (a first run, not the restart), the partition reboots itself (RTAS system-reboot) in the
+ * middle of instance 0's N-th command: after pulling it (N mod 3 = 0), after running and storing
+ * it (1), or after pushing the response back but before answering (2). The client must see its
+ * command fail and then carry on against the restarted vTPM, which finds the stored state.
  */
-import { load64, load8, mftb, store8, type u64 } from 'tsnc';
-import { H_CONFER, H_RANDOM, H_SUCCESS, hcall, hcallOut, printNumber, println } from './lib';
+import { load64, load8, mftb, store32, store8, type u64 } from 'tsnc';
+import { Fdt, FdtStatus } from '../fdt';
+import { H_CONFER, H_RANDOM, H_RTAS, H_SUCCESS, benchMarkB, hcall, hcallOut, printNumber, println } from './lib';
 import { H_COPY_RDMA, H_PUT_TCE, H_REG_CRQ, H_SEND_CRQ, REMOTE_LIOBN, TCE_PAGE, TCE_READ_WRITE, VIO_UNIT } from './vio';
 import {
   LAUNCH_ENTRY, MAX_INSTANCES, MAX_LAUNCH_ENTRIES, SLOT_HEADER, SLOT_MAX, SlotStatus, advanceClocks, applyLaunch, channels,
-  clientFailed, launchCurrent, openInstance, restoreSlot, runCommand, saveNeeded, saveSlot,
+  clientFailed, launchCurrent, openInstance, restoreSlot, runCommand, saveNeeded, saveSlot, startupRc,
 } from '../../vtpm/manager';
 import { Action, ERROR_COPY_IN, ERROR_COPY_OUT, RTCE_BUFFER_SIZE } from '../../vtpm/transport';
 import { STATE_MAX } from '../../vtpm/tpm/state';
@@ -51,6 +58,37 @@ const identity = new Uint32Array(MAX_INSTANCES);
 let ends = 0;
 let storeWorks = true;
 let saveFailures = 0;
+/** Fault injection (see the file comment): instance 0's command that reboots the partition, 0 for none. */
+let faultAt = 0;
+let restoredAny = false;
+let instance0Commands = 0;
+const RTAS_ARGS: u64 = 0x1220000n;
+const tree = new Fdt();
+const args = new Uint8Array(256);
+
+/** `fault=N` from the bootargs. */
+function readFault(fdt: u64): void {
+  if (tree.open(fdt, 0x10000) !== FdtStatus.Ok) return;
+  const n = tree.bootargs(args);
+  for (let i = 0; i + 6 <= n; i++) {
+    if (args[i] !== 0x66 || args[i + 1] !== 0x61 || args[i + 2] !== 0x75 || args[i + 3] !== 0x6c || args[i + 4] !== 0x74 || args[i + 5] !== 0x3d) continue;
+    for (let j = i + 6; j < n && args[j] >= 0x30 && args[j] <= 0x39; j++) faultAt = faultAt * 10 + args[j] - 0x30;
+    return;
+  }
+}
+
+/** Reboot the partition now if this is the injected fault's command and `phase` its phase. */
+function maybeFault(k: number, phase: number): void {
+  if (k !== 0 || faultAt === 0 || restoredAny || instance0Commands !== faultAt || faultAt % 3 !== phase) return;
+  printNumber('vtpm: injected fault: rebooting in the middle of a command, phase ', phase);
+  const rtas = tree.pathOffset('/rtas');
+  const token = rtas < 0 ? 0 : tree.getU32(rtas, 'system-reboot', 0);
+  store32(RTAS_ARGS, token);
+  store32(BigInt.asUintN(64, RTAS_ARGS + 4n), 0);   // no arguments
+  store32(BigInt.asUintN(64, RTAS_ARGS + 8n), 1);   // one return (status)
+  hcall(H_RTAS, RTAS_ARGS, 0n, 0n, 0n, 0n, 0n, 0n);
+  for (;;) hcall(H_CONFER, 0xffffffffffffffffn, 0n, 0n, 0n, 0n, 0n, 0n);   // the reboot ends this run
+}
 
 function unit(k: number): u64 {
   return BigInt.asUintN(64, VIO_UNIT + BigInt(k));
@@ -96,6 +134,7 @@ function checkLaunch(k: number, apply: boolean): number {
   applyLaunch(k, generation, n, RECORD);
   saveInstance(k);
   printNumber('vtpm: launch measurements applied, instance ', k);
+  if (startupRc !== 0) printNumber('vtpm: the platform Startup(CLEAR) failed, rc ', startupRc);
   return generation;
 }
 
@@ -115,6 +154,7 @@ function loadInstance(k: number): void {
   for (let i = 0; i < SLOT_HEADER; i++) HEADER[i] = load8(BigInt.asUintN(64, SLOT_AREA + BigInt(i)));
   for (let i = 0; i < len - SLOT_HEADER; i++) IMAGE[i] = load8(BigInt.asUintN(64, SLOT_AREA + BigInt(SLOT_HEADER + i)));
   const r = restoreSlot(k, identity[k], HEADER, IMAGE, len - SLOT_HEADER);
+  if (r === SlotStatus.Restored) restoredAny = true;
   if (r === SlotStatus.Restored) printNumber('vtpm: stored state restored, instance ', k);
   else printNumber('vtpm: stored state not used (another client or damaged), instance ', k);
 }
@@ -151,15 +191,21 @@ function command(k: number): void {
     return;
   }
   for (let i = 0; i < n; i++) CMD[i] = load8(BigInt.asUintN(64, buffer(k) + BigInt(i)));
+  if (k === 0) instance0Commands++;
+  maybeFault(k, 0);
   checkLaunch(k, true);
+  benchMarkB();   // the engine's part of the command, for make bench-vtpm (a no-op otherwise)
   const m = runCommand(k, CMD, n, RSP);
+  benchMarkB();
   if (saveNeeded) saveInstance(k);
+  maybeFault(k, 1);
   for (let i = 0; i < m; i++) store8(BigInt.asUintN(64, buffer(k) + BigInt(i)), RSP[i]);
   if (hcall(H_COPY_RDMA, BigInt(m), unit(k), BUFFER_IOBA, REMOTE_LIOBN | unit(k), c.commandIoba, 0n, 0n) !== H_SUCCESS) {
     c.copyFailed(ERROR_COPY_OUT);
     reply(k);
     return;
   }
+  maybeFault(k, 2);
   c.commandDone(m);
   reply(k);
 }
@@ -178,7 +224,8 @@ function serveOne(k: number): boolean {
   return true;
 }
 
-export function guestMain(_fdt: u64): u64 {
+export function guestMain(fdt: u64): u64 {
+  readFault(fdt);
   while (ends < MAX_INSTANCES && mapEnd(ends)) ends++;
   printNumber('vtpm: TPM 2.0 instances: ', ends);
   if (!gatherEntropy()) {

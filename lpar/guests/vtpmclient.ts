@@ -11,17 +11,20 @@
  *   vtpm-client: signature <hex>               the TPMS_ATTEST and the TPMT_SIGNATURE
  *   vtpm-client: nv found <hex> | nv absent    NV index NV_INDEX before this run wrote it
  *   vtpm-client: nv wrote <hex>                what it reads back after writing its bootargs' nv=
- *   vtpm-client: loop rounds with errors N     with loop=N: N GetRandom rounds, errors counted
+ *   vtpm-client: loop rounds with errors N     with loop=N: N GetRandom rounds, errors counted,
+ *   vtpm-client: loop rounds answered after…   the rounds after the last error, and NV_INDEX
+ *   vtpm-client: nv after loop <hex>           read again after them
  *   vtpm-client: done                          then halts 0 (1 when a step failed)
  *
- * Bootargs: `nv=WORD` (up to 16 characters; "client" if none), `loop=N` (0 if none).
+ * Bootargs: `nv=WORD` (up to 16 characters; "client" if none), `loop=N` (0 if none), `delay=R`
+ * (rounds of yielding before the loop).
  */
 import { load8, store8, type u64 } from 'tsnc';
 import { Fdt, FdtStatus } from '../fdt';
-import { H_SUCCESS, hcall, printHex, printNumber, println } from './lib';
+import { H_SUCCESS, benchMarkA, hcall, printHex, printNumber, println } from './lib';
 import {
   CRQ_COMMAND, CRQ_INIT, CRQ_TRANSPORT, H_REG_CRQ, QUEUE, QUEUE_BYTES, QUEUE_IOBA, TCE_PAGE, VIO_UNIT, crqWord, mapPages,
-  message, send, waitMessage, yieldCpu,
+  message, poll, send, waitMessage, yieldCpu,
 } from './vio';
 import { Writer, getU32 } from '../../vtpm/tpm/marshal';
 import {
@@ -50,6 +53,7 @@ const args = new Uint8Array(256);
 let argsLength = 0;
 let failures = 0;
 let rspLength = 0;
+let reinitialisations = 0;
 
 /** Wait for the next message of the vTPM; its format (byte 1), or -1 (none, or a transport event). */
 function answer(): number {
@@ -70,6 +74,15 @@ function sendInit(): boolean {
   return false;
 }
 
+/** The handshake again after the vTPM went away (its transport event, or a closed pair): until it answers. */
+function reinitialise(): void {
+  reinitialisations++;
+  while (poll()) { /* drop what the old conversation left */ }
+  if (!sendInit() || answer() !== 0x01) return;
+  send(crqWord(CRQ_INIT, 0x02, 0, 0), 0n);
+  answer();
+}
+
 /** The CRQ handshake and the two queries; false when the vTPM does not answer as tpm_ibmvtpm expects. */
 function connect(): boolean {
   if (mapPages(VIO_UNIT, QUEUE_IOBA, QUEUE, 1) + mapPages(VIO_UNIT, RTCE_IOBA, RTCE, 1) !== 0) return false;
@@ -86,13 +99,22 @@ function connect(): boolean {
   return version === 2 && rtce >= TCE_PAGE;
 }
 
-/** Send the command of `len` bytes in CMD; its response into RSP. The response code (-1: no answer). */
+/**
+ * Send the command of `len` bytes in CMD; its response into RSP. The response code, or -1 when
+ * the vTPM did not answer it: its partition went away (the transport event "partner failed"),
+ * or the pair is closed. The conversation is then initialised again, as tpm_ibmvtpm does
+ * after a reset, so that the next command can reach the restarted vTPM.
+ */
 function transact(len: number): number {
   for (let i = 0; i < len; i++) store8(BigInt.asUintN(64, RTCE + BigInt(i)), CMD[i]);
-  if (send(crqWord(CRQ_COMMAND, 0x02, len, Number(RTCE_IOBA)), 0n) !== H_SUCCESS) return -1;
+  if (send(crqWord(CRQ_COMMAND, 0x02, len, Number(RTCE_IOBA)), 0n) !== H_SUCCESS) {
+    reinitialise();
+    return -1;
+  }
   const f = answer();
   if (f !== 0x82) {
     if (f === 0xff) printNumber('vtpm-client: transport error ', Number(message[0] & 0xffffffffn));
+    if (f < 0) reinitialise();
     return -1;
   }
   rspLength = Number((message[0] >> 32n) & 0xffffn);
@@ -122,9 +144,7 @@ function startup(): number {
 }
 
 function readLaunchPcrs(): void {
-  beginCommand(W, CMD, ST_NO_SESSIONS, 0x17e);
-  pcrSelection(W, LAUNCH_MASK);
-  if (!must('vtpm-client: PCR_Read failed, rc ', finishCommand(W, CMD))) return;
+  if (!must('vtpm-client: PCR_Read failed, rc ', buildPcrRead())) return;
   // header 10, update counter 4, selection 10, digest count 4, then TPM2B digests
   let at = 28;
   for (let pcr = 17; pcr <= 20; pcr++) {
@@ -162,14 +182,7 @@ function makeKey(): number {
 
 /** Quote the launch PCRs with `key`; prints the attestation and the signature. */
 function quote(key: number): void {
-  beginCommand(W, CMD, ST_SESSIONS, 0x158);
-  W.u32(key);
-  passwordSession(W);
-  W.u16(QUOTE_NONCE.length);
-  W.bytes(QUOTE_NONCE, 0, QUOTE_NONCE.length);
-  W.u16(0x0010);   // TPM_ALG_NULL: the key's own scheme
-  pcrSelection(W, LAUNCH_MASK);
-  if (!must('vtpm-client: Quote failed, rc ', finishCommand(W, CMD))) return;
+  if (!must('vtpm-client: Quote failed, rc ', buildQuote(key))) return;
   const attestLen = (RSP[14] << 8) | RSP[15];
   printPieces('vtpm-client: attest ', RSP, 16, attestLen);
   printPieces('vtpm-client: signature ', RSP, 16 + attestLen, rspLength - 16 - attestLen);
@@ -230,17 +243,94 @@ function printHexText(label: string, bytes: Uint8Array, len: number): void {
   printHex(label, bytes, 0, len);
 }
 
-/** `loop=N`: N rounds of PCR_Read and GetRandom; a round that gets no answer is retried. */
-function loop(rounds: number): void {
-  let errors = 0;
+/**
+ * `loop=N`: N rounds of GetRandom (after `delay=R` rounds of yielding, so that the other clients
+ * are done first). Prints how many rounds failed, how many passed after the last failure, and
+ * how often the conversation was initialised again.
+ */
+function loop(rounds: number, delay: number): void {
+  for (let i = 0; i < delay; i++) yieldCpu();
+  let errors = 0, after = 0;
   for (let r = 0; r < rounds; r++) {
     beginCommand(W, CMD, ST_NO_SESSIONS, 0x17b);
     W.u16(16);
     const rc = transact(finishCommand(W, CMD));
     if (rc === 0x100) startup();   // TPM_RC_INITIALIZE: the vTPM lost power; start it again
-    if (rc !== 0) errors++;
+    if (rc !== 0) { errors++; after = 0; } else after++;
   }
   printNumber('vtpm-client: loop rounds with errors ', errors);
+  printNumber('vtpm-client: loop rounds answered after the last error ', after);
+  printNumber('vtpm-client: reinitialisations ', reinitialisations);
+}
+
+/** Read NV_INDEX again and print it (`nv after loop <hex>`), or its response code. */
+function nvReadBack(): void {
+  beginCommand(W, CMD, ST_SESSIONS, 0x14e);
+  W.u32(NV_INDEX);
+  W.u32(NV_INDEX);
+  passwordSession(W);
+  W.u16(NV_SIZE);
+  W.u16(0);
+  const rc = transact(finishCommand(W, CMD));
+  if (rc === 0) printBytesLine('vtpm-client: nv after loop ', 16);
+  else printNumber('vtpm-client: nv after loop failed, rc ', rc);
+}
+
+/** Build PCR_Read of the launch PCRs in CMD; its length. */
+function buildPcrRead(): number {
+  beginCommand(W, CMD, ST_NO_SESSIONS, 0x17e);
+  pcrSelection(W, LAUNCH_MASK);
+  return finishCommand(W, CMD);
+}
+
+/** Build PCR_Extend of PCR 23 (any locality) with one SHA-256 digest in CMD; its length. */
+function buildPcrExtend(): number {
+  beginCommand(W, CMD, ST_SESSIONS, 0x182);
+  W.u32(23);
+  passwordSession(W);
+  W.u32(1);
+  W.u16(0x000b);
+  for (let i = 0; i < 32; i++) W.u8(i);
+  return finishCommand(W, CMD);
+}
+
+/** Build GetRandom of 16 bytes in CMD; its length. */
+function buildGetRandom(): number {
+  beginCommand(W, CMD, ST_NO_SESSIONS, 0x17b);
+  W.u16(16);
+  return finishCommand(W, CMD);
+}
+
+/** Build a Quote of the launch PCRs with `key` in CMD; its length. */
+function buildQuote(key: number): number {
+  beginCommand(W, CMD, ST_SESSIONS, 0x158);
+  W.u32(key);
+  passwordSession(W);
+  W.u16(QUOTE_NONCE.length);
+  W.bytes(QUOTE_NONCE, 0, QUOTE_NONCE.length);
+  W.u16(0x0010);   // TPM_ALG_NULL: the key's own scheme
+  pcrSelection(W, LAUNCH_MASK);
+  return finishCommand(W, CMD);
+}
+
+/**
+ * `bench=N` (make bench-vtpm): N round trips each of PCR_Read, PCR_Extend and GetRandom and N/10
+ * of Quote, each phase between two benchMarkA marks for the instruction-count plugin (the vTPM
+ * partition marks its engine's part of every command with benchMarkB).
+ */
+function bench(rounds: number, key: number): void {
+  const quotes = rounds >= 10 ? Math.trunc(rounds / 10) : 1;
+  printNumber('vtpm-client: bench rounds ', rounds);
+  printNumber('vtpm-client: bench quotes ', quotes);
+  for (let phase = 0; phase < 4; phase++) {
+    const n = phase === 3 ? quotes : rounds;
+    const len = phase === 0 ? buildPcrRead() : phase === 1 ? buildPcrExtend() : phase === 2 ? buildGetRandom() : buildQuote(key);
+    let bad = 0;
+    benchMarkA();
+    for (let i = 0; i < n; i++) if (transact(len) !== 0) bad++;
+    benchMarkA();
+    if (bad > 0) { failures++; printNumber('vtpm-client: bench commands failed ', bad); }
+  }
 }
 
 /** The decimal number after `key=` in the bootargs, or `fallback`. */
@@ -281,12 +371,22 @@ export function guestMain(fdt: u64): u64 {
   }
   const st = startup();   // the platform started the TPM already (TPM_RC_INITIALIZE), as firmware does
   if (st !== 0 && st !== 0x100) printNumber('vtpm-client: Startup rc ', st);
+  const benchRounds = argNumber('bench', 0);
+  if (benchRounds > 0) {
+    const k = makeKey();
+    if (k !== 0) bench(benchRounds, k);
+    println(failures === 0 ? 'vtpm-client: done' : 'vtpm-client: failed');
+    return failures === 0 ? 0n : 1n;
+  }
   readLaunchPcrs();
   const key = makeKey();
   if (key !== 0) quote(key);
   nvRoundTrip();
   const rounds = argNumber('loop', 0);
-  if (rounds > 0) loop(rounds);
+  if (rounds > 0) {
+    loop(rounds, argNumber('delay', 0));
+    nvReadBack();
+  }
   println(failures === 0 ? 'vtpm-client: done' : 'vtpm-client: failed');
   return failures === 0 ? 0n : 1n;
 }

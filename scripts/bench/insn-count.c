@@ -22,6 +22,13 @@
  *
  * The addresses are the ones the CPU executes at (effective addresses), whoever runs there.
  *
+ * Marks: with the argument marks=1, every execution of the no-op `or 27,27,27` or
+ * `or 28,28,28` (big-endian code: arch/ppc64/guest/start.S benchMarkA, benchMarkB) prints the
+ * running count, so a program can timestamp its phases in instructions (the count includes
+ * the whole block holding the marker, the same for every mark):
+ *
+ *     mark A 123456
+ *
  *     gcc -shared -fPIC -O2 -o libinsn.so insn-count.c
  *     qemu-ppc64 -plugin ./libinsn.so -d plugin prog.elf
  */
@@ -51,6 +58,11 @@ void qemu_plugin_register_vcpu_insn_exec_inline(struct qemu_plugin_insn *, enum 
                                                 void *, uint64_t);
 void qemu_plugin_register_atexit_cb(qemu_plugin_id_t, qemu_plugin_udata_cb_t, void *);
 void qemu_plugin_outs(const char *);
+const void *qemu_plugin_insn_data(const struct qemu_plugin_insn *);
+enum qemu_plugin_cb_flags { QEMU_PLUGIN_CB_NO_REGS };
+typedef void (*qemu_plugin_vcpu_udata_cb_t)(unsigned int, void *);
+void qemu_plugin_register_vcpu_insn_exec_cb(struct qemu_plugin_insn *, qemu_plugin_vcpu_udata_cb_t,
+                                            enum qemu_plugin_cb_flags, void *);
 
 __attribute__((visibility("default"))) int qemu_plugin_version = 1;
 
@@ -60,11 +72,40 @@ static uint64_t count;
 static int ranges;
 static uint64_t range_start[MAX_RANGES], range_end[MAX_RANGES], range_count[MAX_RANGES];
 
+static int marks;
+/* or 27,27,27 and or 28,28,28, in memory (big-endian) order */
+static const unsigned char MARK_A[4] = { 0x7f, 0x7b, 0xdb, 0x78 };
+static const unsigned char MARK_B[4] = { 0x7f, 0x9c, 0xe3, 0x78 };
+
+static void on_mark(unsigned int vcpu, void *which)
+{
+    char line[64];
+    (void)vcpu;
+    snprintf(line, sizeof line, "mark %c %llu\n", which ? 'B' : 'A', (unsigned long long)count);
+    qemu_plugin_outs(line);
+}
+
+static void find_marks(struct qemu_plugin_tb *tb, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
+        if (qemu_plugin_insn_size(insn) != 4)
+            continue;
+        const unsigned char *d = qemu_plugin_insn_data(insn);
+        if (memcmp(d, MARK_A, 4) == 0)
+            qemu_plugin_register_vcpu_insn_exec_cb(insn, on_mark, QEMU_PLUGIN_CB_NO_REGS, NULL);
+        else if (memcmp(d, MARK_B, 4) == 0)
+            qemu_plugin_register_vcpu_insn_exec_cb(insn, on_mark, QEMU_PLUGIN_CB_NO_REGS, (void *)1);
+    }
+}
+
 static void on_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 {
     size_t n = qemu_plugin_tb_n_insns(tb);
     (void)id;
     qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64, &count, n);
+    if (marks)
+        find_marks(tb, n);
     if (ranges == 0 || n == 0)
         return;
     uint64_t first = qemu_plugin_insn_vaddr(qemu_plugin_tb_get_insn(tb, 0));
@@ -106,6 +147,10 @@ int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc, 
         const char *a = argv[i];
         if (strncmp(a, "arg=", 4) == 0)
             a += 4;
+        if (strcmp(a, "marks=1") == 0) {
+            marks = 1;
+            continue;
+        }
         if (strncmp(a, "range=", 6) != 0 || ranges == MAX_RANGES)
             return -1;
         char *end;

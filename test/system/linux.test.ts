@@ -7,11 +7,11 @@
  * scripts/linux/fetch.sh fetches the kernel and builds the initramfs (cached in build/linux).
  */
 import { expect } from 'chai';
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { TOP, run, show } from './helpers';
 import { ConsoleSession, partitionLines } from './console';
+import { BIOS_MEASUREMENTS, bytesFromOd, expectedLaunchPcrs, extend, launchPcr, odCommand, parseEventLog, pcrFromSysfs, replayPcrs } from './tpm-helpers';
 
 const BUILD = 'build/test/linux';
 const MACHINES = ['powernv9', 'pseries'];
@@ -42,31 +42,27 @@ function ipis(lines: string[]): number {
   return line.trim().split(/\s+/).slice(1, 3).reduce((a, n) => a + Number(n), 0);
 }
 
-function sha256(...parts: Buffer[]): Buffer {
-  const h = createHash('sha256');
-  for (const p of parts) h.update(p);
-  return h.digest();
-}
-
-/** A PCR after one extend from zero with `digest`, as Linux's sysfs prints it (upper-case hex). */
-function extended(digest: Buffer): string {
-  return sha256(Buffer.alloc(32), digest).toString('hex').toUpperCase();
-}
-
 /**
- * Linux's tpm_ibmvtpm drives the vTPM partition's instance: /dev/tpm0 and /dev/tpmrm0 exist, and
- * the launch PCRs read through the kernel are the chains of what the hypervisor measured: the
- * vmlinux and initrd files, the device tree it printed, the label "linux".
+ * Linux's tpm_ibmvtpm drives the vTPM partition's instance: /dev/tpm0 and /dev/tpmrm0 exist; the
+ * launch PCRs read through the kernel are the chains of what the hypervisor measured (the vmlinux
+ * and initrd files, the device tree it printed, the label "linux"); the TCG event log the
+ * hypervisor gave it (binary_bios_measurements) replays to the same values.
  */
 async function checkVtpm(s: ConsoleSession): Promise<void> {
-  expect(await s.shell('linux', 'ls /dev/tpm0 /dev/tpmrm0')).to.deep.equal(['/dev/tpm0', '/dev/tpmrm0']);
-  const pcr = async (n: number): Promise<string> => (await s.shell('linux', `cat /sys/class/tpm/tpm0/pcr-sha256/${n}`)).join('');
-  const dt = /\[hv\] partition 'linux' measured into PCR 19: ([0-9a-f]{64})/.exec(s.out);
-  expect(dt, 'the hypervisor prints the device tree it measured').to.not.equal(null);
-  expect(await pcr(17)).to.equal(extended(sha256(fs.readFileSync(path.join(TOP, 'build/linux/vmlinux')))));
-  expect(await pcr(18)).to.equal(extended(sha256(fs.readFileSync(path.join(TOP, 'build/linux/initrd.cpio.gz')))));
-  expect(await pcr(19)).to.equal(extended(Buffer.from(dt![1], 'hex')));
-  expect(await pcr(20)).to.equal(extended(sha256(Buffer.from('linux'))));
+  expect(await s.shell('linux', 'ls -1 /dev/tpm0 /dev/tpmrm0')).to.deep.equal(['/dev/tpm0', '/dev/tpmrm0']);
+  const dts = [...s.out.matchAll(/\[hv\] partition 'linux' measured into PCR 19: ([0-9a-f]{64})/g)];
+  expect(dts.length, 'the hypervisor prints the device tree it measured').to.be.above(0);
+  const dt = dts[dts.length - 1];   // the latest launch's
+  const want = expectedLaunchPcrs(path.join(TOP, 'build/linux/vmlinux'), path.join(TOP, 'build/linux/initrd.cpio.gz'));
+  want.set(19, extend(Buffer.alloc(32), Buffer.from(dt![1], 'hex')));
+  want.set(20, launchPcr(Buffer.from('linux', 'latin1')));
+  const log = parseEventLog(bytesFromOd(await s.shell('linux', odCommand(BIOS_MEASUREMENTS))));
+  const replayed = replayPcrs(log);
+  for (const [pcr, value] of want) {
+    const read = pcrFromSysfs((await s.shell('linux', `cat /sys/class/tpm/tpm0/pcr-sha256/${pcr}`)).join(''));
+    expect(read.toString('hex'), `PCR ${pcr} read by Linux`).to.equal(value.toString('hex'));
+    expect(replayed.get(pcr)?.toString('hex'), `PCR ${pcr} replayed from the event log`).to.equal(value.toString('hex'));
+  }
 }
 
 describe('Linux in a partition', function () {
@@ -109,7 +105,7 @@ describe('Linux in a partition', function () {
       }
     });
 
-    it(`${machine}: reboot restarts the partition (memory scrubbed, image reloaded) to the ready line again`, async () => {
+    it(`${machine}: reboot restarts the partition (memory scrubbed, image reloaded, re-measured into a fresh vTPM state) to the ready line again`, async () => {
       const s = await bootToReady(machine);
       try {
         const from = s.out.length;
@@ -117,6 +113,7 @@ describe('Linux in a partition', function () {
         const restart = await s.waitFor(/\[hv\] partition 'linux' restarting \(system-reboot\)/, 60000, from);
         await s.waitFor(READY, READY_MS, restart.end);
         expect(await s.shell('linux', 'uname -r')).to.deep.equal([abi]);
+        await checkVtpm(s);   // re-measured into a fresh PCR state: the same values again, not extended twice
         s.type('poweroff -f\n');
         expect(await s.done(120000), s.out).to.equal(0);
       } finally {

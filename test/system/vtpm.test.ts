@@ -18,7 +18,8 @@ import { Run, run, show, TOP } from './helpers';
 
 const BUILD = 'build/test/vtpm';
 const MACHINES: ('pseries' | 'powernv9')[] = ['pseries', 'powernv9'];
-const CLIENTS = ['client-a', 'client-b'];
+const CLIENTS = ['client-a', 'client-b', 'client-c'];
+const WORDS = new Map([['client-a', 'alpha'], ['client-b', 'bravo'], ['client-c', 'charlie']]);
 const NONCE = Buffer.from('tshype-q').toString('hex');
 
 function platformOf(machine: 'pseries' | 'powernv9'): string {
@@ -158,8 +159,24 @@ describe('the vTPM partition with restricted-TS clients', function () {
           const lines = linesOf(boot.stdout, c);
           expect(lines.some(l => l.startsWith('vtpm-client: nv absent')), `${c}: ${lines.join('\n')}`).to.equal(true);
         }
-        expect(hexOf(linesOf(boot.stdout, 'client-a'), 'nv wrote').toString()).to.equal('alpha');
-        expect(hexOf(linesOf(boot.stdout, 'client-b'), 'nv wrote').toString()).to.equal('bravo');
+        for (const [c, word] of WORDS) expect(hexOf(linesOf(boot.stdout, c), 'nv wrote').toString(), c).to.equal(word);
+      });
+
+      it('the vTPM partition restarted in the middle of a command: the client saw a few failed rounds, then answers, and its NV word', () => {
+        const lines = linesOf(boot.stdout, 'client-c');
+        const number = (label: string): number => {
+          const l = lines.find(x => x.startsWith(`vtpm-client: ${label} `));
+          expect(l, `${label} in ${lines.join('\n')}`).to.not.equal(undefined);
+          return Number(l!.slice(`vtpm-client: ${label} `.length));
+        };
+        expect(boot.stdout).to.match(/\[vtpm\] vtpm: injected fault: rebooting in the middle of a command, phase 1/);
+        expect(boot.stdout.match(/\[hv\] partition 'vtpm' restarting \(system-reboot\)/g), 'exactly one restart: the restarted vTPM found its state').to.have.length(1);
+        expect(linesOf(boot.stdout, 'vtpm')).to.include('vtpm: stored state restored, instance 0');
+        const errors = number('loop rounds with errors');
+        expect(errors, 'the command in flight and the window fail visibly').to.be.within(1, 10);
+        expect(number('loop rounds answered after the last error')).to.be.above(50);
+        expect(hexOf(lines, 'nv after loop').toString(), 'the NV word written before the restart').to.equal('charlie');
+        expect(boot.stdout).to.match(/\[hv\] {3}vtpm 'client-c' -> 'vtpm': commands \d+, errors 0, rdma \d+ bytes, client launches 1, vtpm restarts 1, refused by the policy 0/);
       });
     });
   }

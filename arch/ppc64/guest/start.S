@@ -76,6 +76,18 @@ hcallOut:
         ldx     3, 11, 3
         blr
 
+# void benchMarkA(), benchMarkB(): the instruction-count plugin's markers (scripts/bench/
+# insn-count.c marks=1 prints its running count when `or 27,27,27` or `or 28,28,28` runs): a
+# no-op for the processor, a timestamp in instructions for a benchmark.
+        .globl  benchMarkA
+benchMarkA:
+        or      27, 27, 27
+        blr
+        .globl  benchMarkB
+benchMarkB:
+        or      28, 28, 28
+        blr
+
 # void illegalInstruction(): an instruction no POWER processor defines.
         .globl  illegalInstruction
 illegalInstruction:
