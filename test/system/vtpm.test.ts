@@ -162,22 +162,36 @@ describe('the vTPM partition with restricted-TS clients', function () {
         for (const [c, word] of WORDS) expect(hexOf(linesOf(boot.stdout, c), 'nv wrote').toString(), c).to.equal(word);
       });
 
-      it('the vTPM partition restarted in the middle of a command: the client saw a few failed rounds, then answers, and its NV word', () => {
-        const lines = linesOf(boot.stdout, 'client-c');
-        const number = (label: string): number => {
-          const l = lines.find(x => x.startsWith(`vtpm-client: ${label} `));
-          expect(l, `${label} in ${lines.join('\n')}`).to.not.equal(undefined);
-          return Number(l!.slice(`vtpm-client: ${label} `.length));
-        };
-        expect(boot.stdout).to.match(/\[vtpm\] vtpm: injected fault: rebooting in the middle of a command, phase 1/);
-        expect(boot.stdout.match(/\[hv\] partition 'vtpm' restarting \(system-reboot\)/g), 'exactly one restart: the restarted vTPM found its state').to.have.length(1);
-        expect(linesOf(boot.stdout, 'vtpm')).to.include('vtpm: stored state restored, instance 0');
-        const errors = number('loop rounds with errors');
-        expect(errors, 'the command in flight and the window fail visibly').to.be.within(1, 10);
-        expect(number('loop rounds answered after the last error')).to.be.above(50);
-        expect(hexOf(lines, 'nv after loop').toString(), 'the NV word written before the restart').to.equal('charlie');
-        expect(boot.stdout).to.match(/\[hv\] {3}vtpm 'client-c' -> 'vtpm': commands \d+, errors 0, rdma \d+ bytes, client launches 1, vtpm restarts 1, refused by the policy 0/);
-      });
+      if (machine === 'powernv9') {
+        // powernv -bios has no non-volatile store (docs/vtpm.md "Where instance state is kept"):
+        // a restarted vTPM partition starts its instances empty, so the NV word is gone, and
+        // (restoring nothing) it injects its fault again at each restart
+        it('the vTPM partition restarted in the middle of a command, without a store: the client gets answers again, its NV word is gone', () => {
+          const lines = linesOf(boot.stdout, 'client-c');
+          expect(boot.stdout, show(boot)).to.match(/\[vtpm\] vtpm: injected fault: rebooting in the middle of a command, phase 1/);
+          expect(boot.stdout.match(/\[hv\] partition 'vtpm' restarting \(system-reboot\)/g), 'restarted').to.have.length.above(0);
+          expect(linesOf(boot.stdout, 'vtpm')).to.not.include('vtpm: stored state restored, instance 0');
+          expect(lines.some(l => l.startsWith('vtpm-client: nv after loop failed')), lines.join('\n')).to.equal(true);
+          expect(lines.some(l => l.startsWith('vtpm-client: loop rounds answered after the last error ')), lines.join('\n')).to.equal(true);
+        });
+      } else {
+        it('the vTPM partition restarted in the middle of a command: the client saw a few failed rounds, then answers, and its NV word', () => {
+          const lines = linesOf(boot.stdout, 'client-c');
+          const number = (label: string): number => {
+            const l = lines.find(x => x.startsWith(`vtpm-client: ${label} `));
+            expect(l, `${label} in ${lines.join('\n')}`).to.not.equal(undefined);
+            return Number(l!.slice(`vtpm-client: ${label} `.length));
+          };
+          expect(boot.stdout).to.match(/\[vtpm\] vtpm: injected fault: rebooting in the middle of a command, phase 1/);
+          expect(boot.stdout.match(/\[hv\] partition 'vtpm' restarting \(system-reboot\)/g), 'exactly one restart: the restarted vTPM found its state').to.have.length(1);
+          expect(linesOf(boot.stdout, 'vtpm')).to.include('vtpm: stored state restored, instance 0');
+          const errors = number('loop rounds with errors');
+          expect(errors, 'the command in flight and the window fail visibly').to.be.within(1, 10);
+          expect(number('loop rounds answered after the last error')).to.be.above(50);
+          expect(hexOf(lines, 'nv after loop').toString(), 'the NV word written before the restart').to.equal('charlie');
+          expect(boot.stdout).to.match(/\[hv\] {3}vtpm 'client-c' -> 'vtpm': commands \d+, errors 0, rdma \d+ bytes, client launches 1, vtpm restarts 1, refused by the policy 0/);
+        });
+      }
     });
   }
 
