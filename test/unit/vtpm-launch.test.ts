@@ -30,7 +30,7 @@ import { count as auditCount, objectOf, opOf, subjectOf } from '../../shype/audi
 import { applyLaunch, openInstance, runCommand } from '../../vtpm/manager';
 import { buildCommand, CC, parseResponse, pcrSelection } from './vtpm-client';
 import { parseEventLog, replayPcrs, ALG_SHA256, EV_IPL } from '../system/tpm-helpers';
-import { OP, SIZE, hcall, launch, loadPolicy, mapWindow, refused, resetVio, unit } from './vio-helpers';
+import { OP, SIZE, hcall, launch, loadPolicy, mapWindow, read64, refused, resetVio, unit } from './vio-helpers';
 import { makeElf } from './elf-helpers';
 import { buildBundle } from '../../scripts/guest-bundle';
 import { tempDir } from '../compiler/helpers';
@@ -223,6 +223,11 @@ hcalls default allow
       for (const p of [v, c]) { mapWindow(p, 0); mapWindow(p, 1); }
       expect(hcall(c, OP.REG_CRQ, unit(0), Q, 0x1000)).to.equal(H.CLOSED);
       expect(hcall(v, OP.REG_CRQ, unit(0), Q, 0x1000)).to.equal(H.SUCCESS);
+      // messages flow both ways on the vTPM pair: nothing asks SendFrame per message
+      expect(hcall(c, OP.SEND_CRQ, unit(0), 0xc001000000000000n, 0)).to.equal(H.SUCCESS);
+      expect(read64(v, 0, Q)).to.equal(0xc001000000000000n);
+      expect(hcall(v, OP.SEND_CRQ, unit(0), 0xc001000000000000n, 0)).to.equal(H.SUCCESS);
+      expect(read64(c, 0, Q)).to.equal(0xc001000000000000n);
       expect(hcall(c, OP.REG_CRQ, unit(1), Q, 0x1000)).to.equal(H.CLOSED);
       const audits = auditCount();
       expect(hcall(v, OP.REG_CRQ, unit(1), Q, 0x1000)).to.equal(H.CLOSED);
