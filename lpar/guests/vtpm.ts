@@ -28,7 +28,7 @@ import {
   LAUNCH_ENTRY, MAX_INSTANCES, MAX_LAUNCH_ENTRIES, SLOT_HEADER, SLOT_MAX, SlotStatus, advanceClocks, applyLaunch, channels,
   clientFailed, launchCurrent, openInstance, restoreSlot, runCommand, saveNeeded, saveSlot, startupRc,
 } from '../../vtpm/manager';
-import { Action, ERROR_COPY_IN, ERROR_COPY_OUT, RTCE_BUFFER_SIZE } from '../../vtpm/transport';
+import { Action, ERROR_COPY_IN, ERROR_COPY_OUT, ERROR_NOT_BOUND, RTCE_BUFFER_SIZE } from '../../vtpm/transport';
 import { STATE_MAX } from '../../vtpm/tpm/state';
 
 const H_TSHYPE_VTPM_LAUNCH: u64 = 0x6f14n;
@@ -121,10 +121,11 @@ function gatherEntropy(): boolean {
 
 /**
  * Ask the hypervisor about end k's client (its identity, its launch); with `apply`, a launch the
- * instance was not measured for is applied. The launch generation (0: none).
+ * instance was not measured for is applied. The launch generation (0: none; -1: the hypervisor
+ * refused, e.g. the policy no longer lets the client bind to this vTPM).
  */
 function checkLaunch(k: number, apply: boolean): number {
-  if (hcall(H_TSHYPE_VTPM_LAUNCH, unit(k), LAUNCH_AREA, BigInt(RECORD.length), 0n, 0n, 0n, 0n) !== H_SUCCESS) return 0;
+  if (hcall(H_TSHYPE_VTPM_LAUNCH, unit(k), LAUNCH_AREA, BigInt(RECORD.length), 0n, 0n, 0n, 0n) !== H_SUCCESS) return -1;
   const generation = Number(hcallOut(0n) & 0x7fffffffn);
   const count = Number(hcallOut(1n) & 0xffn);
   identity[k] = Number(hcallOut(2n) & 0xffffffffn);
@@ -193,7 +194,11 @@ function command(k: number): void {
   for (let i = 0; i < n; i++) CMD[i] = load8(BigInt.asUintN(64, buffer(k) + BigInt(i)));
   if (k === 0) instance0Commands++;
   maybeFault(k, 0);
-  checkLaunch(k, true);
+  if (checkLaunch(k, true) < 0) {
+    c.copyFailed(ERROR_NOT_BOUND);
+    reply(k);
+    return;
+  }
   benchMarkB();   // the engine's part of the command, for make bench-vtpm (a no-op otherwise)
   const m = runCommand(k, CMD, n, RSP);
   benchMarkB();
