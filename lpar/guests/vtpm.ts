@@ -23,7 +23,7 @@
 import { load64, load8, mftb, store32, store8, type u64 } from 'tsnc';
 import { Fdt, FdtStatus } from '../fdt';
 import { H_CONFER, H_RANDOM, H_RTAS, H_SUCCESS, benchMarkB, hcall, hcallOut, printNumber, println } from './lib';
-import { H_COPY_RDMA, H_PUT_TCE, H_REG_CRQ, H_SEND_CRQ, REMOTE_LIOBN, TCE_PAGE, TCE_READ_WRITE, VIO_UNIT } from './vio';
+import { H_CLOSED, H_COPY_RDMA, H_DROPPED, H_PUT_TCE, H_REG_CRQ, H_SEND_CRQ, REMOTE_LIOBN, TCE_PAGE, TCE_READ_WRITE, VIO_UNIT } from './vio';
 import {
   LAUNCH_ENTRY, MAX_INSTANCES, MAX_LAUNCH_ENTRIES, SLOT_HEADER, SLOT_MAX, SlotStatus, advanceClocks, applyLaunch, channels,
   clientFailed, launchCurrent, openInstance, restoreSlot, runCommand, saveNeeded, saveSlot, startupRc,
@@ -43,8 +43,8 @@ const LAUNCH_AREA: u64 = 0x1210000n;
 /** The command buffer's I/O address in each end's window (the queue is at 0). */
 const BUFFER_IOBA: u64 = 0x1000n;
 const QUEUE_BYTES = TCE_PAGE;
-/** Timebase ticks per millisecond (512 MHz on QEMU's POWER9 machines; the TPM clock's unit). */
-const TICKS_PER_MS: u64 = 512000n;
+/** Timebase ticks per millisecond (the TPM clock's unit): from the tree's timebase-frequency. */
+let ticksPerMs: u64 = 512000n;
 
 const CMD = new Uint8Array(RTCE_BUFFER_SIZE);
 const RSP = new Uint8Array(RTCE_BUFFER_SIZE);
@@ -66,9 +66,13 @@ const RTAS_ARGS: u64 = 0x1220000n;
 const tree = new Fdt();
 const args = new Uint8Array(256);
 
-/** `fault=N` from the bootargs. */
-function readFault(fdt: u64): void {
+/** `fault=N` from the bootargs, and the timebase frequency (the first cpu node's). */
+function readTree(fdt: u64): void {
   if (tree.open(fdt, 0x10000) !== FdtStatus.Ok) return;
+  const cpus = tree.pathOffset('/cpus');
+  const cpu = cpus < 0 ? -1 : tree.firstChild(cpus);
+  const hz = cpu < 0 ? 0 : tree.getU32(cpu, 'timebase-frequency', 0);
+  if (hz >= 1000) ticksPerMs = BigInt(Math.trunc(hz / 1000));
   const n = tree.bootargs(args);
   for (let i = 0; i + 6 <= n; i++) {
     if (args[i] !== 0x66 || args[i + 1] !== 0x61 || args[i + 2] !== 0x75 || args[i + 3] !== 0x6c || args[i + 4] !== 0x74 || args[i + 5] !== 0x3d) continue;
@@ -176,7 +180,7 @@ function saveInstance(k: number): void {
 /** Send end k's reply. */
 function reply(k: number): void {
   let st = hcall(H_SEND_CRQ, unit(k), channels[k].reply, 0n, 0n, 0n, 0n, 0n);
-  for (let i = 0; i < 100 && st !== H_SUCCESS && st !== 2n; i++) {   // H_DROPPED: the client's queue is full
+  for (let i = 0; i < 100 && st === H_DROPPED; i++) {   // the client's queue is full: let it drain
     hcall(H_CONFER, 0xffffffffffffffffn, 0n, 0n, 0n, 0n, 0n, 0n);
     st = hcall(H_SEND_CRQ, unit(k), channels[k].reply, 0n, 0n, 0n, 0n, 0n);
   }
@@ -230,7 +234,7 @@ function serveOne(k: number): boolean {
 }
 
 export function guestMain(fdt: u64): u64 {
-  readFault(fdt);
+  readTree(fdt);
   while (ends < MAX_INSTANCES && mapEnd(ends)) ends++;
   printNumber('vtpm: TPM 2.0 instances: ', ends);
   if (!gatherEntropy()) {
@@ -244,7 +248,7 @@ export function guestMain(fdt: u64): u64 {
     checkLaunch(k, true);
     gatherEntropy();   // every instance its own seed
     const st = hcall(H_REG_CRQ, unit(k), 0n, BigInt(QUEUE_BYTES), 0n, 0n, 0n, 0n);
-    if (st !== H_SUCCESS && st !== 2n) printNumber('vtpm: H_REG_CRQ status ', Number(BigInt.asIntN(64, st)));
+    if (st !== H_SUCCESS && st !== H_CLOSED) printNumber('vtpm: H_REG_CRQ status ', Number(BigInt.asIntN(64, st)));
   }
   println('vtpm: serving');
   let last = mftb();
@@ -252,10 +256,10 @@ export function guestMain(fdt: u64): u64 {
     let busy = false;
     for (let k = 0; k < ends; k++) while (serveOne(k)) busy = true;
     const now = mftb();
-    const ms = Number(BigInt.asUintN(64, now - last) / TICKS_PER_MS);
+    const ms = Number(BigInt.asUintN(64, now - last) / ticksPerMs);
     if (ms > 0) {
       advanceClocks(ms);
-      last = BigInt.asUintN(64, last + BigInt.asUintN(64, BigInt(ms) * TICKS_PER_MS));
+      last = BigInt.asUintN(64, last + BigInt.asUintN(64, BigInt(ms) * ticksPerMs));
     }
     if (!busy) hcall(H_CONFER, 0xffffffffffffffffn, 0n, 0n, 0n, 0n, 0n, 0n);
   }
