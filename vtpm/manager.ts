@@ -92,8 +92,9 @@ export function launchCurrent(k: number, generation: number): boolean {
  * The hypervisor reports launch `generation` of instance k's client, with `count` entries of
  * LAUNCH_ENTRY bytes in `record`: a new one power-cycles the instance with these measurements
  * as its launch log and starts it (Startup(CLEAR), which extends them). Entries naming a PCR the
- * hypervisor may not use are skipped. Returns the number of entries the instance accepted. The
- * startup changed the instance's reset count: store it.
+ * hypervisor may not use are skipped. Returns the number of entries the instance accepted, or
+ * `count` unchanged when the instance was measured for `generation` already (nothing is done
+ * then). The startup changed the instance's reset count: store it.
  */
 export function applyLaunch(k: number, generation: number, count: number, record: Uint8Array): number {
   if (generations[k] === generation) return count;
@@ -166,8 +167,8 @@ export function saveSlot(k: number, identity: number, header: Uint8Array, img: U
 
 /**
  * Restore instance k from a slot image (its header, and its state image img[0..len)) if it
- * belongs to client `identity`; the instance is left without power either way, and unchanged
- * unless Restored.
+ * belongs to client `identity`. Restored: the instance holds the image and is left without
+ * power; any other status: the instance is unchanged (powered or not, as it was).
  */
 export function restoreSlot(k: number, identity: number, header: Uint8Array, img: Uint8Array, len: number): SlotStatus {
   if (len === 0) return SlotStatus.Empty;

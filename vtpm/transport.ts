@@ -20,7 +20,9 @@
  *
  * A command of a length the buffer cannot hold (or shorter than a TPM header) is refused with
  * 0x80/0xFF data ERROR_COPY_IN before anything is read, as QEMU answers a command it could not
- * read; a response it could not write back is 0x80/0xFF data ERROR_COPY_OUT. Transport events
+ * read; a response it could not write back is 0x80/0xFF data ERROR_COPY_OUT; a command of a
+ * client the policy no longer lets bind to the vTPM (the hypervisor refuses its launch record)
+ * is not run and is answered 0x80/0xFF data ERROR_NOT_BOUND. Transport events
  * (valid 0xFF, written only by the hypervisor) are reported to the caller: 0x01 the client's
  * partition failed or rebooted, 0x02 the client freed its queue.
  */
@@ -43,6 +45,8 @@ export const MSG_ERROR = 0xff;
 export const ERROR_BAD_MESSAGE = 1;
 export const ERROR_COPY_IN = 3;
 export const ERROR_COPY_OUT = 4;
+/** tshype's: the policy no longer lets this client bind to the vTPM (BindVtpm, after a reload). */
+export const ERROR_NOT_BOUND = 5;
 /** Transport event formats (hcalls/crq.ts). */
 export const EVENT_PARTNER_FAILED = 0x01;
 export const EVENT_PARTNER_DEREGISTERED = 0x02;

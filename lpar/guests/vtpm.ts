@@ -23,12 +23,12 @@
 import { load64, load8, mftb, store32, store8, type u64 } from 'tsnc';
 import { Fdt, FdtStatus } from '../fdt';
 import { H_CONFER, H_RANDOM, H_RTAS, H_SUCCESS, benchMarkB, hcall, hcallOut, printNumber, println } from './lib';
-import { H_COPY_RDMA, H_PUT_TCE, H_REG_CRQ, H_SEND_CRQ, REMOTE_LIOBN, TCE_PAGE, TCE_READ_WRITE, VIO_UNIT } from './vio';
+import { H_CLOSED, H_COPY_RDMA, H_DROPPED, H_PUT_TCE, H_REG_CRQ, H_SEND_CRQ, REMOTE_LIOBN, TCE_PAGE, TCE_READ_WRITE, VIO_UNIT } from './vio';
 import {
   LAUNCH_ENTRY, MAX_INSTANCES, MAX_LAUNCH_ENTRIES, SLOT_HEADER, SLOT_MAX, SlotStatus, advanceClocks, applyLaunch, channels,
   clientFailed, launchCurrent, openInstance, restoreSlot, runCommand, saveNeeded, saveSlot, startupRc,
 } from '../../vtpm/manager';
-import { Action, ERROR_COPY_IN, ERROR_COPY_OUT, RTCE_BUFFER_SIZE } from '../../vtpm/transport';
+import { Action, ERROR_COPY_IN, ERROR_COPY_OUT, ERROR_NOT_BOUND, RTCE_BUFFER_SIZE } from '../../vtpm/transport';
 import { STATE_MAX } from '../../vtpm/tpm/state';
 
 const H_TSHYPE_VTPM_LAUNCH: u64 = 0x6f14n;
@@ -43,8 +43,8 @@ const LAUNCH_AREA: u64 = 0x1210000n;
 /** The command buffer's I/O address in each end's window (the queue is at 0). */
 const BUFFER_IOBA: u64 = 0x1000n;
 const QUEUE_BYTES = TCE_PAGE;
-/** Timebase ticks per millisecond (512 MHz on QEMU's POWER9 machines; the TPM clock's unit). */
-const TICKS_PER_MS: u64 = 512000n;
+/** Timebase ticks per millisecond (the TPM clock's unit): from the tree's timebase-frequency. */
+let ticksPerMs: u64 = 512000n;
 
 const CMD = new Uint8Array(RTCE_BUFFER_SIZE);
 const RSP = new Uint8Array(RTCE_BUFFER_SIZE);
@@ -66,9 +66,13 @@ const RTAS_ARGS: u64 = 0x1220000n;
 const tree = new Fdt();
 const args = new Uint8Array(256);
 
-/** `fault=N` from the bootargs. */
-function readFault(fdt: u64): void {
+/** `fault=N` from the bootargs, and the timebase frequency (the first cpu node's). */
+function readTree(fdt: u64): void {
   if (tree.open(fdt, 0x10000) !== FdtStatus.Ok) return;
+  const cpus = tree.pathOffset('/cpus');
+  const cpu = cpus < 0 ? -1 : tree.firstChild(cpus);
+  const hz = cpu < 0 ? 0 : tree.getU32(cpu, 'timebase-frequency', 0);
+  if (hz >= 1000) ticksPerMs = BigInt(Math.trunc(hz / 1000));
   const n = tree.bootargs(args);
   for (let i = 0; i + 6 <= n; i++) {
     if (args[i] !== 0x66 || args[i + 1] !== 0x61 || args[i + 2] !== 0x75 || args[i + 3] !== 0x6c || args[i + 4] !== 0x74 || args[i + 5] !== 0x3d) continue;
@@ -121,10 +125,11 @@ function gatherEntropy(): boolean {
 
 /**
  * Ask the hypervisor about end k's client (its identity, its launch); with `apply`, a launch the
- * instance was not measured for is applied. The launch generation (0: none).
+ * instance was not measured for is applied. The launch generation (0: none; -1: the hypervisor
+ * refused, e.g. the policy no longer lets the client bind to this vTPM).
  */
 function checkLaunch(k: number, apply: boolean): number {
-  if (hcall(H_TSHYPE_VTPM_LAUNCH, unit(k), LAUNCH_AREA, BigInt(RECORD.length), 0n, 0n, 0n, 0n) !== H_SUCCESS) return 0;
+  if (hcall(H_TSHYPE_VTPM_LAUNCH, unit(k), LAUNCH_AREA, BigInt(RECORD.length), 0n, 0n, 0n, 0n) !== H_SUCCESS) return -1;
   const generation = Number(hcallOut(0n) & 0x7fffffffn);
   const count = Number(hcallOut(1n) & 0xffn);
   identity[k] = Number(hcallOut(2n) & 0xffffffffn);
@@ -175,7 +180,7 @@ function saveInstance(k: number): void {
 /** Send end k's reply. */
 function reply(k: number): void {
   let st = hcall(H_SEND_CRQ, unit(k), channels[k].reply, 0n, 0n, 0n, 0n, 0n);
-  for (let i = 0; i < 100 && st !== H_SUCCESS && st !== 2n; i++) {   // H_DROPPED: the client's queue is full
+  for (let i = 0; i < 100 && st === H_DROPPED; i++) {   // the client's queue is full: let it drain
     hcall(H_CONFER, 0xffffffffffffffffn, 0n, 0n, 0n, 0n, 0n, 0n);
     st = hcall(H_SEND_CRQ, unit(k), channels[k].reply, 0n, 0n, 0n, 0n, 0n);
   }
@@ -193,7 +198,11 @@ function command(k: number): void {
   for (let i = 0; i < n; i++) CMD[i] = load8(BigInt.asUintN(64, buffer(k) + BigInt(i)));
   if (k === 0) instance0Commands++;
   maybeFault(k, 0);
-  checkLaunch(k, true);
+  if (checkLaunch(k, true) < 0) {
+    c.copyFailed(ERROR_NOT_BOUND);
+    reply(k);
+    return;
+  }
   benchMarkB();   // the engine's part of the command, for make bench-vtpm (a no-op otherwise)
   const m = runCommand(k, CMD, n, RSP);
   benchMarkB();
@@ -225,7 +234,7 @@ function serveOne(k: number): boolean {
 }
 
 export function guestMain(fdt: u64): u64 {
-  readFault(fdt);
+  readTree(fdt);
   while (ends < MAX_INSTANCES && mapEnd(ends)) ends++;
   printNumber('vtpm: TPM 2.0 instances: ', ends);
   if (!gatherEntropy()) {
@@ -239,7 +248,7 @@ export function guestMain(fdt: u64): u64 {
     checkLaunch(k, true);
     gatherEntropy();   // every instance its own seed
     const st = hcall(H_REG_CRQ, unit(k), 0n, BigInt(QUEUE_BYTES), 0n, 0n, 0n, 0n);
-    if (st !== H_SUCCESS && st !== 2n) printNumber('vtpm: H_REG_CRQ status ', Number(BigInt.asIntN(64, st)));
+    if (st !== H_SUCCESS && st !== H_CLOSED) printNumber('vtpm: H_REG_CRQ status ', Number(BigInt.asIntN(64, st)));
   }
   println('vtpm: serving');
   let last = mftb();
@@ -247,10 +256,10 @@ export function guestMain(fdt: u64): u64 {
     let busy = false;
     for (let k = 0; k < ends; k++) while (serveOne(k)) busy = true;
     const now = mftb();
-    const ms = Number(BigInt.asUintN(64, now - last) / TICKS_PER_MS);
+    const ms = Number(BigInt.asUintN(64, now - last) / ticksPerMs);
     if (ms > 0) {
       advanceClocks(ms);
-      last = BigInt.asUintN(64, last + BigInt.asUintN(64, BigInt(ms) * TICKS_PER_MS));
+      last = BigInt.asUintN(64, last + BigInt.asUintN(64, BigInt(ms) * ticksPerMs));
     }
     if (!busy) hcall(H_CONFER, 0xffffffffffffffffn, 0n, 0n, 0n, 0n, 0n, 0n);
   }

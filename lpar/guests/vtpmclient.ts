@@ -23,7 +23,7 @@ import { load8, store8, type u64 } from 'tsnc';
 import { Fdt, FdtStatus } from '../fdt';
 import { H_SUCCESS, benchMarkA, hcall, printHex, printNumber, println } from './lib';
 import {
-  CRQ_COMMAND, CRQ_INIT, CRQ_TRANSPORT, H_REG_CRQ, QUEUE, QUEUE_BYTES, QUEUE_IOBA, TCE_PAGE, VIO_UNIT, crqWord, mapPages,
+  CRQ_COMMAND, CRQ_INIT, CRQ_TRANSPORT, H_CLOSED, H_REG_CRQ, QUEUE, QUEUE_BYTES, QUEUE_IOBA, TCE_PAGE, VIO_UNIT, crqWord, mapPages,
   message, poll, send, waitMessage, yieldCpu,
 } from './vio';
 import { Writer, getU32 } from '../../vtpm/tpm/marshal';
@@ -68,7 +68,7 @@ function sendInit(): boolean {
   for (let i = 0; i < TRIES; i++) {
     const st = send(crqWord(CRQ_INIT, 0x01, 0, 0), 0n);
     if (st === H_SUCCESS) return true;
-    if (st !== 2n) return false;   // H_CLOSED: not connected yet
+    if (st !== H_CLOSED) return false;   // H_CLOSED: not connected yet
     yieldCpu();
   }
   return false;
@@ -87,7 +87,7 @@ function reinitialise(): void {
 function connect(): boolean {
   if (mapPages(VIO_UNIT, QUEUE_IOBA, QUEUE, 1) + mapPages(VIO_UNIT, RTCE_IOBA, RTCE, 1) !== 0) return false;
   const reg = hcall(H_REG_CRQ, VIO_UNIT, QUEUE_IOBA, BigInt(QUEUE_BYTES), 0n, 0n, 0n, 0n);
-  if (reg !== H_SUCCESS && reg !== 2n) { printNumber('vtpm-client: H_REG_CRQ status ', Number(BigInt.asIntN(64, reg))); return false; }
+  if (reg !== H_SUCCESS && reg !== H_CLOSED) { printNumber('vtpm-client: H_REG_CRQ status ', Number(BigInt.asIntN(64, reg))); return false; }
   if (!sendInit() || answer() !== 0x01) return false;
   if (send(crqWord(CRQ_INIT, 0x02, 0, 0), 0n) !== H_SUCCESS || answer() !== 0x02) return false;
   if (send(crqWord(CRQ_COMMAND, 0x01, 0, 0), 0n) !== H_SUCCESS || answer() !== 0x81) return false;

@@ -117,8 +117,9 @@ describe('the vTPM partition with restricted-TS clients', function () {
         expect(vtpm.filter(l => l.includes('SAVE failed')), show(boot)).to.deep.equal([]);
       });
 
-      it('both clients finish; the vTPM partition is still serving at shutdown', () => {
+      it('the bound clients finish; the vTPM partition is still serving at shutdown', () => {
         expect(boot.status, show(boot)).to.equal(0);
+        expect(boot.stdout).to.contain("[hv] sHype: policy 'vtpm', 5 labels");
         for (const c of CLIENTS) expect(linesOf(boot.stdout, c), show(boot)).to.include('vtpm-client: done');
         expect(boot.stdout).to.match(/\[hv\] {3}'vtpm' still serving at shutdown/);
         expect(linesOf(boot.stdout, 'vtpm')).to.include('vtpm: serving');
@@ -152,6 +153,13 @@ describe('the vTPM partition with restricted-TS clients', function () {
           const bad = await checkQuote(lines, true);
           expect(bad.status, `${c}: a flipped byte must be refused`).to.not.equal(0);
         }
+      });
+
+      it('BindVtpm denied (no common type): client-d never reaches the vTPM; the refusal is counted and audited', () => {
+        expect(linesOf(boot.stdout, 'client-d')).to.include('vtpm-client: the vTPM did not answer the CRQ handshake');
+        expect(boot.stdout).to.match(/\[hv\] {3}'client-d' halted, status 1,/);
+        expect(boot.stdout).to.match(/\[hv\] {3}vtpm 'client-d' -> 'vtpm': commands 0, errors 0, rdma 0 bytes, client launches 1, vtpm restarts 1, refused by the policy [1-9]\d*/);
+        expect(boot.stdout.split('\n')).to.include('[hv]   audit: client-d op 15 on vtpm denied by rule 4 (line 7: ste: subject and object labels have no common type)');
       });
 
       it('each client has its own instance: NV written by one is absent for the other', () => {
