@@ -158,7 +158,10 @@ describe('the vTPM partition with restricted-TS clients', function () {
       it('BindVtpm denied (no common type): client-d never reaches the vTPM; the refusal is counted and audited', () => {
         expect(linesOf(boot.stdout, 'client-d')).to.include('vtpm-client: the vTPM did not answer the CRQ handshake');
         expect(boot.stdout).to.match(/\[hv\] {3}'client-d' halted, status 1,/);
-        expect(boot.stdout).to.match(/\[hv\] {3}vtpm 'client-d' -> 'vtpm': commands 0, errors 0, rdma 0 bytes, client launches 1, vtpm restarts 1, refused by the policy [1-9]\d*/);
+        // restarts: 1 where the store brings the restarted vTPM's state back (pseries); powernv -bios
+        // has none, and the vTPM partition injects its fault again at each restart (see below)
+        const restarts = machine === 'pseries' ? '1' : '[1-9]\\d*';
+        expect(boot.stdout).to.match(new RegExp(`\\[hv\\] {3}vtpm 'client-d' -> 'vtpm': commands 0, errors 0, rdma 0 bytes, client launches 1, vtpm restarts ${restarts}, refused by the policy [1-9]\\d*`));
         expect(boot.stdout.split('\n')).to.include('[hv]   audit: client-d op 15 on vtpm denied by rule 4 (line 7: ste: subject and object labels have no common type)');
       });
 
