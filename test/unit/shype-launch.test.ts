@@ -89,7 +89,8 @@ describe('sHype launch of the configured partitions', () => {
     for (const f of fs.readdirSync(POLICIES).filter(x => x.endsWith('.pol') && x !== 'launch.pol')) {
       boot(f.replace('.pol', ''));
       const labels = ['alpha', 'beta', 'gamma', 'web', 'db', 'mail', 'intel', 'office', 'kiosk', 'opsman', 'sec', 'app', 'nullcall', 'client',
-        'server', 'lan-a', 'lan-b', 'lan-c', 'linux-a', 'linux-b', 'lansend', 'lanbase', 'lanrecv', 'fuzzer', 'victim-a', 'victim-b']
+        'server', 'lan-a', 'lan-b', 'lan-c', 'linux-a', 'linux-b', 'lansend', 'lanbase', 'lanrecv', 'fuzzer', 'victim-a', 'victim-b',
+        'client-a', 'client-b', 'client-c']
         .filter(l => labelOf(l) !== 0);
       expect(labels.length, f).to.be.greaterThan(0);
       labels.forEach((l, i) => {
