@@ -20,7 +20,7 @@
  *   H_PARAMETER     instance, length or room out of range, or the range [r5, r5 + length) (LOAD:
  *                   [r5, r5 + min(room, IMAGE_MAX))) not inside the caller's memory; LOAD also
  *                   when the stored image is longer than the room (nothing copied)
- *   H_NOT_AVAILABLE the platform has no non-volatile store, or none with room for this instance
+ *   H_NOT_AVAILABLE the store has no room for this instance (a pseries NVRAM too small)
  *   H_HARDWARE      the store failed (SAVE: the write or its read-back; the previous image is
  *                   still the instance's), or either copy could not be read (SAVE then writes nothing; LOAD
  *                   does not answer with the other copy, which could be the older one)

@@ -10,7 +10,7 @@
 import type { u64 } from 'tsnc';
 import { nvSize, nvStoreName } from '@platform';
 import { writeDecimal, writeLine, writeString } from '../lpar/console';
-import { FIRST_VTPM_SLOT, HV_SLOT, NvCopy, nvSlots, report, slotLoad, slotSave } from '../lpar/nvstore';
+import { FIRST_VTPM_SLOT, HV_SLOT, NvCopy, nvSlots, report, slotLoad, slotSave, storeIsNonVolatile } from '../lpar/nvstore';
 
 /** The boot count image: a big-endian u64. */
 const countImage = new Uint8Array(8);
@@ -75,8 +75,10 @@ function writeSlotReport(saved: boolean): void {
 
 /** Count this boot in the store and print the store's line (see the file comment). */
 export function nvStartup(): void {
-  if (nvSlots() === 0) {
-    writeLine('[hv] non-volatile store: none on this platform; vTPM instance state is not kept');
+  if (!storeIsNonVolatile()) {
+    writeString('[hv] non-volatile store: none on this platform; vTPM instance state is kept in hypervisor memory, ');
+    writeDecimal(vtpmSlots());
+    writeLine(' vTPM slots (across vTPM partition restarts, not across a power cycle)');
     return;
   }
   writeString('[hv] non-volatile store: ');

@@ -1,6 +1,8 @@
 /**
  * Crash-safe slots in the platform's non-volatile store (arch/ppc64/api.ts nvSize, nvRead,
- * nvWrite): the pseries NVRAM, or the PNOR's TSHYPE_VTPM partition under skiboot. Each slot
+ * nvWrite): the pseries NVRAM, or the PNOR's TSHYPE_VTPM partition under skiboot; on a platform
+ * without one (powernv booted by -bios), in hypervisor memory, which outlives a restart of the
+ * vTPM partition but not a power cycle (MEMORY_STORE). Each slot
  * keeps one image (up to IMAGE_MAX bytes) as two copies, written in turn, so that a write cut
  * short or torn damages only the copy being written and the other, complete, one is still
  * there. docs/vtpm.md "Where instance state is kept" is the reference.
@@ -166,9 +168,50 @@ export function newestNvCopy(valid0: boolean, seq0: u64, valid1: boolean, seq1: 
   return -1;
 }
 
-/** How many slots the platform's store holds (0: no store). */
+/**
+ * Where the slots are when the platform has no store (powernv booted by -bios): in hypervisor
+ * memory. That keeps a vTPM instance across restarts of the vTPM partition, not across a power
+ * cycle; hv/persist.ts's boot line says which it is.
+ */
+const MEMORY_STORE = new Uint8Array(MAX_SLOTS * SLOT_BYTES);
+
+/** Erase the hypervisor-memory store (every slot blank), as a power cycle does. */
+export function eraseMemoryStore(): void {
+  MEMORY_STORE.fill(0);
+}
+
+/** The platform has a store: its size; otherwise the slots are in MEMORY_STORE. */
+function platformStore(): boolean {
+  return nvSize() > 0;
+}
+
+/** Bytes of the store the slots are in (the platform's, or the hypervisor-memory one). */
+export function storeSize(): number {
+  return platformStore() ? nvSize() : MEMORY_STORE.length;
+}
+
+/** Whether the slots survive a power cycle (false: they are in hypervisor memory). */
+export function storeIsNonVolatile(): boolean {
+  return platformStore();
+}
+
+function storeRead(offset: number, out: Uint8Array, length: number): boolean {
+  if (platformStore()) return nvRead(offset, out, length);
+  if (offset < 0 || length < 0 || length > out.length || offset + length > MEMORY_STORE.length) return false;
+  for (let i = 0; i < length; i++) out[i] = MEMORY_STORE[offset + i];
+  return true;
+}
+
+function storeWrite(offset: number, src: Uint8Array, length: number): boolean {
+  if (platformStore()) return nvWrite(offset, src, length);
+  if (offset < 0 || length < 0 || length > src.length || offset + length > MEMORY_STORE.length) return false;
+  for (let i = 0; i < length; i++) MEMORY_STORE[offset + i] = src[i];
+  return true;
+}
+
+/** How many slots the store holds. */
 export function nvSlots(): number {
-  return Math.min(MAX_SLOTS, Math.trunc(nvSize() / SLOT_BYTES));
+  return Math.min(MAX_SLOTS, Math.trunc(storeSize() / SLOT_BYTES));
 }
 
 /** Store offset of slot `slot`'s copy `c`. */
@@ -178,7 +221,7 @@ function copyOffset(slot: number, c: number): number {
 
 /** Read copy `c` of `slot` into buffer(c) and check it (NvCopy.ReadFailed when the store failed). */
 function readNvCopy(slot: number, c: number): NvCopy {
-  if (!nvRead(copyOffset(slot, c), buffer(c), COPY_ROOM)) return NvCopy.ReadFailed;
+  if (!storeRead(copyOffset(slot, c), buffer(c), COPY_ROOM)) return NvCopy.ReadFailed;
   return checkNvCopy(buffer(c), slot);
 }
 
@@ -238,6 +281,6 @@ export function slotSave(slot: number, src: Uint8Array, length: number): boolean
   sealNvCopy(copy, slot, seq, length);
   report.wroteTo = target;
   report.wroteSeq = seq;
-  if (!nvWrite(copyOffset(slot, target), copy, COPY_HEADER + length)) return false;
+  if (!storeWrite(copyOffset(slot, target), copy, COPY_HEADER + length)) return false;
   return readNvCopy(slot, target) === NvCopy.Valid && nvCopySequence(buffer(target)) === seq;
 }

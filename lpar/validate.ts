@@ -62,6 +62,8 @@ export const enum ConfigError {
   NotVtpmServer,
   /** A partition given two vTPMs. */
   DuplicateVtpm,
+  /** A second partition running Program.Vtpm (the instance slots of the store are one vTPM's). */
+  SecondVtpmPartition,
 }
 
 /** What ConfigVerdict.item indexes. */
@@ -280,6 +282,12 @@ function checkVirtualIo(cfg: SystemConfig, v: ConfigVerdict): boolean {
   }
   for (let k = 0; k < cfg.count; k++) {
     if (devicesOf(cfg, k) > MAX_PARTITION_VDEVICES) return v.fail(ConfigError.TooManyDevices, k, -1);
+  }
+  let vtpm = -1;
+  for (let k = 0; k < cfg.count && k < MAX_PARTITIONS; k++) {
+    if (cfg.partitions[k].program !== Program.Vtpm) continue;
+    if (vtpm >= 0) return v.fail(ConfigError.SecondVtpmPartition, k, vtpm);
+    vtpm = k;
   }
   if (windowPages(cfg) > TCE_POOL_ENTRIES) return v.failItem(ConfigError.TooManyWindows, ConfigItem.None, -1, -1);
   return true;

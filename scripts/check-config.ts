@@ -39,6 +39,7 @@ export function describe(cfg: SystemConfig, v: ConfigVerdict): string | undefine
       : `${who}: image '${p!.image}' and initrd '${p!.initrd}' must be paths of 1 to ${MAX_IMAGE_PATH} printable ASCII characters (initrd may be empty)`;
     case ConfigError.BadHypervisorMemory: return `the hypervisor's memory, ${cfg.hypervisorMiB} MiB, must be a positive multiple of ${MEMORY_GRANULE_MIB} MiB (partitions are placed above it)`;
     case ConfigError.BadBootargs: return `${who}: bootargs must be at most ${MAX_BOOTARGS} printable ASCII characters`;
+    case ConfigError.SecondVtpmPartition: return `${who}: a second partition running Program.Vtpm ('${cfg.partitions[v.other].name}' is the first); one vTPM partition serves every client`;
     case ConfigError.TooManyDevices: return `${who}: ${devicesOf(cfg, v.partition)} virtual devices (ports and channel ends), at most ${MAX_PARTITION_VDEVICES}`;
   }
   return describeItem(cfg, v);

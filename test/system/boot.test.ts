@@ -175,7 +175,7 @@ describe('boot: tshype images under QEMU', function () {
     it(`${machine} -bios: banner and device tree through the LPC UART, IPMI power-off, exit 0`, async () => {
       const r = await booted('tshype', machine);
       expect(r.stdout.split('\n')[0], show(r)).to.equal('[hv] tshype on powernv, configuration default');
-      expect(r.stdout.split('\n')[1], show(r)).to.equal('[hv] non-volatile store: none on this platform; vTPM instance state is not kept');
+      expect(r.stdout.split('\n')[1], show(r)).to.equal('[hv] non-volatile store: none on this platform; vTPM instance state is kept in hypervisor memory, 8 vTPM slots (across vTPM partition restarts, not across a power cycle)');
       expect(r.status, show(r)).to.equal(0);
     });
   }
@@ -374,7 +374,7 @@ describe('powernv partitions: hypervisor mode on the bare machine', function () 
     const r = await booted('pnv-overlap', 'powernv9-skiboot');
     expect(hvLines(r.stdout), show(r)).to.deep.equal([
       '[hv] tshype on powernv, configuration overlap',
-      '[hv] non-volatile store: none on this platform; vTPM instance state is not kept',
+      '[hv] non-volatile store: none on this platform; vTPM instance state is kept in hypervisor memory, 8 vTPM slots (across vTPM partition restarts, not across a power cycle)',
       "[hv] PANIC: configuration refused for this machine: partition 'alpha' at 0x30200000 overlaps " +
         'firmware-reserved memory [0x30000000, 0x30600000)',
       '[hv] PANIC: exit status 1']);

@@ -9,6 +9,7 @@ import { resetPlatform, setNvReadFails, setNvStore, setNvWriteHook } from '../fa
 import {
   checkNvCopy, COPY_HEADER, COPY_ROOM, FIRST_VTPM_SLOT, HV_SLOT, IMAGE_MAX, MAX_SLOTS, newestNvCopy, NV_IO_ERROR,
   NV_NO_SLOT, NvCopy, nvCopySequence, nvSlots, report, sealNvCopy, seqNewer, SLOT_BYTES, slotLoad, slotSave,
+  eraseMemoryStore, storeIsNonVolatile,
 } from '../../lpar/nvstore';
 import { STATE_MAX } from '../../vtpm/tpm/state';
 
@@ -96,10 +97,18 @@ describe('non-volatile store format (lpar/nvstore.ts)', () => {
 });
 
 describe('non-volatile store slots', () => {
-  it('nvSlots/slotLoad: no store, no slots; a store holds as many whole slots as fit (at most MAX_SLOTS)', () => {
-    expect(nvSlots()).to.equal(0);
-    expect(load(HV_SLOT)).to.equal(NV_NO_SLOT);
+  beforeEach(() => eraseMemoryStore());
+
+  it('nvSlots/slotLoad: without a platform store the slots are in hypervisor memory (all of them, not non-volatile); a store holds as many whole slots as fit (at most MAX_SLOTS)', () => {
+    expect(nvSlots()).to.equal(MAX_SLOTS);
+    expect(storeIsNonVolatile()).to.equal(false);
+    expect(load(HV_SLOT)).to.equal(0);
+    expect(slotSave(FIRST_VTPM_SLOT, new Uint8Array([1, 2, 3]), 3)).to.equal(true);
+    const back = new Uint8Array(8);
+    expect(slotLoad(FIRST_VTPM_SLOT, back)).to.equal(3);
+    expect([...back.slice(0, 3)]).to.deep.equal([1, 2, 3]);
     setNvStore(0x10000);
+    expect(storeIsNonVolatile()).to.equal(true);
     expect(nvSlots()).to.equal(1);
     expect(load(FIRST_VTPM_SLOT)).to.equal(NV_NO_SLOT);
     setNvStore(0x100000);

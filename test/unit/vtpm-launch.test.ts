@@ -409,6 +409,13 @@ hcalls default allow
       expect([r.error, r.itemKind, r.item, r.other]).to.deep.equal([ConfigError.DuplicateVtpm, ConfigItem.Channel, 2, 0]);
     });
 
+    it('validateSystem: refuses a second partition running Program.Vtpm (SecondVtpmPartition, naming the first)', () => {
+      const { s } = system();
+      s.add('v2', Program.Vtpm, 32, 10);
+      const r = validateSystem(s, 1024);
+      expect([r.error, r.partition, r.other]).to.deep.equal([ConfigError.SecondVtpmPartition, 3, 0]);
+    });
+
     function check(source: string): { status: number | null; stderr: string; file: string } {
       const file = path.join(tempDir('vtpm-config'), 'bad.ts');
       fs.writeFileSync(file, source.replace(/CONFIG/g, JSON.stringify(path.join(ROOT, 'lpar', 'config'))));
