@@ -125,9 +125,9 @@ export function clientFailed(k: number): void {
   generations[k] = 0;
 }
 
-/** Advance every instance's clock by `ms` milliseconds of the vTPM partition's time. */
-export function advanceClocks(ms: number): void {
-  for (let i = 0; i < MAX_INSTANCES; i++) advanceClock(instances[i], ms);
+/** Advance the clocks of instances 0..count-1 by `ms` milliseconds of the vTPM partition's time. */
+export function advanceClocks(ms: number, count: number): void {
+  for (let i = 0; i < count && i < MAX_INSTANCES; i++) advanceClock(instances[i], ms);
 }
 
 /**

@@ -4,7 +4,7 @@
  * VIO_UNIT + k, its DMA window's LIOBN the same number; lpar/vio.ts), waiting by H_CONFER, and
  * the CRQ client's and server's queue (poll, waitMessage, send).
  */
-import { load64, load8, store8, type u64 } from 'tsnc';
+import { load64, load8, store64, store8, type u64 } from 'tsnc';
 import { H_CONFER, hcall } from './lib';
 
 export const H_PUT_TCE: u64 = 0x20n;
@@ -115,4 +115,28 @@ export function send(hi: u64, lo: u64): u64 {
     st = hcall(H_SEND_CRQ, VIO_UNIT, hi, lo, 0n, 0n, 0n, 0n);
   }
   return st;
+}
+
+/**
+ * Copy `n` bytes of this partition's memory at `from` into to[at..at+n), a doubleword at a time
+ * where it can (big-endian: the first byte is the most significant).
+ */
+export function readBytes(from: u64, to: Uint8Array, at: number, n: number): void {
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const d = load64(BigInt.asUintN(64, from + BigInt(i)));
+    for (let j = 0; j < 8; j++) to[at + i + j] = Number((d >> BigInt(56 - 8 * j)) & 0xffn);
+  }
+  for (; i < n; i++) to[at + i] = load8(BigInt.asUintN(64, from + BigInt(i)));
+}
+
+/** Copy from[at..at+n) into this partition's memory at `to`, a doubleword at a time where it can. */
+export function writeBytes(from: Uint8Array, at: number, to: u64, n: number): void {
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    let d: u64 = 0n;
+    for (let j = 0; j < 8; j++) d = BigInt.asUintN(64, (d << 8n) | BigInt(from[at + i + j]));
+    store64(BigInt.asUintN(64, to + BigInt(i)), d);
+  }
+  for (; i < n; i++) store8(BigInt.asUintN(64, to + BigInt(i)), from[at + i]);
 }

@@ -20,10 +20,12 @@
  * it (1), or after pushing the response back but before answering (2). The client must see its
  * command fail and then carry on against the restarted vTPM, which finds the stored state.
  */
-import { load64, load8, mftb, store32, store8, type u64 } from 'tsnc';
+import { load64, mftb, store32, store8, type u64 } from 'tsnc';
 import { Fdt, FdtStatus } from '../fdt';
 import { H_CONFER, H_RANDOM, H_RTAS, H_SUCCESS, benchMarkB, hcall, hcallOut, printNumber, println } from './lib';
-import { H_CLOSED, H_COPY_RDMA, H_DROPPED, H_PUT_TCE, H_REG_CRQ, H_SEND_CRQ, REMOTE_LIOBN, TCE_PAGE, TCE_READ_WRITE, VIO_UNIT } from './vio';
+import {
+  H_CLOSED, H_COPY_RDMA, H_DROPPED, H_PUT_TCE, H_REG_CRQ, H_SEND_CRQ, REMOTE_LIOBN, TCE_PAGE, TCE_READ_WRITE, VIO_UNIT, readBytes, writeBytes,
+} from './vio';
 import {
   LAUNCH_ENTRY, MAX_INSTANCES, MAX_LAUNCH_ENTRIES, SLOT_HEADER, SLOT_MAX, SlotStatus, advanceClocks, applyLaunch, channels,
   clientFailed, launchCurrent, openInstance, restoreSlot, runCommand, saveNeeded, saveSlot, startupRc,
@@ -135,7 +137,7 @@ function checkLaunch(k: number, apply: boolean): number {
   identity[k] = Number(hcallOut(2n) & 0xffffffffn);
   if (!apply || generation === 0 || launchCurrent(k, generation)) return generation;
   const n = count < MAX_LAUNCH_ENTRIES ? count : MAX_LAUNCH_ENTRIES;
-  for (let i = 0; i < n * LAUNCH_ENTRY; i++) RECORD[i] = load8(BigInt.asUintN(64, LAUNCH_AREA + BigInt(i)));
+  readBytes(LAUNCH_AREA, RECORD, 0, n * LAUNCH_ENTRY);
   applyLaunch(k, generation, n, RECORD);
   saveInstance(k);
   printNumber('vtpm: launch measurements applied, instance ', k);
@@ -156,8 +158,8 @@ function loadInstance(k: number): void {
     printNumber('vtpm: no stored state, new instance ', k);
     return;
   }
-  for (let i = 0; i < SLOT_HEADER; i++) HEADER[i] = load8(BigInt.asUintN(64, SLOT_AREA + BigInt(i)));
-  for (let i = 0; i < len - SLOT_HEADER; i++) IMAGE[i] = load8(BigInt.asUintN(64, SLOT_AREA + BigInt(SLOT_HEADER + i)));
+  readBytes(SLOT_AREA, HEADER, 0, SLOT_HEADER);
+  readBytes(BigInt.asUintN(64, SLOT_AREA + BigInt(SLOT_HEADER)), IMAGE, 0, len - SLOT_HEADER);
   const r = restoreSlot(k, identity[k], HEADER, IMAGE, len - SLOT_HEADER);
   if (r === SlotStatus.Restored) restoredAny = true;
   if (r === SlotStatus.Restored) printNumber('vtpm: stored state restored, instance ', k);
@@ -168,8 +170,8 @@ function loadInstance(k: number): void {
 function saveInstance(k: number): void {
   if (!storeWorks) return;
   const n = saveSlot(k, identity[k], HEADER, IMAGE);
-  for (let i = 0; i < SLOT_HEADER; i++) store8(BigInt.asUintN(64, SLOT_AREA + BigInt(i)), HEADER[i]);
-  for (let i = 0; i < n; i++) store8(BigInt.asUintN(64, SLOT_AREA + BigInt(SLOT_HEADER + i)), IMAGE[i]);
+  writeBytes(HEADER, 0, SLOT_AREA, SLOT_HEADER);
+  writeBytes(IMAGE, 0, BigInt.asUintN(64, SLOT_AREA + BigInt(SLOT_HEADER)), n);
   const st = hcall(H_TSHYPE_VTPM_SAVE, BigInt(k), SLOT_AREA, BigInt(SLOT_HEADER + n), 0n, 0n, 0n, 0n);
   if (st !== H_SUCCESS) {
     saveFailures++;
@@ -195,7 +197,7 @@ function command(k: number): void {
     reply(k);
     return;
   }
-  for (let i = 0; i < n; i++) CMD[i] = load8(BigInt.asUintN(64, buffer(k) + BigInt(i)));
+  readBytes(buffer(k), CMD, 0, n);
   if (k === 0) instance0Commands++;
   maybeFault(k, 0);
   if (checkLaunch(k, true) < 0) {
@@ -208,7 +210,7 @@ function command(k: number): void {
   benchMarkB();
   if (saveNeeded) saveInstance(k);
   maybeFault(k, 1);
-  for (let i = 0; i < m; i++) store8(BigInt.asUintN(64, buffer(k) + BigInt(i)), RSP[i]);
+  writeBytes(RSP, 0, buffer(k), m);
   if (hcall(H_COPY_RDMA, BigInt(m), unit(k), BUFFER_IOBA, REMOTE_LIOBN | unit(k), c.commandIoba, 0n, 0n) !== H_SUCCESS) {
     c.copyFailed(ERROR_COPY_OUT);
     reply(k);
@@ -258,7 +260,7 @@ export function guestMain(fdt: u64): u64 {
     const now = mftb();
     const ms = Number(BigInt.asUintN(64, now - last) / ticksPerMs);
     if (ms > 0) {
-      advanceClocks(ms);
+      advanceClocks(ms, ends);
       last = BigInt.asUintN(64, last + BigInt.asUintN(64, BigInt(ms) * ticksPerMs));
     }
     if (!busy) hcall(H_CONFER, 0xffffffffffffffffn, 0n, 0n, 0n, 0n, 0n, 0n);

@@ -19,12 +19,12 @@
  * Bootargs: `nv=WORD` (up to 16 characters; "client" if none), `loop=N` (0 if none), `delay=R`
  * (rounds of yielding before the loop).
  */
-import { load8, store8, type u64 } from 'tsnc';
+import type { u64 } from 'tsnc';
 import { Fdt, FdtStatus } from '../fdt';
 import { H_SUCCESS, benchMarkA, hcall, printHex, printNumber, println } from './lib';
 import {
   CRQ_COMMAND, CRQ_INIT, CRQ_TRANSPORT, H_CLOSED, H_REG_CRQ, QUEUE, QUEUE_BYTES, QUEUE_IOBA, TCE_PAGE, VIO_UNIT, crqWord, mapPages,
-  message, poll, send, waitMessage, yieldCpu,
+  message, poll, readBytes, send, waitMessage, writeBytes, yieldCpu,
 } from './vio';
 import { Writer, getU32 } from '../../vtpm/tpm/marshal';
 import {
@@ -106,7 +106,7 @@ function connect(): boolean {
  * after a reset, so that the next command can reach the restarted vTPM.
  */
 function transact(len: number): number {
-  for (let i = 0; i < len; i++) store8(BigInt.asUintN(64, RTCE + BigInt(i)), CMD[i]);
+  writeBytes(CMD, 0, RTCE, len);
   if (send(crqWord(CRQ_COMMAND, 0x02, len, Number(RTCE_IOBA)), 0n) !== H_SUCCESS) {
     reinitialise();
     return -1;
@@ -119,7 +119,7 @@ function transact(len: number): number {
   }
   rspLength = Number((message[0] >> 32n) & 0xffffn);
   if (rspLength < 10 || rspLength > RSP.length) return -1;
-  for (let i = 0; i < rspLength; i++) RSP[i] = load8(BigInt.asUintN(64, RTCE + BigInt(i)));
+  readBytes(RTCE, RSP, 0, rspLength);
   return getU32(RSP, 6);
 }
 
