@@ -15,14 +15,10 @@
  * The size is not handed to the firmware except in the device tree's /vdevice/nvram "#bytes";
  * it is found here by asking nvram-fetch for one byte at offsets in a binary search.
  */
-import type { i64, u64 } from 'tsnc';
-import { bytesAddress, wordsAddress } from '../common/buffers';
+import type { u64 } from 'tsnc';
+import { bytesAddress } from '../common/buffers';
+import { rtasCall } from './rtas';
 
-/** `sc 1` (entry.S): r3 = opcode, r4.. = arguments; returns the PAPR status from r3. */
-declare function paprHcall(opcode: u64, a1: u64, a2: u64, a3: u64, a4: u64): i64;
-
-const KVMPPC_H_RTAS = 0xf000n;
-const H_SUCCESS: i64 = 0n;
 const RTAS_NVRAM_FETCH = 0x2012;
 const RTAS_NVRAM_STORE = 0x2013;
 /** QEMU's bounds for the NVRAM's size (MIN_NVRAM_SIZE, MAX_NVRAM_SIZE). */
@@ -30,8 +26,6 @@ const NVRAM_MIN = 0x2000;
 const NVRAM_MAX = 0x100000;
 /** The store's unit (lpar/nvstore.ts NV_BLOCK): the size offered is rounded down to it. */
 const BLOCK = 0x1000;
-/** A status RTAS never returns, left in the buffer so that an unanswered call reads as failed. */
-const NOT_ANSWERED = 0x7fffffff;
 
 /** RTAS argument buffer: token, nargs = 3, nret = 2, offset, buffer, length, status, done. */
 const nvArgs = new Uint32Array(8);
@@ -44,15 +38,10 @@ let size = -1;
 function nvramCall(token: number, offset: number, buffer: u64, length: number): number {
   if (buffer > 0xffffffffn) return -1;   // RTAS arguments are 32-bit; the image lives below 8 MiB
   nvArgs.fill(0);
-  nvArgs[0] = token;
-  nvArgs[1] = 3;
-  nvArgs[2] = 2;
   nvArgs[3] = offset;
   nvArgs[4] = Number(buffer & 0xffffffffn);
   nvArgs[5] = length;
-  nvArgs[6] = NOT_ANSWERED;
-  if (paprHcall(KVMPPC_H_RTAS, wordsAddress(nvArgs), 0n, 0n, 0n) !== H_SUCCESS) return -1;
-  return nvArgs[6] | 0;
+  return rtasCall(nvArgs, token, 3, 2);
 }
 
 /** True when the NVRAM has a byte at `offset`. */

@@ -11,8 +11,9 @@
  * /rtas node lists the same values); termno 0 selects the default vty (/vdevice/vty@71000000).
  */
 import type { i64, u64 } from 'tsnc';
-import { bytesAddress, wordsAddress } from '../common/buffers';
+import { bytesAddress } from '../common/buffers';
 import { PANIC_MARKER_MAX, panicMarker } from '../common/panic';
+import { rtasCall } from './rtas';
 
 export { initPartitioning, preparePartition, runVcpu, syncVcpu } from './nested';
 export { decExpiry } from '../common/switch';
@@ -28,8 +29,6 @@ declare function paprHcallOut(n: number): u64;
 // PAPR hcall opcodes and status codes (LoPAPR 14.5.4; ref/PAPR.md)
 const H_GET_TERM_CHAR = 0x54n;
 const H_PUT_TERM_CHAR = 0x58n;
-/** QEMU's private "call RTAS" hcall; r4 = real address of the RTAS argument buffer. */
-const KVMPPC_H_RTAS = 0xf000n;
 const H_SUCCESS: i64 = 0n;
 const H_BUSY: i64 = 1n;
 
@@ -117,18 +116,14 @@ function packBytes(bytes: Uint8Array, from: number, count: number): u64 {
 }
 
 /**
- * Call RTAS function `token` with `nargs` (≤ 2) arguments and `nret` (≤ 3) returns; the
- * result is the first return word (the RTAS status), as a signed 32-bit number.
+ * Call RTAS function `token` (rtas.ts) with `nargs` (≤ 2) arguments and `nret` (≤ 3) returns;
+ * the result is the RTAS status.
  */
-function rtasCall(token: number, nargs: number, nret: number, arg0: number, arg1: number): number {
+function rtasUpTo2(token: number, nargs: number, nret: number, arg0: number, arg1: number): number {
   rtasArgs.fill(0);
-  rtasArgs[0] = token;
-  rtasArgs[1] = nargs;
-  rtasArgs[2] = nret;
   rtasArgs[3] = arg0;
   rtasArgs[4] = arg1;
-  paprHcall(KVMPPC_H_RTAS, wordsAddress(rtasArgs), 0n, 0n, 0n);
-  return rtasArgs[3 + nargs] | 0;
+  return rtasCall(rtasArgs, token, nargs, nret);
 }
 
 /**
@@ -142,9 +137,9 @@ export function powerOff(status: number): never {
     message[n] = 0x0a;   // '\n'
     consoleWrite(message, n + 1);
     message[n] = 0;      // NUL-terminated for RTAS
-    rtasCall(RTAS_IBM_OS_TERM, 1, 1, Number(bytesAddress(message)), 0);
+    rtasUpTo2(RTAS_IBM_OS_TERM, 1, 1, Number(bytesAddress(message)), 0);
   }
-  rtasCall(RTAS_POWER_OFF, 2, 1, 0, 0);
+  rtasUpTo2(RTAS_POWER_OFF, 2, 1, 0, 0);
   while (true) {
     // QEMU is shutting down; nothing else may run
   }

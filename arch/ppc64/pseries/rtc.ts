@@ -9,23 +9,14 @@
  * is the low 32 bits of the whole nanosecond count (`*ns = guest_ns`), not the fraction of the
  * second, so it is not used.
  */
-import type { i64, u64 } from 'tsnc';
-import { wordsAddress } from '../common/buffers';
+import { rtasCall } from './rtas';
 
-/** `sc 1` (entry.S): r3 = opcode, r4.. = arguments; returns the PAPR status from r3. */
-declare function paprHcall(opcode: u64, a1: u64, a2: u64, a3: u64, a4: u64): i64;
-
-/** QEMU's private "call RTAS" hcall; r4 = real address of the RTAS argument buffer. */
-const KVMPPC_H_RTAS = 0xf000n;
-const H_SUCCESS: i64 = 0n;
 const RTAS_GET_TIME_OF_DAY = 0x2001;
 const TOD_RETURNS = 8;
 /** Index of the first return word (the status) in the buffer: token, nargs = 0, nret. */
 const TOD_STATUS = 3;
 /** Returns 1..6 are year, month, day, hour, minute, second: the order of api.ts's `out`. */
 const TOD_FIELDS = 6;
-/** A status RTAS never returns, left in the buffer so that an unanswered call reads as failed. */
-const NOT_ANSWERED = 0x7fffffff;
 
 /** RTAS argument buffer: token, nargs, nret, returns (big-endian 32-bit words). */
 const todArgs = new Uint32Array(TOD_STATUS + TOD_RETURNS);
@@ -36,12 +27,7 @@ const todArgs = new Uint32Array(TOD_STATUS + TOD_RETURNS);
  */
 export function readPlatformClock(out: Int32Array): boolean {
   todArgs.fill(0);
-  todArgs[0] = RTAS_GET_TIME_OF_DAY;
-  todArgs[1] = 0;
-  todArgs[2] = TOD_RETURNS;
-  todArgs[TOD_STATUS] = NOT_ANSWERED;
-  if (paprHcall(KVMPPC_H_RTAS, wordsAddress(todArgs), 0n, 0n, 0n) !== H_SUCCESS) return false;
-  if (todArgs[TOD_STATUS] !== 0) return false;
+  if (rtasCall(todArgs, RTAS_GET_TIME_OF_DAY, 0, TOD_RETURNS) !== 0) return false;
   for (let i = 0; i < TOD_FIELDS; i++) out[i] = todArgs[TOD_STATUS + 1 + i] | 0;
   return true;
 }
