@@ -25,6 +25,7 @@ import { Channel } from './transport';
 import { Cc, MAX_RESPONSE_SIZE } from './tpm/tpm';
 import { CmdF, findCommand, rowFlags } from './tpm/commands';
 import { execute } from './tpm/engine';
+import { getU32, putU32 } from './tpm/marshal';
 import { TpmInstance } from './tpm/instance';
 import { addEntropy, advanceClock, clearLaunchLog, measureLaunchInto, powerOff, powerOn } from './tpm/platform';
 import { STATE_MAX, restoreState, saveState } from './tpm/state';
@@ -58,17 +59,6 @@ export let startupRc = 0;
 
 /** What the last runCommand did to non-volatile state: store the instance before answering. */
 export let saveNeeded = false;
-
-function get32(b: Uint8Array, at: number): number {
-  return ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
-}
-
-function putU32(b: Uint8Array, at: number, v: number): void {
-  b[at] = (v >>> 24) & 0xff;
-  b[at + 1] = (v >>> 16) & 0xff;
-  b[at + 2] = (v >>> 8) & 0xff;
-  b[at + 3] = v & 0xff;
-}
 
 /**
  * Instance k's first power-on: its DRBG seeded (or reseeded, after a restore) with `len` bytes
@@ -104,7 +94,7 @@ export function applyLaunch(k: number, generation: number, count: number, record
   let accepted = 0;
   const n = count < MAX_LAUNCH_ENTRIES ? count : MAX_LAUNCH_ENTRIES;
   for (let i = 0; i < n; i++) {
-    if (measureLaunchInto(tpm, get32(record, i * LAUNCH_ENTRY), record, i * LAUNCH_ENTRY + 8) === 0) accepted++;
+    if (measureLaunchInto(tpm, getU32(record, i * LAUNCH_ENTRY), record, i * LAUNCH_ENTRY + 8) === 0) accepted++;
   }
   powerOn(tpm);
   STARTUP.fill(0);
@@ -113,7 +103,7 @@ export function applyLaunch(k: number, generation: number, count: number, record
   putU32(STARTUP, 2, STARTUP.length);
   putU32(STARTUP, 6, Cc.Startup);   // TPM_SU_CLEAR (0) in the last two bytes
   execute(tpm, 0, STARTUP, STARTUP.length, STARTUP_RSP);
-  startupRc = get32(STARTUP_RSP, 6);
+  startupRc = getU32(STARTUP_RSP, 6);
   if (generations[k] !== 0) relaunches[k]++;
   generations[k] = generation;
   return accepted;
@@ -147,9 +137,9 @@ export function runCommand(k: number, cmd: Uint8Array, len: number, rsp: Uint8Ar
  */
 export function changesNonVolatile(cmd: Uint8Array, len: number, rsp: Uint8Array, rspLen: number): boolean {
   if (len < 10 || rspLen < 10) return false;
-  const rc = get32(rsp, 6);
+  const rc = getU32(rsp, 6);
   if ((rc & 0x80) !== 0 && (rc & 0x3f) === 0x0e) return true;   // format-one TPM_RC_AUTH_FAIL
-  const cc = get32(cmd, 6);
+  const cc = getU32(cmd, 6);
   if (cc === Cc.ContextSave) return true;
   const row = findCommand(cc);
   return row >= 0 && (rowFlags(row) & CmdF.NV) !== 0;
@@ -172,8 +162,8 @@ export function saveSlot(k: number, identity: number, header: Uint8Array, img: U
  */
 export function restoreSlot(k: number, identity: number, header: Uint8Array, img: Uint8Array, len: number): SlotStatus {
   if (len === 0) return SlotStatus.Empty;
-  if (get32(header, 0) !== SLOT_MAGIC) return SlotStatus.BadHeader;
-  if (get32(header, 4) !== identity >>> 0) return SlotStatus.OtherClient;
+  if (getU32(header, 0) !== SLOT_MAGIC) return SlotStatus.BadHeader;
+  if (getU32(header, 4) !== identity >>> 0) return SlotStatus.OtherClient;
   if (restoreState(instances[k], img, len) !== 0) return SlotStatus.BadImage;
   powerOff(instances[k]);
   return SlotStatus.Restored;

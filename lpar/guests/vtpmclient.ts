@@ -190,13 +190,7 @@ function quote(key: number): void {
 
 /** NV: report what NV_INDEX holds (a previous run's word), then define it if needed and write WORD. */
 function nvRoundTrip(): void {
-  beginCommand(W, CMD, ST_SESSIONS, 0x14e);
-  W.u32(NV_INDEX);
-  W.u32(NV_INDEX);
-  passwordSession(W);
-  W.u16(NV_SIZE);
-  W.u16(0);
-  const rc = transact(finishCommand(W, CMD));
+  const rc = transact(buildNvRead());
   if (rc === 0) printBytesLine('vtpm-client: nv found ', 16);
   else {
     printNumber('vtpm-client: nv absent, rc ', rc);
@@ -220,13 +214,7 @@ function nvRoundTrip(): void {
   W.bytes(WORD, 0, NV_SIZE);
   W.u16(0);
   if (!must('vtpm-client: NV_Write failed, rc ', finishCommand(W, CMD))) return;
-  beginCommand(W, CMD, ST_SESSIONS, 0x14e);
-  W.u32(NV_INDEX);
-  W.u32(NV_INDEX);
-  passwordSession(W);
-  W.u16(NV_SIZE);
-  W.u16(0);
-  if (must('vtpm-client: NV_Read failed, rc ', finishCommand(W, CMD))) printBytesLine('vtpm-client: nv wrote ', 16);
+  if (must('vtpm-client: NV_Read failed, rc ', buildNvRead())) printBytesLine('vtpm-client: nv wrote ', 16);
 }
 
 /** Print `label` then the NV_Read response's data (after header, parameterSize, size: 16), up to a zero byte. */
@@ -252,9 +240,7 @@ function loop(rounds: number, delay: number): void {
   for (let i = 0; i < delay; i++) yieldCpu();
   let errors = 0, after = 0;
   for (let r = 0; r < rounds; r++) {
-    beginCommand(W, CMD, ST_NO_SESSIONS, 0x17b);
-    W.u16(16);
-    const rc = transact(finishCommand(W, CMD));
+    const rc = transact(buildGetRandom());
     if (rc === 0x100) startup();   // TPM_RC_INITIALIZE: the vTPM lost power; start it again
     if (rc !== 0) { errors++; after = 0; } else after++;
   }
@@ -265,13 +251,7 @@ function loop(rounds: number, delay: number): void {
 
 /** Read NV_INDEX again and print it (`nv after loop <hex>`), or its response code. */
 function nvReadBack(): void {
-  beginCommand(W, CMD, ST_SESSIONS, 0x14e);
-  W.u32(NV_INDEX);
-  W.u32(NV_INDEX);
-  passwordSession(W);
-  W.u16(NV_SIZE);
-  W.u16(0);
-  const rc = transact(finishCommand(W, CMD));
+  const rc = transact(buildNvRead());
   if (rc === 0) printBytesLine('vtpm-client: nv after loop ', 16);
   else printNumber('vtpm-client: nv after loop failed, rc ', rc);
 }
@@ -291,6 +271,17 @@ function buildPcrExtend(): number {
   W.u32(1);
   W.u16(0x000b);
   for (let i = 0; i < 32; i++) W.u8(i);
+  return finishCommand(W, CMD);
+}
+
+/** Build NV_Read of NV_INDEX's NV_SIZE bytes (authorised by the index's own password) in CMD; its length. */
+function buildNvRead(): number {
+  beginCommand(W, CMD, ST_SESSIONS, 0x14e);
+  W.u32(NV_INDEX);
+  W.u32(NV_INDEX);
+  passwordSession(W);
+  W.u16(NV_SIZE);
+  W.u16(0);
   return finishCommand(W, CMD);
 }
 
