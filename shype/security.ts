@@ -182,9 +182,34 @@ export function admitLaunch(p: Partition, name: string, ssidref: number): boolea
     wallAdmits(p, name, ssidref);
 }
 
-/** The admitted partition with label `ssidref` runs now: its types count as running. */
-export function commitLaunch(ssidref: number): void {
-  if (active) wallCommit(ssidref);
+/**
+ * A run-time management operation (hv/manage.ts): may the label `subject` (a partition's, or the
+ * operator's) do `op` on `object` (a partition's label, or NO_OBJECT)? `who` is the slot the
+ * decision is counted and audited for. Without a policy: false (management needs a policy).
+ */
+export function admitManagement(who: number, subject: number, op: Op, object: number): boolean {
+  if (!active) return false;
+  return allows(decide(who, subject, object, op));
+}
+
+/**
+ * The Chinese Wall on a run-time start of partition `p` (created, with its label): true with
+ * its types reserved (end with commitLaunch or abortLaunch); false with a console line that
+ * names the conflict and an audit record. Without a policy: true.
+ */
+export function admitStart(p: Partition): boolean {
+  if (!active) return true;
+  return wallAdmits(p, p.name, p.ssidref);
+}
+
+/**
+ * The admitted partition `p` runs now: its label's types count as running until
+ * releasePartition (once, however often that is called).
+ */
+export function commitLaunch(p: Partition): void {
+  if (!active) return;
+  wallCommit(p.ssidref);
+  p.typesHeld = true;
 }
 
 /** The admitted partition with label `ssidref` did not start after all: drop its reservation. */
@@ -249,6 +274,8 @@ export function replacePolicy(by: Partition, addr: u64, size: number): PolicySta
 
 /** Partition `p` stopped (halted or crashed): its types no longer count as running. */
 export function releasePartition(p: Partition): void {
+  if (!p.typesHeld) return;
+  p.typesHeld = false;
   if (active && p.ssidref !== 0) wallRelease(p.ssidref);
 }
 
@@ -268,6 +295,32 @@ export function securitySummary(): void {
   if (auditLost() > 0) { writeString(', '); writeDecimal(auditLost()); writeString(' lost'); }
   writeLine('');
   for (let i = 0; i < auditCount() && i < 8; i++) auditLine(i);
+}
+
+/**
+ * The operator's `audit` command (hv/operator.ts): the audit log's count and lost records, then
+ * its oldest `max` records, one line each.
+ */
+export function writeAuditLog(max: number): void {
+  writeString('[hv] audit log: ');
+  writeDecimal(auditCount());
+  writeString(' records, ');
+  writeDecimal(auditLost());
+  writeLine(' lost');
+  for (let i = 0; i < auditCount() && i < max; i++) auditLine(i);
+}
+
+/** The operator's `policy` command: `[hv] policy 'NAME', N labels` or that there is none. */
+export function writePolicyLine(): void {
+  if (!active) {
+    writeLine('[hv] no policy: sHype is off, and management commands are refused');
+    return;
+  }
+  writeString("[hv] policy '");
+  writeBytes(policyNameBytes(text));
+  writeString("', ");
+  writeDecimal(labelCount());
+  writeLine(' labels');
 }
 
 /**
