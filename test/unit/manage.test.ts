@@ -105,6 +105,14 @@ describe('partition memory regions (lpar/regions.ts)', () => {
 });
 
 describe('run-time management (hv/manage.ts)', () => {
+  after(() => {   // leave no policy and no partition behind for the files that follow
+    host.reset();
+    g.policyBlob = () => DESCRIPTOR;
+    expect(initSecurity()).to.equal(true);   // a zero descriptor: sHype off
+    invalidateAll();
+    for (const p of partitions) { p.state = LparState.Empty; p.typesHeld = false; p.name = ''; }
+  });
+
   it('create: the definition loaded and Created, its memory taken; start runs it', () => {
     boot();
     const free = regionsFreeMiB();
