@@ -34,7 +34,7 @@ import { timebaseHz } from '../lpar/time';
 import { detachDevices, linkChannels } from '../lpar/vio';
 import { NO_OBJECT, Op } from '../shype/ops';
 import {
-  abortLaunch, admitManagement, admitStart, commitLaunch, forgetPartition, labelOf, releasePartition, securityActive,
+  abortLaunch, admitManagement, admitStart, commitLaunch, forgetCounters, forgetPartition, labelOf, releasePartition, securityActive,
 } from '../shype/security';
 import { loadProgram, prepareAndLoad, say } from './launch';
 import { attachVirtualIo, resetVirtualIo } from './vio';
@@ -284,6 +284,7 @@ export function manageDestroy(who: number, subject: number, slot: number): Manag
   zeroRange(p.memBase, p.memSize);
   freeRegion(Number(p.memBase >> 20n), Number(p.memSize >> 20n));
   forgetPartition(p);
+  forgetCounters(p);
   destroyPartition(p);
   destroyedAtRunTime++;
   say(p, 'destroyed');

@@ -17,7 +17,7 @@ import {
   policyNameBytes, policyStatusText, nameBytes, ruleDescriptionBytes, ruleLine, reloadPolicy, reloadFailure,
 } from './policy';
 import { count as auditCount, lost as auditLost, opOf, subjectOf, objectOf, decisionOf } from './audit';
-import { invalidateAll, invalidateSubject, totalHits, totalMisses } from './cache';
+import { forgetWho, invalidateAll, invalidateSubject, totalHits, totalMisses } from './cache';
 import { wallAbort, wallCommit, wallPrepare, wallRelease } from './wall';
 import { MAX_PARTITIONS } from '../lpar/config';
 import { Partition, partitions } from '../lpar/partition';
@@ -230,6 +230,11 @@ export function admitDestroy(p: Partition): boolean {
 /** Partition `p`'s slot is emptied: no cached decision about its label may outlive it. */
 export function forgetPartition(p: Partition): void {
   if (active && p.ssidref !== 0) invalidateSubject(p.ssidref);
+}
+
+/** A run-time destroy emptied `p`'s slot: its decision counters start again for the next tenant. */
+export function forgetCounters(p: Partition): void {
+  forgetWho(p.lpid - 1);
 }
 
 const running = new Uint16Array(MAX_PARTITIONS);
