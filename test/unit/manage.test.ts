@@ -15,8 +15,9 @@ import { Program } from '../../lpar/config';
 import { CrashReason, LparState, partitions } from '../../lpar/partition';
 import { Vcpu } from '../../lpar/vcpu';
 import { setTimebaseHz } from '../../lpar/time';
-import { invalidateAll, resetCounters } from '../../shype/cache';
-import { Op } from '../../shype/ops';
+import { invalidateAll, misses, resetCounters } from '../../shype/cache';
+import { Op, allows } from '../../shype/ops';
+import { evaluate } from '../../shype/evaluator';
 import * as audit from '../../shype/audit';
 import {
   allocRegion, excludeRange, freeRegion, initRegions, regionsFreeMiB, regionsTotalMiB, reserveRegion,
@@ -231,6 +232,7 @@ describe('run-time management (hv/manage.ts)', () => {
     expect(host.read(base, 4)).to.equal(0n);
     expect(regionsFreeMiB()).to.equal(free + 2);
     expect(manage.manageDestroy(MGR, mgmt(), WORKER)).to.equal(S.WrongState);
+    expect(misses(WORKER)).to.equal(0);   // the slot's decision counters start again
     expect(consoleText()).to.contain("[hv] partition 'worker' stopped by management\n[hv] partition 'worker' destroyed\n");
     // the slot is reusable, at the same place
     expect(manage.manageCreate(MGR, mgmt(), WORKER, -1, 0, 0)).to.equal(S.Ok);
@@ -315,40 +317,48 @@ describe('run-time management (hv/manage.ts)', () => {
     expect(call(hcalls.hCreate, 3n, 0xffffffffffffffffn, 0n, 0n)).to.equal(H.AUTHORITY);
   });
 
-  it('property: random operations by allowed and refused subjects keep memory, slots and the wall consistent', () => {
+  it('property: random operations under each management policy: only what the policy grants succeeds; memory, slots and the wall stay consistent', () => {
     let seed = 12345;
     const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) >>> 0; return (seed >>> 8) % n; };
-    boot();
-    const subjects = [mgmt(), app(), labelOf('operator'), 0];
-    const out = new BigUint64Array(manage.QUERY_WORDS);
-    for (let step = 0; step < 300; step++) {
-      const subject = subjects[rnd(subjects.length)];
-      const slot = rnd(6) - (rnd(10) === 0 ? 1 : 0);
-      const before = snapshot();
-      let st = 0;
-      switch (rnd(7)) {
-        case 0: st = manage.manageCreate(MGR, subject, slot, rnd(3) - 1, [0, 2, 4, 3][rnd(4)], rnd(3)); break;
-        case 1: st = manage.manageStart(MGR, subject, slot); break;
-        case 2: st = manage.manageStop(MGR, subject, slot, rnd(3)); break;
-        case 3: st = manage.manageDestroy(MGR, subject, slot); break;
-        case 4: st = manage.manageRestart(MGR, subject, slot); break;
-        case 5: st = manage.manageSetEntitlement(MGR, subject, slot, rnd(60)); break;
-        default: host.timebase += 512000000n / 100n; manage.enforceStops(); st = -1;
+    for (const policy of ['manage', 'manage-deny']) {
+      boot(policy);
+      const subjects = [mgmt(), app(), labelOf('operator'), labelOf('keeper'), 0];
+      const out = new BigUint64Array(manage.QUERY_WORDS);
+      const ops = [Op.CreatePartition, Op.StartPartition, Op.StartPartition, Op.DestroyPartition, Op.StartPartition, Op.CreatePartition];
+      for (let step = 0; step < 150; step++) {
+        const subject = subjects[rnd(subjects.length)];
+        const slot = rnd(6) - (rnd(10) === 0 ? 1 : 0);
+        const before = snapshot();
+        const kind = rnd(7);
+        let st = -1;
+        switch (kind) {
+          case 0: st = manage.manageCreate(MGR, subject, slot, rnd(3) - 1, [0, 2, 4, 3][rnd(4)], rnd(3)); break;
+          case 1: st = manage.manageStart(MGR, subject, slot); break;
+          case 2: st = manage.manageStop(MGR, subject, slot, rnd(3)); break;
+          case 3: st = manage.manageDestroy(MGR, subject, slot); break;
+          case 4: st = manage.manageRestart(MGR, subject, slot); break;
+          case 5: st = manage.manageSetEntitlement(MGR, subject, slot, rnd(60)); break;
+          default: host.timebase += 512000000n / 100n; manage.enforceStops();
+        }
+        const where = `${policy} step ${step} op ${kind} subject ${subject} slot ${slot}`;
+        if (st > 0 && st !== S.LoadFailed) expect(snapshot(), where).to.equal(before);   // a refusal changes nothing
+        if (st === S.Ok) {   // no operation outside the policy succeeds
+          expect(allows(evaluate(subject, labelOf(system.partitions[slot].label), ops[kind])), where).to.equal(true);
+        }
+        // memory of existing partitions disjoint and accounted; entitlements within one processor
+        const live = partitions.filter(p => p.state !== LparState.Empty);
+        const used = live.reduce((n, p) => n + Number(p.memSize >> 20n), 0);
+        expect(regionsFreeMiB() + used, where).to.equal(END_MIB - FIRST_MIB);
+        for (const a of live) for (const b of live) {
+          if (a !== b) expect(a.memBase + a.memSize <= b.memBase || b.memBase + b.memSize <= a.memBase, where).to.equal(true);
+        }
+        expect(live.reduce((n, p) => n + p.share, 0)).to.be.at.most(100);
+        // the Chinese Wall: never both banks running; types held exactly by running partitions
+        const banks = partitions.filter(p => p.typesHeld && (p.label === 'bank-a' || p.label === 'bank-b'));
+        expect(new Set(banks.map(p => p.label)).size, where).to.be.at.most(1);
+        for (const p of partitions) if (p.typesHeld) expect(p.state, where).to.equal(LparState.Running);
+        expect(manage.manageQuery(MGR, mgmt(), WORKER, out)).to.equal(S.Ok);   // ReadAudit in both policies
       }
-      if (st > 0 && st !== S.LoadFailed) expect(snapshot(), `step ${step}`).to.equal(before);   // a refusal changes nothing
-      if (st === S.Ok) expect(subject === mgmt() || subject === labelOf('operator'), `step ${step}`).to.equal(true);
-      // invariants: memory of existing partitions disjoint and accounted; entitlements within one processor
-      const live = partitions.filter(p => p.state !== LparState.Empty);
-      const used = live.reduce((n, p) => n + Number(p.memSize >> 20n), 0);
-      expect(regionsFreeMiB() + used, `step ${step}`).to.equal(END_MIB - FIRST_MIB);
-      for (const a of live) for (const b of live) {
-        if (a !== b) expect(a.memBase + a.memSize <= b.memBase || b.memBase + b.memSize <= a.memBase, `step ${step}`).to.equal(true);
-      }
-      expect(live.reduce((n, p) => n + p.share, 0)).to.be.at.most(100);
-      const banks = partitions.filter(p => p.typesHeld && (p.label === 'bank-a' || p.label === 'bank-b'));
-      expect(new Set(banks.map(p => p.label)).size, `step ${step}`).to.be.at.most(1);
-      for (const p of partitions) if (p.typesHeld) expect(p.state).to.equal(LparState.Running);
-      expect(manage.manageQuery(MGR, mgmt(), WORKER, out)).to.equal(S.Ok);
     }
     expect(system.count).to.equal(5);
   });
