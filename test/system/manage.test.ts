@@ -18,6 +18,7 @@ const BUILD = 'build/test/manage';
 const MACHINES: ('pseries' | 'powernv9')[] = ['pseries', 'powernv9'];
 const CONFIGS = ['manage', 'manage-deny', 'operator'];
 const H_AUTHORITY = -10;
+const H_STATE = -75;
 
 function platformOf(machine: 'pseries' | 'powernv9'): string {
   return machine === 'pseries' ? 'pseries' : 'powernv';
@@ -100,12 +101,15 @@ describe('run-time partition management', function () {
 
       it('a policy without the roles refuses every operation with H_AUTHORITY, audited, and creates nothing', () => {
         const mgr = partitionLines(deny.stdout, 'mgr');
-        for (const op of ['create worker', 'start worker', 'stop bank-a', 'destroy bank-a']) {
+        for (const op of ['create worker', 'stop bank-a', 'destroy bank-a']) {
           expect(mgr, `${op}\n${show(deny)}`).to.include(`manager: ${op} -> ${H_AUTHORITY}`);
         }
+        expect(mgr).to.include(`manager: start worker -> ${H_STATE}`);   // nothing was created: the state is checked first
         expect(mgr).to.include('manager: query worker -> 0');   // ReadAudit is granted
         expect(deny.stdout).to.not.match(/partition 'worker' created/);
         expect(deny.stdout).to.match(/\[hv\] {3}audit: mgmt op 6 on app denied by rule 11/);
+        expect(deny.stdout).to.match(/\[hv\] {3}audit: mgmt op 8 on bank-a denied by rule 11/);
+        expect(deny.stdout).to.contain("[hv]   'bank-a' halted, status 0");   // refused a stop, it ran to its end
         expect(deny.stdout).to.contain("[hv]   'worker' not created");
         expect(deny.status, show(deny)).to.equal(0);
       });
