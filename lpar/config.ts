@@ -132,6 +132,12 @@ export class PartitionConfig {
   initrd = '';
   /** The kernel command line (/chosen/bootargs), "" for none (Program.Elf, Program.Fuzzer). */
   bootargs = '';
+  /**
+   * Translation mode: true runs the partition with a hashed page table (HPT: PAPR's H_ENTER,
+   * H_REMOVE, ... and a device tree offering hash only) instead of radix. powernv only: QEMU
+   * 7.2's nested KVM-HV API runs only radix L2 guests, so pseries refuses it (lpar/validate.ts).
+   */
+  hpt = false;
   /** In use: set by SystemConfig.add. */
   used = false;
   readonly index: number;
