@@ -18,7 +18,7 @@
 import type { u64 } from 'tsnc';
 import {
   HPTE_R_C, HPTE_R_KEY_HI, HPTE_R_KEY_LO, HPTE_R_M, HPTE_R_N, HPTE_R_PP, HPTE_R_PP0, HPTE_R_R, HPTE_R_RPN,
-  HPTE_R_WIMG, HPTE_V_UNREPRESENTABLE, HPTE_V_VALID, PTEG_ENTRIES, hpteClear, hptEntries, hptePageShift,
+  HPTE_R_WIMG, HPTE_V_UNREPRESENTABLE, HPTE_V_VALID, PTEG_ENTRIES, hpteClear, hptClearGuestEntries, hptEntries, hptePageShift,
   hpteReadR, hpteReadV, hpteRpn, hpteWrite, hpteWriteR, hptInvalidateLpid, isVrmaEntry,
 } from '../arch/ppc64/hash';
 import { realAddress, NO_ADDRESS } from '../lpar/memory';
@@ -290,11 +290,7 @@ export function hClearMod(p: Partition, v: Vcpu): number {
 export function hClearHpt(p: Partition, _v: Vcpu): number {
   const ready = hptReady(p);
   if (ready !== H.SUCCESS) return ready;
-  const n = hptEntries(p.hptOrder);
-  for (let ptex: u64 = 0n; ptex < n; ptex = BigInt.asUintN(64, ptex + 1n)) {
-    const e = hpteReadV(p.hptBase, ptex);
-    if ((e & HPTE_V_VALID) !== 0n && !isVrmaEntry(e)) hpteClear(p.hptBase, ptex);
-  }
+  hptClearGuestEntries(p.hptBase, p.hptOrder);
   hptInvalidateLpid(p.lpid);
   return H.SUCCESS;
 }

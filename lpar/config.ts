@@ -85,6 +85,12 @@ export const enum Program {
    * protocol (PCR_Read, NV, Quote) and prints what the host checks.
    */
   VtpmClient = 22,
+  /**
+   * Hashed-page-table test (lpar/guests/hpttest.ts; a partition with `hpt = true`, powernv
+   * only): H_ENTER/H_READ/H_PROTECT/H_REMOVE/H_BULK_REMOVE, its own SLB entries and accesses
+   * with relocation on, every error path; prints its checks and failures, halts with the latter.
+   */
+  HptTest = 23,
 }
 
 /** Most logical-LAN segments (virtual switches) a configuration may define. */

@@ -15,6 +15,7 @@
  * 8 entries of 16 bytes. Entry index `ptex` = group * 8 + slot.
  */
 import { eieio, load64, ptesync, store64, tlbie, tlbsync, type u64 } from 'tsnc';
+import type { Partition } from '../../lpar/partition';
 import { allocPages, NO_PAGES, zeroRange } from './common/pages';
 
 // ---- HPTE doubleword 0 ("V"), old format (Linux asm/book3s/64/mmu-hash.h) --------------------
@@ -102,10 +103,26 @@ export function isVrmaEntry(v: u64): boolean {
   return (v & VSID_1T_MASK) === VRMA_V_MATCH;
 }
 
-/** The LPCR[VRMASD] bits for the VRMA as vrmaMap() enters it (64 KiB pages). */
-export function vrmaLpcrBits(): u64 {
-  return VRMASD_64K << LPCR_VRMASD_SHIFT;
+/** LPCR[VRMASD], the VRMA segment's page size (SLB L||LP), bits 47:51. */
+export const LPCR_VRMASD: u64 = 0x1f000n;
+
+/**
+ * The VRMA's page size (log2). 64 KiB needs LPCR[VRMASD] (POWER9 hardware has it: KVM sets
+ * it); QEMU 7.2's POWER9 drops VRMASD from LPCR (its lpcr_mask), so there the VRMA segment has
+ * 4 KiB pages and the VRMA sixteen times the entries. powernv chooses with setVrmaLargePages.
+ */
+let vrmaShift: u64 = PAGE_SHIFT_64K;
+
+/** Use 64 KiB (true) or 4 KiB VRMA pages from now on (for partitions prepared later). */
+export function setVrmaLargePages(large: boolean): void {
+  vrmaShift = large ? PAGE_SHIFT_64K : PAGE_SHIFT_4K;
 }
+
+/** The LPCR[VRMASD] bits of the VRMA as vrmaMap() enters it. */
+export function vrmaLpcrBits(): u64 {
+  return vrmaShift === PAGE_SHIFT_64K ? BigInt.asUintN(64, VRMASD_64K << LPCR_VRMASD_SHIFT) : 0n;
+}
+
 
 // ---- geometry -------------------------------------------------------------------------------
 /**
@@ -116,6 +133,17 @@ export function hptOrderFor(memBytes: u64): number {
   let order = HPT_ORDER_MIN;
   while (order < HPT_ORDER_MAX && BigInt.asUintN(64, 1n << BigInt(order + 7)) < memBytes) order++;
   return order;
+}
+
+/**
+ * The HPT order tshype gives a partition of `memBytes`: hptOrderFor's, or four times that with
+ * 4 KiB VRMA pages (the VRMA alone then takes half of hptOrderFor's entries; with a quarter
+ * of the table the guest's own groups stay mostly free).
+ */
+export function hptOrderForPartition(memBytes: u64): number {
+  const order = hptOrderFor(memBytes);
+  if (vrmaShift === PAGE_SHIFT_64K) return order;
+  return order + 2 <= HPT_ORDER_MAX ? order + 2 : HPT_ORDER_MAX;
 }
 
 /** Entries in an HPT of 2^order bytes. */
@@ -192,25 +220,24 @@ export function pateHash(hpt: u64, order: number): u64 {
 }
 
 // ---- the VRMA ---------------------------------------------------------------------------------
-/** The primary hash of page `page` (64 KiB units) of the VRMA's 1 TiB segment. */
-function vrmaHash(page: u64): u64 {
-  return BigInt.asUintN(64, VRMA_VSID ^ BigInt.asUintN(64, VRMA_VSID << 25n) ^ page);
-}
-
 /**
- * Enter the VRMA: logical [0, bytes) to real [base, base + bytes) in 64 KiB pages of the VRMA
- * segment (as KVM's kvmppc_map_vrma does for its RMA), so that the guest's real-mode accesses
- * (MSR[IR|DR] = 0: always through the VRMA on POWER9 in HPT mode) reach its memory. Returns
- * the number of pages entered, fewer than asked when a primary and secondary group were full.
+ * Enter the VRMA: logical [0, bytes) to real [base, base + bytes) in pages of the VRMA segment
+ * (64 KiB, or 4 KiB without VRMASD; as KVM's kvmppc_map_vrma does for its RMA), so that the
+ * guest's real-mode accesses (MSR[IR|DR] = 0: always through the VRMA on POWER9 in HPT mode)
+ * reach its memory. Returns the number of pages entered, fewer than asked when a primary and
+ * a secondary group were full.
  */
 export function vrmaMap(hpt: u64, order: number, base: u64, bytes: u64): u64 {
   const groups: u64 = BigInt.asUintN(64, (1n << BigInt(order - 7)) - 1n);
-  const pages: u64 = bytes >> PAGE_SHIFT_64K;
+  const pages: u64 = bytes >> vrmaShift;
+  const large = vrmaShift === PAGE_SHIFT_64K;
   for (let i: u64 = 0n; i < pages; i = BigInt.asUintN(64, i + 1n)) {
-    const hash = vrmaHash(i);
-    const v: u64 = VRMA_V_MATCH | (i & ~0x7fn) | HPTE_V_LARGE | HPTE_V_VALID;
-    const real: u64 = BigInt.asUintN(64, base + (i << PAGE_SHIFT_64K));
-    const r: u64 = hpteRpn(real, PAGE_SHIFT_64K) | HPTE_R_R | HPTE_R_C | HPTE_R_M;
+    // hash: VSID ^ (VSID << 25) ^ page index; AVPN: the offset in the segment >> 16, low 7 bits dropped
+    const hash: u64 = BigInt.asUintN(64, VRMA_VSID ^ BigInt.asUintN(64, VRMA_VSID << 25n) ^ i);
+    const offset: u64 = BigInt.asUintN(64, i << vrmaShift);
+    const v: u64 = VRMA_V_MATCH | ((offset >> 16n) & ~0x7fn) | (large ? HPTE_V_LARGE : 0n) | HPTE_V_VALID;
+    const real: u64 = BigInt.asUintN(64, base + offset);
+    const r: u64 = hpteRpn(real, vrmaShift) | HPTE_R_R | HPTE_R_C | HPTE_R_M;
     if (!enterInGroup(hpt, BigInt.asUintN(64, (hash & groups) << 3n), v, r)) {
       if (!enterInGroup(hpt, BigInt.asUintN(64, (BigInt.asUintN(64, ~hash) & groups) << 3n), v | HPTE_V_SECONDARY, r)) return i;
     }
@@ -290,4 +317,42 @@ export function hptResetPool(): void {
 /** The group mask of an HPT of 2^order bytes (for tests and the VRMA). */
 export function hptGroupMask(order: number): u64 {
   return BigInt.asUintN(64, (BigInt.asUintN(64, 1n << BigInt(order)) >> PTEG_SHIFT) - 1n);
+}
+
+// ---- a partition's HPT ----------------------------------------------------------------------
+/**
+ * Give partition `p` (in HPT mode) a fresh HPT sized for its memory (hptOrderFor) with its VRMA
+ * entered, in p.hptBase / p.hptOrder; an HPT a previous tenant of the slot left is returned to
+ * the pool first. False when no HPT could be had or the VRMA did not fit (then p.hptBase is 0).
+ */
+export function preparePartitionHpt(p: Partition): boolean {
+  releasePartitionHpt(p);
+  const order = hptOrderForPartition(p.memSize);
+  const base = hptAcquire(order);
+  if (base === NO_PAGES) return false;
+  p.hptBase = base;
+  p.hptOrder = order;
+  if (vrmaMap(base, order, p.memBase, p.memSize) !== (p.memSize >> vrmaShift)) {
+    releasePartitionHpt(p);
+    return false;
+  }
+  for (let i = 0; i < p.vcpus.length; i++) p.vcpus[i].hashMmu = true;
+  return true;
+}
+
+/** Return `p`'s HPT, if it has one, to the pool; its vCPUs no longer switch an SLB. */
+export function releasePartitionHpt(p: Partition): void {
+  if (p.hptBase !== 0n) hptRelease(p.hptBase);
+  p.hptBase = 0n;
+  p.hptOrder = 0;
+  for (let i = 0; i < p.vcpus.length; i++) p.vcpus[i].hashMmu = false;
+}
+
+/** Remove every entry of an HPT but the VRMA's (H_CLEAR_HPT, a partition's restart). */
+export function hptClearGuestEntries(hpt: u64, order: number): void {
+  const n = hptEntries(order);
+  for (let ptex: u64 = 0n; ptex < n; ptex = BigInt.asUintN(64, ptex + 1n)) {
+    const v = hpteReadV(hpt, ptex);
+    if ((v & HPTE_V_VALID) !== 0n && !isVrmaEntry(v)) hpteClear(hpt, ptex);
+  }
 }

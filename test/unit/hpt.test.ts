@@ -12,8 +12,8 @@ import { Program, PartitionConfig } from '../../lpar/config';
 import { createPartition, LparState, Partition, partitions, startPartition } from '../../lpar/partition';
 import { initPagePool } from '../../arch/ppc64/common/pages';
 import {
-  hptAcquire, hptBlocksInUse, hptBlocksTaken, hptEntries, hptOrderFor, hptRelease, hptResetPool, isVrmaEntry, pateHash,
-  vrmaMap,
+  hptAcquire, hptBlocksInUse, hptBlocksTaken, hptEntries, hptOrderFor, hptOrderForPartition, hptRelease, hptResetPool,
+  isVrmaEntry, pateHash, setVrmaLargePages, vrmaLpcrBits, vrmaMap,
 } from '../../arch/ppc64/hash';
 
 const MEM_BASE = 0x4000000n;
@@ -91,6 +91,28 @@ describe('HPT geometry and blocks', () => {
     expect(hptOrderFor(1n << 30n)).to.equal(23);
     expect(hptEntries(18)).to.equal(16384n);
     expect(pateHash(0x1000000n, 22)).to.equal(0x1000004n);
+  });
+
+  it('VRMA page size: 64 KiB with LPCR[VRMASD] = 0b10001, 4 KiB (QEMU POWER9) with a table four times larger', () => {
+    try {
+      expect(vrmaLpcrBits()).to.equal(0x11000n);
+      expect(hptOrderForPartition(32n << 20n)).to.equal(18);
+      setVrmaLargePages(false);
+      expect(vrmaLpcrBits()).to.equal(0n);
+      expect(hptOrderForPartition(32n << 20n)).to.equal(20);
+      const hpt = hptAcquire(20);
+      expect(vrmaMap(hpt, 20, MEM_BASE, MEM_SIZE)).to.equal(MEM_SIZE >> 12n);
+      let found = 0;
+      for (let ptex = 0n; ptex < hptEntries(20); ptex++) {
+        const v = host.read(hpt + ptex * 16n, 8);
+        if ((v & V_VALID) === 0n) continue;
+        found++;
+        expect(v & V_LARGE).to.equal(0n);
+      }
+      expect(found).to.equal(Number(MEM_SIZE >> 12n));
+    } finally {
+      setVrmaLargePages(true);
+    }
   });
 
   it('hptAcquire: a released block is reused (zeroed) and the pool does not grow', () => {
