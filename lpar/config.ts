@@ -91,6 +91,11 @@ export const enum Program {
    * with relocation on, every error path; prints its checks and failures, halts with the latter.
    */
   HptTest = 23,
+  /**
+   * HPT benchmark (lpar/guests/hptbench.ts; `hpt = true`, powernv only, make bench-hv): loops of
+   * H_ENTER and H_REMOVE between instruction-count marks, each after its baseline loop.
+   */
+  HptBench = 24,
 }
 
 /** Most logical-LAN segments (virtual switches) a configuration may define. */
