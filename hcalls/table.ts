@@ -77,6 +77,14 @@ export const enum Handler {
   Query = 51,
   List = 52,
   SetEntitlement = 53,
+  Enter = 54,
+  Remove = 55,
+  Read = 56,
+  ClearMod = 57,
+  ClearRef = 58,
+  Protect = 59,
+  BulkRemove = 60,
+  ClearHpt = 61,
 }
 
 /** tshype's private hcall: halt the calling partition with the status in r4. */
@@ -158,9 +166,16 @@ export class HcallRow {
  * which Linux clears every DMA window one H_PUT_TCE at a time). The virtual-I/O calls are of
  * class HcallPlatform (the TCE calls, which map the caller's memory, HcallMemory); what they
  * share with another partition is decided again per channel and per frame (OpenChannel,
- * SendFrame).
+ * SendFrame). The hashed-page-table calls ("hcall-pft", "hcall-bulk", H_CLEAR_HPT) answer
+ * H_FUNCTION to a radix partition (hcalls/hpt.ts); only powernv runs HPT partitions.
  */
 export const HCALLS: HcallRow[] = [
+  new HcallRow(0x04, 'H_REMOVE', Handler.Remove, Op.HcallMemory, 'hcall-pft', Fast.Yes),
+  new HcallRow(0x08, 'H_ENTER', Handler.Enter, Op.HcallMemory, 'hcall-pft', Fast.Yes),
+  new HcallRow(0x0c, 'H_READ', Handler.Read, Op.HcallMemory, 'hcall-pft', Fast.Yes),
+  new HcallRow(0x10, 'H_CLEAR_MOD', Handler.ClearMod, Op.HcallMemory, 'hcall-pft', Fast.Yes),
+  new HcallRow(0x14, 'H_CLEAR_REF', Handler.ClearRef, Op.HcallMemory, 'hcall-pft', Fast.Yes),
+  new HcallRow(0x18, 'H_PROTECT', Handler.Protect, Op.HcallMemory, 'hcall-pft', Fast.Yes),
   new HcallRow(0x1c, 'H_GET_TCE', Handler.GetTce, Op.HcallMemory, 'hcall-tce', Fast.Yes),
   new HcallRow(0x20, 'H_PUT_TCE', Handler.PutTce, Op.HcallMemory, 'hcall-tce', Fast.Yes),
   new HcallRow(0x24, 'H_SET_SPRG0', Handler.SetSprg0, Op.HcallProcessor, 'hcall-sprg0', Fast.No),
@@ -186,6 +201,7 @@ export const HCALLS: HcallRow[] = [
   new HcallRow(0x118, 'H_FREE_LOGICAL_LAN', Handler.FreeLogicalLan, Op.HcallPlatform, 'hcall-lLAN', Fast.Yes),
   new HcallRow(0x11c, 'H_ADD_LOGICAL_LAN_BUFFER', Handler.AddLogicalLanBuffer, Op.HcallPlatform, 'hcall-lLAN', Fast.Yes),
   new HcallRow(0x120, 'H_SEND_LOGICAL_LAN', Handler.SendLogicalLan, Op.HcallPlatform, 'hcall-lLAN', Fast.Yes),
+  new HcallRow(0x124, 'H_BULK_REMOVE', Handler.BulkRemove, Op.HcallMemory, 'hcall-bulk', Fast.Yes),
   new HcallRow(0x130, 'H_MULTICAST_CTRL', Handler.MulticastCtrl, Op.HcallPlatform, 'hcall-lLAN', Fast.Yes),
   new HcallRow(0x134, 'H_SET_XDABR', Handler.SetXdabr, Op.HcallProcessor, 'hcall-xdabr', Fast.No),
   new HcallRow(0x138, 'H_STUFF_TCE', Handler.StuffTce, Op.HcallMemory, 'hcall-multi-tce', Fast.Yes),
@@ -197,6 +213,7 @@ export const HCALLS: HcallRow[] = [
   new HcallRow(0x2fc, 'H_XIRR_X', Handler.XirrX, Op.HcallProcessor, 'hcall-interrupt', Fast.Yes),
   new HcallRow(0x300, 'H_RANDOM', Handler.Random, Op.HcallPlatform, 'hcall-random', Fast.Yes),
   new HcallRow(0x31c, 'H_SET_MODE', Handler.SetMode, Op.HcallPlatform, 'hcall-set-mode', Fast.Yes),
+  new HcallRow(0x358, 'H_CLEAR_HPT', Handler.ClearHpt, Op.HcallMemory, '', Fast.Yes),
   new HcallRow(0x37c, 'H_REGISTER_PROC_TBL', Handler.RegisterProcTbl, Op.HcallMemory, '', Fast.Yes),
   new HcallRow(H_TSHYPE_HALT, 'H_TSHYPE_HALT', Handler.Halt, Op.HcallLifecycle, 'hcall-tshype', Fast.Yes),
   new HcallRow(H_TSHYPE_AUDIT_READ, 'H_TSHYPE_AUDIT_READ', Handler.AuditRead, Op.HcallLifecycle, 'hcall-tshype', Fast.Yes),

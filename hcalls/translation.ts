@@ -1,7 +1,8 @@
 /**
  * Address translation set-up: H_REGISTER_PROC_TBL, with which a radix guest tells the
  * hypervisor where its process table is (it goes into the second doubleword of the
- * partition-table entry). Partitions are radix-only (nested KVM-HV runs radix L2 guests only).
+ * partition-table entry). A partition in HPT mode (powernv) keeps its hashed page table: it
+ * may keep or drop the (absent) registration, but not register a radix or hash process table.
  */
 import type { u64 } from 'tsnc';
 import { realAddress, NO_ADDRESS } from '../lpar/memory';
@@ -29,6 +30,7 @@ const MAX_PRTS = 24n;
 export function hRegisterProcTbl(p: Partition, v: Vcpu): number {
   const flags = v.gpr[4], base = v.gpr[5], pageSize = v.gpr[6], prts = v.gpr[7];
   if ((flags & ~KNOWN_FLAGS) !== 0n) return H.PARAMETER;
+  if (p.hpt) return hashProcTbl(flags);
   const op = flags & PROC_TABLE_OP_MASK;
   if (op === PROC_TABLE_DEREG) {
     p.processTable = 0n;
@@ -45,4 +47,17 @@ export function hRegisterProcTbl(p: Partition, v: Vcpu): number {
   p.gtse = (flags & PROC_TABLE_GTSE) !== 0n;
   p.translationChanged = true;
   return H.SUCCESS;
+}
+
+/**
+ * H_REGISTER_PROC_TBL from a partition in HPT mode (segment lookaside buffer, no process
+ * table): "keep the current registration" (operation 0, Linux's hpte_init_pseries on ISA 3.0
+ * passes flags 0) and deregistration succeed and change nothing; a radix type, or a new hash
+ * process table or segment table (which QEMU's pseries does not offer either), is H_PARAMETER.
+ */
+function hashProcTbl(flags: u64): number {
+  const op = flags & PROC_TABLE_OP_MASK;
+  if ((flags & (PROC_TABLE_TYPE_MASK | PROC_TABLE_GTSE)) !== 0n) return H.PARAMETER;
+  if (op === 0n || op === PROC_TABLE_DEREG) return H.SUCCESS;
+  return H.PARAMETER;
 }

@@ -7,7 +7,7 @@
  */
 import { mftb, type u64 } from 'tsnc';
 import { nvStartup } from './persist';
-import { firmwareStartup, initPartitioning, platformName } from '@platform';
+import { firmwareStartup, hashPartitionsSupported, initPartitioning, platformName } from '@platform';
 import { system } from '@config';
 import { Fdt, FdtStatus, MemRanges, CpuTable, fdtStatusText } from '../lpar/fdt';
 import { writeDecimal, writeHex, writeLine, writeString } from '../lpar/console';
@@ -75,6 +75,22 @@ function readMachine(fdtAddr: u64): boolean {
   if (cpus.count > 0) setTimebaseHz(cpus.timebaseHz[0]);
   hasBundle = findBundle(fdt);
   startWallClock(mftb());   // the platform's clock, or 1970 (printWallClock says which)
+  return true;
+}
+
+/**
+ * True unless a partition asks for hashed page tables (PartitionConfig.hpt) on a platform that
+ * runs only radix partitions (pseries: QEMU 7.2's nested KVM-HV); then it says which.
+ */
+function translationModesOffered(): boolean {
+  if (hashPartitionsSupported()) return true;
+  for (let i = 0; i < system.count; i++) {
+    if (!system.partitions[i].hpt) continue;
+    writeString('[hv] PANIC: partition \'');
+    writeString(system.partitions[i].name);
+    writeLine('\' asks for hashed page tables (hpt): this platform runs radix partitions only (nested KVM-HV)');
+    return false;
+  }
   return true;
 }
 
@@ -287,6 +303,7 @@ export function boot(fdtAddr: u64): number {
     return 1;
   }
   if (!placementClear(verdict.baseMiB)) return 1;
+  if (!translationModesOffered()) return 1;
   initPagePool(freeStart(reserved, mib(POOL_START_MIB), hvEnd, POOL_ALIGN), hvEnd);
   initRegions(system.hypervisorMiB, usable);
   for (let i = 0; i < reserved.count; i++) excludeRange(reserved.base[i], reserved.size[i]);

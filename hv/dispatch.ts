@@ -15,6 +15,7 @@ import { hRandom, hSetDabr, hSetMode, hSetXdabr } from '../hcalls/mode';
 import { hPageInit } from '../hcalls/page';
 import { hCppr, hEoi, hIpi, hIpoll, hXirr, hXirrX } from '../hcalls/xics';
 import { hRegisterProcTbl } from '../hcalls/translation';
+import { hBulkRemove, hClearHpt, hClearMod, hClearRef, hEnter, hProtect, hRead, hRemove } from '../hcalls/hpt';
 import { hRtas } from '../hcalls/rtas';
 import { hHalt, hReport } from '../hcalls/lifecycle';
 import { hAuditRead, hLanStats, hPolicyReload } from '../hcalls/shype';
@@ -88,6 +89,14 @@ export function invoke(handler: Handler, p: Partition, v: Vcpu): number {
     case Handler.Query: return hQuery(p, v);
     case Handler.List: return hList(p, v);
     case Handler.SetEntitlement: return hSetEntitlement(p, v);
+    case Handler.Enter: return hEnter(p, v);
+    case Handler.Remove: return hRemove(p, v);
+    case Handler.Read: return hRead(p, v);
+    case Handler.ClearMod: return hClearMod(p, v);
+    case Handler.ClearRef: return hClearRef(p, v);
+    case Handler.Protect: return hProtect(p, v);
+    case Handler.BulkRemove: return hBulkRemove(p, v);
+    case Handler.ClearHpt: return hClearHpt(p, v);
   }
   return NO_HANDLER;
 }

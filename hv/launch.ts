@@ -3,6 +3,7 @@
  * asks to be rebooted (RTAS system-reboot). The external images come from the guest bundle
  * the platform passed (docs/guest-bundle.md), found and moved out of the way at boot.
  */
+import { hptClearGuestEntries, hptInvalidateLpid } from '../arch/ppc64/hash';
 import { preparePartition } from '@platform';
 import { writeDecimal, writeHex, writeLine, writeString } from '../lpar/console';
 import { MAX_PARTITION_VDEVICES, VioKind, deviceAt, vdevices } from '../lpar/vio';
@@ -109,6 +110,10 @@ export function restartPartition(p: Partition): void {
   p.processTable = 0n;
   p.gtse = false;
   p.translationChanged = true;
+  if (p.hpt && p.hptBase !== 0n) {      // the old kernel's mappings go; the VRMA stays
+    hptClearGuestEntries(p.hptBase, p.hptOrder);
+    hptInvalidateLpid(p.lpid);
+  }
   p.inputHead = 0;
   p.inputCount = 0;
   if (!loadProgram(p)) {

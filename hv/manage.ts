@@ -22,6 +22,7 @@
 import { mftb, type u64 } from 'tsnc';
 import { system } from '@config';
 import { poolFree, zeroRange } from '../arch/ppc64/common/pages';
+import { releasePartitionHpt } from '../arch/ppc64/hash';
 import { MAX_VCPUS, MEMORY_GRANULE_MIB, Program } from '../lpar/config';
 import { consoleFinish, writeDecimal, writeHex, writeLine, writeString } from '../lpar/console';
 import { fdtAddress } from '../lpar/loader';
@@ -174,6 +175,7 @@ export function manageCreate(who: number, subject: number, slot: number, image: 
 /** Undo a run-time create that failed after its slot was taken: devices, memory, slot. */
 function undoCreate(p: Partition, baseMiB: number, memMiB: number): void {
   detachDevices(p.lpid - 1);
+  releasePartitionHpt(p);
   zeroRange(p.memBase, p.memSize);
   freeRegion(baseMiB, memMiB);
   forgetPartition(p);
@@ -281,6 +283,7 @@ export function manageDestroy(who: number, subject: number, slot: number): Manag
   if (p.runnable()) stopNow(p);
   resetVirtualIo(p);
   detachDevices(slot);
+  releasePartitionHpt(p);
   zeroRange(p.memBase, p.memSize);
   freeRegion(Number(p.memBase >> 20n), Number(p.memSize >> 20n));
   forgetPartition(p);

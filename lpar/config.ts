@@ -87,10 +87,21 @@ export const enum Program {
   VtpmClient = 22,
   /**
    * The management partition (lpar/guests/manager.ts): runs the sequence of management
-   * operations its bootargs name (`ops=...`) through the management hcalls and prints each
+   * operations its kernel command line lists through the management hcalls and prints each
    * outcome; an example for users and the driver of the management system tests.
    */
   Manager = 23,
+  /**
+   * Hashed-page-table test (lpar/guests/hpttest.ts; a partition with `hpt = true`, powernv
+   * only): H_ENTER/H_READ/H_PROTECT/H_REMOVE/H_BULK_REMOVE, its own SLB entries and accesses
+   * with relocation on, every error path; prints its checks and failures, halts with the latter.
+   */
+  HptTest = 24,
+  /**
+   * HPT benchmark (lpar/guests/hptbench.ts; `hpt = true`, powernv only, make bench-hv): loops of
+   * H_ENTER and H_REMOVE between instruction-count marks, each after its baseline loop.
+   */
+  HptBench = 25,
 }
 
 /** Most logical-LAN segments (virtual switches) a configuration may define. */
@@ -144,6 +155,12 @@ export class PartitionConfig {
    * time (hv/manage.ts). Its slot, name, label, devices and entitlement are the definition's.
    */
   autostart = true;
+  /**
+   * Translation mode: true runs the partition with a hashed page table (HPT: PAPR's H_ENTER,
+   * H_REMOVE, ... and a device tree offering hash only) instead of radix. powernv only: QEMU
+   * 7.2's nested KVM-HV API runs only radix L2 guests, so pseries refuses it (lpar/validate.ts).
+   */
+  hpt = false;
   /** In use: set by SystemConfig.add. */
   used = false;
   readonly index: number;

@@ -103,6 +103,11 @@ const PA_FEATURES_300 = new Uint8Array([
 ]);
 const PA_RADIX_INDEX = 42;
 
+/** Hash guests: SLB entries, segment sizes (log2), and per segment size: base shift, SLB encoding, 1 page size (shift, LP). */
+const SLB_SIZE = 32;
+const SEGMENT_SIZES = new Uint32Array([28, 40]);
+const SEGMENT_PAGE_SIZES = new Uint32Array([12, 0x0, 1, 12, 0x0, 16, 0x110, 1, 16, 0x1]);
+
 /** Option vector 5 as /chosen/ibm,architecture-vec-5 carries it: byte 0 = vector length - 1. */
 const OV5_LENGTH = 27;
 /** OV5 byte 24 (mask 0xc0): MMU support; 0x00 hash only, 0x40 radix only (Linux prom.h). */
@@ -141,6 +146,8 @@ export class GuestTreeParams {
   radix: boolean = true;
   /** With radix: the guest may issue tlbie itself (needs LPCR[GTSE] for the partition). */
   gtse: boolean = true;
+  /** Without radix: log2 of the partition's HPT size in bytes (`ibm,pft-size`). */
+  hptOrder: number = 0;
   /** Unit address (`reg`) of /vdevice/vty, the H_GET/PUT_TERM_CHAR terminal number. */
   vtyReg: number = VTY_UNIT_ADDRESS;
   /** Guest-physical address and size of the RTAS blob (below 4 GiB); size 0: none. */
@@ -280,12 +287,29 @@ function cpuNode(w: FdtWriter, p: GuestTreeParams, id: number): void {
   w.appendU32(0);
   w.propEnd();
   if (p.radix) w.propCells("ibm,processor-radix-AP-encodings", RADIX_AP_ENCODINGS, RADIX_AP_ENCODINGS.length);
+  else hashCpuProps(w, p);
   w.propBegin("ibm,pa-features");
   for (let i = 0; i < PA_FEATURES_300.length; i++) {
     w.appendByte(i === PA_RADIX_INDEX && !p.radix ? 0 : PA_FEATURES_300[i]);
   }
   w.propEnd();
   w.endNode();
+}
+
+/**
+ * A hash guest's MMU (Linux hash_utils.c htab_dt_scan_*, QEMU spapr_dt_cpu): `ibm,pft-size`
+ * (0, log2 of the HPT size), `ibm,slb-size`, the segment sizes (256 MiB, 1 TiB) and the page
+ * sizes H_ENTER takes, each segment size with its one page size (4 KiB; 64 KiB with SLB L||LP
+ * 0x110 and HPTE LP 1).
+ */
+function hashCpuProps(w: FdtWriter, p: GuestTreeParams): void {
+  w.propBegin("ibm,pft-size");
+  w.appendU32(0);
+  w.appendU32(p.hptOrder);
+  w.propEnd();
+  w.propU32("ibm,slb-size", SLB_SIZE);
+  w.propCells("ibm,processor-segment-sizes", SEGMENT_SIZES, SEGMENT_SIZES.length);
+  w.propCells("ibm,segment-page-sizes", SEGMENT_PAGE_SIZES, SEGMENT_PAGE_SIZES.length);
 }
 
 function cpusNode(w: FdtWriter, p: GuestTreeParams): void {
@@ -483,8 +507,9 @@ function rtasNode(w: FdtWriter, p: GuestTreeParams): void {
  * - /interrupt-controller: the XICS presentation layer (IBM,ppc-xicp, servers 0..vcpus-1);
  *   /vdevice is the interrupt parent of its devices (interrupt-controller, 2 cells).
  * - /ibm,platform-facilities/ibm,random-v1 when H_RANDOM is offered.
- * Left out (a minimal guest boots without them): ibm,pft-size and segment sizes (hash only),
- * NUMA associativity, event sources, PCI, ibm,dec-bits (a 32-bit decrementer).
+ * - A hash guest (radix false): no radix bit in pa-features, vec-5 byte 24 = 0 (hash only),
+ *   and in each cpu ibm,pft-size, ibm,slb-size and the segment and page sizes (hashCpuProps).
+ * Left out (a minimal guest boots without them): NUMA associativity, event sources, PCI, ibm,dec-bits (a 32-bit decrementer).
  */
 export function buildGuestTree(w: FdtWriter, p: GuestTreeParams, addr: u64, limit: number): number {
   const st = checkParams(p);

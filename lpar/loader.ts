@@ -131,6 +131,8 @@ function finishLoad(p: Partition): LoadStatus {
   params.rtasBase = Number(rtas);
   params.rtasSize = RTAS_SPACE;
   params.bootargs = p.bootargs;
+  params.radix = !p.hpt;
+  params.hptOrder = p.hptOrder;
   const vtpm = describeDevices(p);
   params.reserves.clear();
   params.eventLogBase = 0n;

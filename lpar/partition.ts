@@ -119,6 +119,18 @@ export class Partition {
   /** Guest translation shootdown enable (the guest may use tlbie itself): LPCR[GTSE]. */
   gtse = false;
   /**
+   * Translation mode: a hashed page table (its configuration's `hpt`, powernv only) instead of
+   * radix. The HPT calls (hcalls/hpt.ts) answer H_FUNCTION to a radix partition.
+   */
+  hpt = false;
+  /**
+   * The partition's HPT (real address; 0: none) and log2 of its size in bytes (`ibm,pft-size`),
+   * set by the platform's preparePartition (arch/ppc64/hash.ts). Not cleared by createPartition:
+   * the next preparePartition of the slot gives a previous tenant's HPT back to the pool.
+   */
+  hptBase: u64 = 0n;
+  hptOrder = 0;
+  /**
    * Set by a handler that changed what the partition's translation is built from (the process
    * table): the vCPU must not be resumed on the hcall fast path, so that the platform's next
    * entry applies the change (hv/exits.ts fastHcall).
@@ -190,6 +202,7 @@ export function createPartition(p: Partition, cfg: PartitionConfig, memBase: u64
   p.bootargs = cfg.bootargs;
   p.processTable = 0n;
   p.gtse = false;
+  p.hpt = cfg.hpt;
   p.translationChanged = false;
   p.hcalls = 0;
   p.denials = 0;

@@ -24,7 +24,7 @@
  */
 import type { u64 } from 'tsnc';
 import { mftb } from 'tsnc';
-import { MSR_GUEST_RESET, MSR_PR } from '../arch/ppc64/bits';
+import { MSR_GUEST_RESET, MSR_PR, SLB_ENTRIES } from '../arch/ppc64/bits';
 
 /** The decrementer a vCPU starts with: the largest positive 32-bit value (no interrupt soon). */
 export const DEC_RESET: u64 = 0x7fffffffn;
@@ -147,6 +147,15 @@ export class Vcpu {
    * high doubleword of VSR n, VR n is VSR 32 + n.
    */
   readonly vsr = new BigUint64Array(128);
+  /**
+   * The segment lookaside buffer of a vCPU in HPT mode (hashMmu): entry i as slbmfee / slbmfev
+   * read it (ESID word with V and the index, VSID word). Radix vCPUs leave it zero (the back ends
+   * scrub the processor's SLB instead).
+   */
+  readonly slbe = new BigUint64Array(SLB_ENTRIES);
+  readonly slbv = new BigUint64Array(SLB_ENTRIES);
+  /** Its partition runs in HPT mode: the back end switches the SLB with the rest of the state. */
+  hashMmu = false;
 
   // ---- the hypervisor's view of the vCPU ----------------------------------------------------
   /** Guest wants interrupts in little-endian (H_SET_MODE resource 4), mirrored in LPCR[ILE]. */
@@ -199,6 +208,8 @@ export class Vcpu {
    */
   reset(entry: u64, fdt: u64, loadAddress: u64): void {
     this.gpr.fill(0n);
+    this.slbe.fill(0n);
+    this.slbv.fill(0n);
     this.gpr[3] = fdt;
     this.gpr[4] = loadAddress;
     this.nip = entry;

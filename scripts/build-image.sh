@@ -52,7 +52,7 @@ fi
 [ -f "$config" ] || { echo "$0: no configuration $config" >&2; exit 2; }
 aliases+=(--alias "@config=$config")
 # refuse an inconsistent configuration before building anything (file:line: message)
-node -r ./scripts/tsnc/register.cjs scripts/check-config.ts "$config" >/dev/null
+node -r ./scripts/tsnc/register.cjs scripts/check-config.ts "$config" "$machine" >/dev/null
 
 roots=("$ROOT")
 # shellcheck disable=SC2086  # TSNC_FLAGS is a list of options

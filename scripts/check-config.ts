@@ -3,7 +3,11 @@
  * same validateSystem() the hypervisor runs at boot, and reports the first problem as
  * `file:line: message` (the line of the offending system.add call). Exit status 1 on a problem.
  *
- *   node -r ./scripts/tsnc/register.cjs scripts/check-config.ts CONFIG
+ *   node -r ./scripts/tsnc/register.cjs scripts/check-config.ts CONFIG [MACHINE]
+ *
+ * With a MACHINE (pseries, powernv9, ...) it also checks what only some machines run: a
+ * partition in HPT mode (`hpt = true`) is refused for pseries, whose nested KVM-HV API in
+ * QEMU 7.2 runs radix guests only.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -114,8 +118,23 @@ export function verdictLine(source: string, v: ConfigVerdict): number {
   return lineOf(source, v.partition);
 }
 
-/** Check one configuration file; returns the diagnostic or undefined. */
-export function checkConfigFile(file: string): string | undefined {
+/** Why `cfg` cannot run on `machine` (undefined when it can): HPT partitions are powernv only. */
+export function machineProblem(cfg: SystemConfig, machine: string): { partition: number, message: string } | undefined {
+  if (!machine.startsWith('pseries')) return undefined;
+  for (let i = 0; i < cfg.count; i++) {
+    if (cfg.partitions[i].hpt) {
+      return {
+        partition: i,
+        message: `partition '${cfg.partitions[i].name}': hpt (hashed page tables) runs on powernv only; ` +
+          `on pseries tshype runs partitions as nested KVM-HV guests, which QEMU 7.2 runs in radix mode only`,
+      };
+    }
+  }
+  return undefined;
+}
+
+/** Check one configuration file (for `machine` when given); returns the diagnostic or undefined. */
+export function checkConfigFile(file: string, machine = ''): string | undefined {
   const abs = path.resolve(file);
   if (!fs.existsSync(abs)) return `${file}: no such configuration`;
   // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -123,18 +142,21 @@ export function checkConfigFile(file: string): string | undefined {
   if (!(mod.system instanceof SystemConfig)) return `${file}:1: must export 'system', a SystemConfig`;
   const v = validateSystem(mod.system, mod.system.machineMiB);
   const msg = describe(mod.system, v);
-  if (msg === undefined) return undefined;
+  if (msg === undefined) {
+    const m = machineProblem(mod.system, machine);
+    return m ? `${file}:${lineOf(fs.readFileSync(abs, 'utf8'), m.partition)}: ${m.message}` : undefined;
+  }
   return `${file}:${verdictLine(fs.readFileSync(abs, 'utf8'), v)}: ${msg}`;
 }
 
 if (require.main === module) {
   const name = process.argv[2];
   if (!name) {
-    console.error('usage: check-config.ts CONFIG   (a name in lpar/configs/ or a path)');
+    console.error('usage: check-config.ts CONFIG [MACHINE]   (a name in lpar/configs/ or a path; pseries, powernv9, ...)');
     process.exit(2);
   }
   const file = name.endsWith('.ts') ? name : path.join('lpar', 'configs', `${name}.ts`);
-  const problem = checkConfigFile(file);
+  const problem = checkConfigFile(file, process.argv[3] ?? '');
   if (problem) {
     console.error(problem);
     process.exit(1);

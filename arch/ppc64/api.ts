@@ -104,6 +104,13 @@ export declare function consoleRead(): number;
 export declare function guestAilSupported(): boolean;
 
 /**
+ * Whether the platform runs partitions in HPT mode (hashed page tables, PartitionConfig.hpt).
+ * powernv: yes (LPCR[HR] = 0 per partition, its HPT in the partition table). pseries: no, QEMU
+ * 7.2's nested KVM-HV API runs radix L2 guests only; the boot refuses such a configuration.
+ */
+export declare function hashPartitionsSupported(): boolean;
+
+/**
  * Bytes of non-volatile store the platform gives the hypervisor (lpar/nvstore.ts lays slots out
  * in it), a multiple of 4096; 0 when there is none. pseries: QEMU's spapr-nvram (RTAS
  * nvram-fetch/nvram-store), as large as the file given with `-drive if=pflash` (a volatile

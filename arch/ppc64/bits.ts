@@ -38,3 +38,6 @@ export const MSR_LE: u64 = 0x1n;                  // ppcBit(63)
 
 /** The MSR a partition's first instruction runs with: 64-bit, big-endian, real mode, ME. */
 export const MSR_GUEST_RESET: u64 = MSR_SF | MSR_ME;
+
+/** SLB entries of a POWER9 or POWER10 processor (`ibm,slb-size`; a vCPU in HPT mode keeps them all). */
+export const SLB_ENTRIES = 32;

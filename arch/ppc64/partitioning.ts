@@ -9,6 +9,7 @@ import { load64, store64, type u64 } from 'tsnc';
 import type { Partition } from '../../lpar/partition';
 import { MSR_HV, MSR_ME } from './bits';
 import { pateRadix } from './radix';
+import { pateHash } from './hash';
 
 /**
  * Facilities a guest may use without a hypervisor facility unavailable interrupt (HFSCR,
@@ -59,6 +60,16 @@ export function writePartitionEntry(patb: u64, p: Partition, root: u64): void {
   const entry = pateAddress(patb, p.lpid);
   store64(entry, pateRadix(root));
   store64(BigInt.asUintN(64, entry + 8n), p.processTable);
+}
+
+/**
+ * Fill the entry of partition `p`, in HPT mode, with its hashed page table (HR = 0, HTABORG,
+ * HTABSIZE; arch/ppc64/hash.ts) and no process table.
+ */
+export function writeHashPartitionEntry(patb: u64, p: Partition): void {
+  const entry = pateAddress(patb, p.lpid);
+  store64(entry, pateHash(p.hptBase, p.hptOrder));
+  store64(BigInt.asUintN(64, entry + 8n), 0n);
 }
 
 /**

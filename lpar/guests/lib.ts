@@ -13,7 +13,7 @@ export declare function hcallNoToken(op: u64, a1: u64, a2: u64, a3: u64, a4: u64
 export declare function noHcall(op: u64, a1: u64, a2: u64, a3: u64, a4: u64, a5: u64, a6: u64, a7: u64): u64;
 /** Everything hcallNoToken() does except the `sc 1`: the baseline of the LAN benchmark. */
 export declare function noHcallNoToken(op: u64, a1: u64, a2: u64, a3: u64, a4: u64, a5: u64, a6: u64, a7: u64): u64;
-/** Output register r(4 + i) of the last hcall (i in 0..6). */
+/** Output register r(4 + i) of the last hcall (i in 0..7). */
 export declare function hcallOut(i: u64): u64;
 /**
  * Benchmark markers: no-ops that the instruction-count plugin (scripts/bench/insn-count.c,

@@ -20,6 +20,13 @@
 //                                                                   loop's few instructions too)
 // On pseries the counts are L1 (tshype) plus L2 (partition) instructions: QEMU, the L0
 // hypervisor, is the host and is not counted. Options: MACHINE names (default: pseries powernv9).
+//
+// With powernv9: the HPT calls. lpar/configs/bench-hpt.ts runs one partition in HPT mode making
+// HPT_BENCH_CALLS H_ENTERs then as many H_REMOVEs (lpar/guests/hptbench.ts), each loop after its
+// baseline (the same loop without `sc 1`), all four between the plugin's marks (marks=1), so one
+// run gives per call = (loop - baseline) / HPT_BENCH_CALLS; the time slices that end inside a
+// loop are counted too (powernv has no -icount), so RUNS runs give a mean and a range.
+// `node scripts/bench/bench-hv.cjs --hpt` runs only this part.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -70,9 +77,42 @@ function count(machine, config, plugin) {
   return { n };
 }
 
+/** HPT_BENCH_CALLS, from the guests' own source. */
+function hptCalls() {
+  const src = fs.readFileSync(path.join(ROOT, 'lpar/guests/bench.ts'), 'utf8');
+  return Number(/HPT_BENCH_CALLS = (\d+)/.exec(src)[1]);
+}
+
+/** Instructions per H_ENTER and per H_REMOVE on powernv9 (see the top); false on failure. */
+function hptBench(plugin) {
+  const calls = hptCalls();
+  build('powernv9', 'bench-hpt');
+  const enter = [], remove = [];
+  for (let run = 0; run < RUNS; run++) {
+    const r = spawnSync('scripts/run-image.sh', ['powernv9', `${BUILD}/bench-hpt-powernv.bin`], {
+      cwd: ROOT, encoding: 'latin1', env: { ...process.env, QEMU_TIMEOUT: '300', QEMU_EXTRA: `-plugin ${plugin},marks=1 -d plugin` },
+    });
+    const marks = [...r.stderr.matchAll(/^mark A (\d+)$/gm)].map(m => Number(m[1]));
+    if (!/hptbench: failures 0/.test(r.stdout) || marks.length !== 8) {
+      console.log(`powernv9   HPT calls n/a: ${marks.length} marks, output:\n${r.stdout.slice(-600)}`);
+      return false;
+    }
+    const loop = i => marks[2 * i + 1] - marks[2 * i];
+    enter.push((loop(1) - loop(0)) / calls);
+    remove.push((loop(3) - loop(2)) / calls);
+  }
+  const show = xs => `${(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(1)} (${Math.min(...xs).toFixed(1)}..${Math.max(...xs).toFixed(1)} over ${xs.length} runs)`;
+  console.log(`powernv9   H_ENTER: ${show(enter)} insns   H_REMOVE: ${show(remove)} insns   (HPT partition, ${calls} calls each, baseline loop subtracted)`);
+  return true;
+}
+
 function main() {
-  const machines = process.argv.slice(2).length ? process.argv.slice(2) : ['pseries', 'powernv9'];
   const plugin = buildPlugin();
+  if (process.argv[2] === '--hpt') {
+    if (!hptBench(plugin)) process.exitCode = 1;
+    return;
+  }
+  const machines = process.argv.slice(2).length ? process.argv.slice(2) : ['pseries', 'powernv9'];
   const { calls, switches } = iterations();
   console.log(`hypervisor benchmarks: instructions executed (TCG plugin), ${calls} null hcalls, ${switches} switches per partition`);
   let failed = false;
@@ -106,6 +146,7 @@ function main() {
     console.log(`${machine.padEnd(10)} null hcall round trip: ${show(hcall)} insns   partition switch (H_CONFER): ${show(sw)} insns`);
     console.log(`${''.padEnd(10)} (${icount(machine) ? '-icount shift=0; ' : 'host-clock timebase; '}runs: ${CONFIGS.map(c => `${c} ${counts[c].join('/')}`).join(', ')})`);
   }
+  if (machines.includes('powernv9') && !hptBench(plugin)) failed = true;
   // sHype: what a gate decision adds to each null hcall (a decision-cache hit) on pseries
   build('pseries', 'bench-null');
   build('pseries', 'bench-null-shype');

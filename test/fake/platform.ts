@@ -35,6 +35,15 @@ export function guestAilSupported(): boolean {
   return ailSupported;
 }
 
+/** Whether the fake runs HPT partitions (tests switch it with setHashPartitions; powernv-like by default). */
+let hashSupported = true;
+export function setHashPartitions(on: boolean): void {
+  hashSupported = on;
+}
+export function hashPartitionsSupported(): boolean {
+  return hashSupported;
+}
+
 /** The next typed byte, or -1. */
 export function consoleRead(): number {
   const b = consoleInput.shift();
@@ -95,6 +104,7 @@ export function resetPlatform(): void {
   consoleInput.length = 0;
   syncedVcpus.length = 0;
   ailSupported = true;
+  hashSupported = true;
   partitionCalls.initPartitioning = 0;
   partitionCalls.prepared.length = 0;
   partitionCalls.runs = 0;

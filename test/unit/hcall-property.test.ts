@@ -45,6 +45,13 @@ import { REMOTE_LIOBN, VioKind, deviceOf, tces, vdevices } from '../../lpar/vio'
 import { attachDevices, linkChannels } from '../../lpar/vio';
 import { OP, bd, resetVio, unit } from './vio-helpers';
 import { Drop, lanPorts } from '../../lpar/lan';
+import { initPagePool } from '../../arch/ppc64/common/pages';
+import { hptAcquire, hptResetPool } from '../../arch/ppc64/hash';
+
+/** The hashed-page-table calls (hcalls/hpt.ts): alpha makes them in HPT mode, everything else in radix. */
+const HPT_CALLS = new Set(['H_ENTER', 'H_REMOVE', 'H_READ', 'H_PROTECT', 'H_CLEAR_REF', 'H_CLEAR_MOD', 'H_BULK_REMOVE', 'H_CLEAR_HPT']);
+/** Where alpha's HPT lies: a page pool outside every partition. */
+const HPT_POOL = 0x10000000n;
 
 /** The real policy: alpha may do everything (admin role), beta may not use the console and has no role. */
 const POLICY_FILE = path.join(__dirname, '..', '..', 'shype', 'policies', 'deny.pol');
@@ -115,6 +122,10 @@ describe('hcall property test', function () {
   it('property: 20,000 random hcalls under deny.pol reach every handler, are allowed and denied as the policy says, never throw, never write outside the partition', () => {
     loadFuzzPolicy();
     const alpha = partition(0, 'alpha');
+    hptResetPool();
+    initPagePool(HPT_POOL, HPT_POOL + 0x100000n);
+    alpha.hptOrder = 18;
+    alpha.hptBase = hptAcquire(18);
     setNvStore(MAX_SLOTS * SLOT_BYTES);   // alpha runs the vTPM (wireDevices): its store calls succeed too
     const beta = partition(1, 'beta');
     const fuzzers = [alpha, beta];
@@ -158,6 +169,7 @@ describe('hcall property test', function () {
         const op = next() % 8n === 0n ? next() & 0xfffcn : u64(row.opcode);
         const args = Array.from({ length: 9 }, pick);
         if (RUNTIME_MANAGEMENT.has(op)) continue;
+        p.hpt = p === alpha && HPT_CALLS.has(row.name);
         caller = p;   // shape() below writes the caller's memory, as the partition itself would
         if (next() % 2n === 0n) shape(p, op, args, next, blob);
         let status = 0;
@@ -330,6 +342,7 @@ function shape(p: Partition, op: bigint, args: bigint[], next: () => bigint, pol
     args[2] = (next() % (SIZE - 0x1000n)) & ~0xfffn;
     host.write(p.memBase + args[2] + 4n, 2, 640n + next() % 0x200n);
   }
+  shapeHpt(op, args, next);
   if (op === H_REGISTER_PROC_TBL) { args[0] = 0x18n | 0x4n | (next() & 1n); args[1] = (next() % 0x100n) << 12n; args[2] = 0n; args[3] = 0n; }
   if (op === u64(H_TSHYPE_POLICY_RELOAD)) {
     const la = (next() % (SIZE - 0x2000n)) & ~7n;
@@ -337,6 +350,18 @@ function shape(p: Partition, op: bigint, args: bigint[], next: () => bigint, pol
     if (next() % 2n === 0n) host.write(p.memBase + la + (next() % BigInt(policy.length)), 1, next() & 0xffn);
     args[0] = la;
     args[1] = BigInt(policy.length);
+  }
+}
+
+/** The HPT calls: an index in the first group, 4 KiB pages of the partition (or just past it). */
+function shapeHpt(op: bigint, args: bigint[], next: () => bigint): void {
+  const ptex = next() % 8n;
+  switch (Number(op)) {
+    case 0x08:   // H_ENTER
+      args.splice(0, 4, next() % 4n === 0n ? 1n << 39n : 0n, ptex, ((next() % 64n) << 12n) | 1n, ((next() % (SIZE / 0x1000n + 2n)) << 12n) | 0x12n);
+      break;
+    case 0x04: case 0x0c: case 0x10: case 0x14: case 0x18: args.splice(0, 2, 0n, ptex); break;
+    case 0x124: args.splice(0, 4, 0x4000000000000000n | ptex, 0n, 0xc000000000000000n, 0n); break;
   }
 }
 

@@ -68,7 +68,7 @@ describe('hcall table', () => {
   });
 
   it('lookupHcall: unknown, misaligned and out-of-range opcodes are not found', () => {
-    for (const op of [0n, 4n, 0x59n, 0x1000n, 0x6ffcn, 0x6f02n, 0x7000n, 0xf004n, 0x7fffffffn, 0xffffffffffffffffn]) {
+    for (const op of [0n, 0x44n, 0x59n, 0x1000n, 0x6ffcn, 0x6f02n, 0x7000n, 0xf004n, 0x7fffffffn, 0xffffffffffffffffn]) {
       expect(lookupHcall(op), op.toString(16)).to.equal(-1);
     }
   });
@@ -89,15 +89,15 @@ describe('hcall table', () => {
     const out = new Int32Array(32);
     const n = functionSets(out);
     const sets = Array.from(out.subarray(0, n), i => HCALLS[i].functionSet);
-    expect(sets).to.deep.equal(['hcall-tce', 'hcall-sprg0', 'hcall-dabr', 'hcall-term', 'hcall-interrupt', 'hcall-splpar',
-      'hcall-vio', 'hcall-rdma', 'hcall-lLAN', 'hcall-xdabr', 'hcall-multi-tce', 'hcall-random', 'hcall-set-mode', 'hcall-tshype']);
+    expect(sets).to.deep.equal(['hcall-pft', 'hcall-tce', 'hcall-sprg0', 'hcall-dabr', 'hcall-term', 'hcall-interrupt', 'hcall-splpar',
+      'hcall-vio', 'hcall-rdma', 'hcall-lLAN', 'hcall-bulk', 'hcall-xdabr', 'hcall-multi-tce', 'hcall-random', 'hcall-set-mode', 'hcall-tshype']);
   });
 });
 
 describe('hcall dispatch and gate', () => {
   it('dispatch: an unknown opcode returns H_FUNCTION and counts the call', () => {
     const p = partition();
-    expect(hcall(p, 0x4)).to.equal(H.FUNCTION);
+    expect(hcall(p, 0x44)).to.equal(H.FUNCTION);
     expect(p.hcalls).to.equal(1);
   });
 
@@ -113,7 +113,7 @@ describe('hcall dispatch and gate', () => {
     }
     const p = partition('user');
     p.vcpu.msr |= MSR_PR;
-    expect(hcall(p, 0x4)).to.equal(H.PRIVILEGE);   // unknown opcodes too: privilege comes first
+    expect(hcall(p, 0x44)).to.equal(H.PRIVILEGE);   // unknown opcodes too: privilege comes first
     expect(consoleText()).to.equal('');
     expect(gateStats[GateOutcome.Privilege] - before).to.equal(HCALLS.length + 1);
   });
@@ -121,7 +121,7 @@ describe('hcall dispatch and gate', () => {
   it('gate: unknown opcodes are counted at the gate and answered H_FUNCTION', () => {
     const p = partition();
     const before = gateStats[GateOutcome.Unknown];
-    expect(hcall(p, 0x4)).to.equal(H.FUNCTION);
+    expect(hcall(p, 0x44)).to.equal(H.FUNCTION);
     expect(hcall(p, 0x6ffc)).to.equal(H.FUNCTION);
     expect(gateStats[GateOutcome.Unknown] - before).to.equal(2);
     expect(p.hcalls).to.equal(2);

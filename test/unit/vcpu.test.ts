@@ -13,7 +13,8 @@ import { decAt } from '../../arch/ppc64/common/switch';
 function registers(v: Vcpu): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) {
-    if (k === 'epoch' || k === 'index' || k === 'decTimebase') continue;
+    // hashMmu is the partition's translation mode (preparePartition sets it), kept across a reset
+    if (k === 'epoch' || k === 'index' || k === 'decTimebase' || k === 'hashMmu') continue;
     out[k] = x instanceof BigUint64Array ? Array.from(x) : x;
   }
   return out;

@@ -12,14 +12,16 @@
  *   stand-alone copies of BESCRS, BESCRR and USIER, and FP, VMX and VSX (common/vector.S).
  * What is scrubbed instead: the SLB (radix partitions do not use it, but a guest can write and
  *   read it back; every entry is zeroed, as KVM does for radix guests) and any load reservation.
+ *   A vCPU in HPT mode (Vcpu.hashMmu) has its SLB switched: saved entry by entry before the
+ *   scrub, loaded again after it.
  *
  * The hypervisor runs with MSR[FP|VEC|VSX] = 0, so any use of those registers by hypervisor
  * code would trap rather than disturb a guest's values (common/vector.S enables them only
  * around the save and load).
  */
-import { isync, mfmsr, mfspr, mftb, mtmsrd, mtspr, type i64, type u64 } from 'tsnc';
+import { asm, isync, mfmsr, mfspr, mftb, mtmsrd, mtspr, type i64, type u64 } from 'tsnc';
 import type { Vcpu } from '../../../lpar/vcpu';
-import { MSR_TM } from '../bits';
+import { MSR_TM, SLB_ENTRIES } from '../bits';
 import { isPower10 } from '../cpu';
 import { vcpuAddress, vcpuAt } from './buffers';
 
@@ -183,11 +185,34 @@ function saveSwitchedState(v: Vcpu): void {
   savePmu(v);
   if (hasTm) saveTm(v);
   saveVectorState(v);
+  if (v.hashMmu) saveSlb(v);
+}
+
+/** SLB ESID word: entry valid (bit 36), and the index field slbmte takes in RB (bits 52:63). */
+const SLBE_VALID: u64 = 0x8000000n;
+const SLBE_INDEX: u64 = 0xfffn;
+
+/** Read every SLB entry into `v` (a vCPU in HPT mode). */
+function saveSlb(v: Vcpu): void {
+  for (let i = 0; i < SLB_ENTRIES; i++) {
+    v.slbe[i] = asm('slbmfee $0, $1', BigInt(i));
+    v.slbv[i] = asm('slbmfev $0, $1', BigInt(i));
+  }
+}
+
+/** Write `v`'s valid SLB entries back into the (scrubbed) SLB, each at its own index. */
+function loadSlb(v: Vcpu): void {
+  for (let i = 0; i < SLB_ENTRIES; i++) {
+    const e = v.slbe[i];
+    if ((e & SLBE_VALID) !== 0n) asm('slbmte $1, $2', v.slbv[i], (e & ~SLBE_INDEX) | BigInt(i));
+  }
+  isync();
 }
 
 /** Load `v`'s switched state into the processor, and scrub what is not switched. */
 function loadSwitchedState(v: Vcpu): void {
   scrubProcessor();
+  if (v.hashMmu) loadSlb(v);
   loadVectorState(v);
   if (hasTm) loadTm(v);
   loadPmu(v);

@@ -26,7 +26,7 @@ _start:
         b       .
 
 # u64 hcall(op, a1 .. a7): `sc 1` with r3 = op, r4..r10 = arguments; returns r3 (the status)
-# and keeps r4..r10 in hcall_out for hcallOut(i).
+# and keeps r4..r11 in hcall_out for hcallOut(i).
 # u64 noHcall(op, a1 .. a7): the same path with `li 3, 0` in place of `sc 1`: the baseline of
 # the hcall benchmark (both execute exactly the same number of instructions).
         .text
@@ -55,18 +55,19 @@ noHcallNoToken:
         li      3, 0
         b       keep_outputs
 keep_outputs:
-        addis   11, 2, hcall_out@toc@ha
-        addi    11, 11, hcall_out@toc@l
-        std     4, 0(11)
-        std     5, 8(11)
-        std     6, 16(11)
-        std     7, 24(11)
-        std     8, 32(11)
-        std     9, 40(11)
-        std     10, 48(11)
+        addis   12, 2, hcall_out@toc@ha
+        addi    12, 12, hcall_out@toc@l
+        std     4, 0(12)
+        std     5, 8(12)
+        std     6, 16(12)
+        std     7, 24(12)
+        std     8, 32(12)
+        std     9, 40(12)
+        std     10, 48(12)
+        std     11, 56(12)
         blr
 
-# u64 hcallOut(i): output register r(4 + i) of the last hcall, i in 0..6.
+# u64 hcallOut(i): output register r(4 + i) of the last hcall, i in 0..7.
         .globl  hcallOut
 hcallOut:
         clrldi  3, 3, 61

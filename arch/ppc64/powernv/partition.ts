@@ -3,7 +3,8 @@
  * partitioning registers itself (ref/platform-probes/powernv/pnv.S shows the values tested).
  *
  *   PTCR    the partition table: 16 bytes per LPID; dw0 = the partition-scoped radix tree
- *           (radix.ts), dw1 = the process table the guest registered (H_REGISTER_PROC_TBL)
+ *           (radix.ts), dw1 = the process table the guest registered (H_REGISTER_PROC_TBL);
+ *           for a partition in HPT mode dw0 = its hashed page table (hash.ts), dw1 = 0
  *   LPIDR   the running partition's LPID (0: the hypervisor)
  *   LPCR    the hypervisor's: HR (radix partitions), externals and HDEC not enabled in
  *           hypervisor state; a guest's adds UPRT, HDICE, GTSE, ILE, AIL and sends external
@@ -24,13 +25,14 @@ import type { Partition } from '../../../lpar/partition';
 import type { Vcpu } from '../../../lpar/vcpu';
 import { allocPages, NO_PAGES } from '../common/pages';
 import { buildPartitionTree } from '../radix';
+import { LPCR_VRMASD, preparePartitionHpt, releasePartitionHpt, setVrmaLargePages, vrmaLpcrBits } from '../hash';
 import { MSR_ME } from '../bits';
 import { doublewordsAddress, partitionAddress, vcpuAddress, vcpuAt } from '../common/buffers';
 import { switchInit, switchNeeded, switchOut, switchTo } from '../common/switch';
 import {
   AMOR_ALL, HFSCR_GUEST, LPCR_AIL, LPCR_EVIRT, LPCR_GTSE, LPCR_HAIL, LPCR_HDICE, LPCR_HEIC, LPCR_HR,
   LPCR_HVICE, LPCR_ILE, LPCR_LD, LPCR_LPES, LPCR_MER, LPCR_TC, LPCR_UPRT, PATB_BYTES, PATS_4K,
-  partitionLpcrBits, syncProcessTable, writePartitionEntry,
+  partitionLpcrBits, syncProcessTable, writeHashPartitionEntry, writePartitionEntry,
 } from '../partitioning';
 import {
   SA_HDEC, SA_HV_LPCR, SA_LPCR, SA_LPIDR, SA_PARTITION, SA_VCPU, SA_VCPU_GPRS,
@@ -60,6 +62,8 @@ const HDEC_MAX: u64 = 0x7fffffffn;
 const TLBIE_IS_LPID: u64 = 0x800n;
 const RIC_ALL = 2;
 const RADIX = 1;
+/** The same for translations an HPT partition (R = 0) cached. */
+const HASH = 0;
 
 // The hypervisor-privileged SPRs of a vCPU's switched state (common/switch.ts has the rest).
 const SPR_PIDR = 48, SPR_DPDES = 176, SPR_DAWR0 = 180, SPR_CIABR = 187, SPR_DAWRX0 = 188;
@@ -93,8 +97,11 @@ export function initPartitioning(): boolean {
   if (table === NO_PAGES) return false;
   ptesync();
   mtspr(SPR_PTCR, table | PATS_4K);
-  hvLpcr = (mfspr(SPR_LPCR) & ~LPCR_OWNED) | LPCR_HR;
+  hvLpcr = (mfspr(SPR_LPCR) & ~(LPCR_OWNED | LPCR_VRMASD)) | LPCR_HR;
   mtspr(SPR_LPCR, hvLpcr);
+  // The VRMA in 4 KiB pages (VRMASD = 0), which every POWER9 translates: QEMU 7.2's POWER9
+  // ignores LPCR[VRMASD] (not in its lpcr_mask), so a 64 KiB VRMA would not be found there.
+  setVrmaLargePages(false);
   mtspr(SPR_HFSCR, HFSCR_GUEST);
   mtspr(SPR_AMOR, AMOR_ALL);
   mtmsrd(mfmsr() | MSR_ME, 0);
@@ -113,9 +120,22 @@ export function initPartitioning(): boolean {
  */
 export function preparePartition(p: Partition): boolean {
   if (patb === 0n) return false;
+  if (p.hpt) return prepareHashPartition(p);
+  releasePartitionHpt(p);
   const root = buildPartitionTree(p.memBase, p.memSize);
   if (root === NO_PAGES) return false;
   writePartitionEntry(patb, p, root);
+  invalidateLpid(p.lpid);
+  return true;
+}
+
+/**
+ * preparePartition for a partition in HPT mode: a fresh HPT with its VRMA (hash.ts) in its
+ * partition-table entry. False when no HPT could be had.
+ */
+function prepareHashPartition(p: Partition): boolean {
+  if (!preparePartitionHpt(p)) return false;
+  writeHashPartitionEntry(patb, p);
   invalidateLpid(p.lpid);
   return true;
 }
@@ -205,13 +225,18 @@ function invalidateLpid(lpid: number): void {
   ptesync();
   tlbie(TLBIE_IS_LPID, rs, RIC_ALL, 0, RADIX);
   tlbie(TLBIE_IS_LPID, rs, RIC_ALL, 1, RADIX);
+  tlbie(TLBIE_IS_LPID, rs, 0, 0, HASH);
   eieio();
   tlbsync();
   ptesync();
 }
 
-/** The LPCR `p` runs with: radix with the process table, HDEC interrupts, its own ILE/AIL/GTSE. */
+/**
+ * The LPCR `p` runs with: radix with the process table, HDEC interrupts, its own ILE/AIL/GTSE;
+ * in HPT mode HR = 0, no process table (UPRT = 0) and the VRMA's page size in VRMASD instead.
+ */
 export function guestLpcr(hypervisorLpcr: u64, p: Partition): u64 {
+  if (p.hpt) return (hypervisorLpcr & ~(LPCR_HR | LPCR_VRMASD)) | vrmaLpcrBits() | LPCR_HDICE | partitionLpcrBits(p);
   return hypervisorLpcr | LPCR_HR | LPCR_UPRT | LPCR_HDICE | partitionLpcrBits(p);
 }
 

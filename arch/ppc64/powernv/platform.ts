@@ -94,6 +94,11 @@ export function guestAilSupported(): boolean {
   return isPower10();
 }
 
+/** Partitions in HPT mode: the bare machine sets LPCR[HR] and the partition table itself. */
+export function hashPartitionsSupported(): boolean {
+  return true;
+}
+
 /** Short platform name for the console banner. */
 export function platformName(): string {
   return 'powernv';

@@ -58,6 +58,11 @@ export function guestAilSupported(): boolean {
   return true;
 }
 
+/** No HPT partitions: QEMU 7.2's nested KVM-HV (H_ENTER_NESTED) runs radix L2 guests only. */
+export function hashPartitionsSupported(): boolean {
+  return false;
+}
+
 /** Short platform name for the console banner. */
 export function platformName(): string {
   return 'pseries';
