@@ -32,7 +32,7 @@ import { describeHcalls } from './dispatch';
 import { attachVirtualIo, connectVirtualIo, vioSummary } from './vio';
 import { detachDevices } from '../lpar/vio';
 import { fuzzStart, fuzzVerdict } from './fuzz-check';
-import { manageSummary } from './manage';
+import { manageConfiguration, manageSummary } from './manage';
 import { excludeRange, freeRegion, initRegions, reserveRegion } from '../lpar/regions';
 
 /** The page pool for partition and page tables: [16 MiB, end of the hypervisor's region). */
@@ -284,6 +284,7 @@ export function boot(fdtAddr: u64): number {
   writeLine(system.name);
   firmwareStartup();
   nvStartup();
+  manageConfiguration(system);
   if (!readMachine(fdtAddr)) return 1;
   const hvEnd = mib(system.hypervisorMiB);
   if (hasBundle && !placeBundle(memory, reserved, hvEnd)) {

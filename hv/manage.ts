@@ -20,10 +20,9 @@
  * refused (ManageStatus.Denied): management needs a policy that grants it.
  */
 import { mftb, type u64 } from 'tsnc';
-import { system } from '@config';
 import { poolFree, zeroRange } from '../arch/ppc64/common/pages';
 import { releasePartitionHpt } from '../arch/ppc64/hash';
-import { MAX_VCPUS, MEMORY_GRANULE_MIB, Program } from '../lpar/config';
+import { MAX_VCPUS, MEMORY_GRANULE_MIB, Program, SystemConfig } from '../lpar/config';
 import { consoleFinish, writeDecimal, writeHex, writeLine, writeString } from '../lpar/console';
 import { fdtAddress } from '../lpar/loader';
 import {
@@ -84,6 +83,22 @@ export const MAX_PARTITION_MIB = 65536;
 /** A stop's deadline when none is given, and the longest one accepted. */
 export const STOP_DEFAULT_MS = 5000;
 export const STOP_MAX_MS = 600000;
+
+/**
+ * The configuration whose definitions are managed: the image's, set by boot (hv/boot.ts); a
+ * unit test sets its own.
+ */
+let system = new SystemConfig('none');
+
+/** Manage the definitions of `cfg` (boot passes the image's configuration). */
+export function manageConfiguration(cfg: SystemConfig): void {
+  system = cfg;
+}
+
+/** The configuration being managed. */
+export function managedConfiguration(): SystemConfig {
+  return system;
+}
 
 /** Partitions created and destroyed at run time since boot (for `stats` and the tests). */
 export let createdAtRunTime = 0;

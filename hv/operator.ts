@@ -17,7 +17,6 @@
  *   audit                         the audit log
  *   policy                        the active policy
  */
-import { system } from '@config';
 import { poolFree } from '../arch/ppc64/common/pages';
 import { MAX_PARTITIONS } from '../lpar/config';
 import { writeByte, writeDecimal, writeLine, writeString } from '../lpar/console';
@@ -25,7 +24,7 @@ import { LparState } from '../lpar/partition';
 import { regionsFreeMiB, regionsTotalMiB } from '../lpar/regions';
 import { labelOf, writeAuditLog, writePolicyLine } from '../shype/security';
 import {
-  ManageStatus, createdAtRunTime, destroyedAtRunTime, imageByName, manageCreate, manageDestroy, manageList, manageQuery,
+  ManageStatus, createdAtRunTime, managedConfiguration, destroyedAtRunTime, imageByName, manageCreate, manageDestroy, manageList, manageQuery,
   manageRestart, manageSetEntitlement, manageStart, manageStatusText, manageStop, QUERY_WORDS, slotByName,
 } from './manage';
 
@@ -154,7 +153,7 @@ function usage(min: number, max: number, text: string): boolean {
 
 /** The operator's label: its ssidref, or 0 after saying the console takes no management commands. */
 function operator(): number {
-  const s = labelOf(system.operatorLabel);
+  const s = labelOf(managedConfiguration().operatorLabel);
   if (s === 0) writeLine('[hv] refused: the configuration gives the operator no label of the policy (operatorLabel)');
   return s;
 }
@@ -164,7 +163,7 @@ function outcome(slot: number, st: ManageStatus): void {
   writeString('[hv] ');
   writeWord(0);
   writeString(' ');
-  writeString(system.partitions[slot].name);
+  writeString(managedConfiguration().partitions[slot].name);
   writeString(': ');
   writeLine(manageStatusText(st));
 }
@@ -242,12 +241,12 @@ function list(): void {
   if (subject === 0) return;
   const st = manageList(0, subject, answer);
   if (st !== ManageStatus.Ok) { writeString('[hv] list: '); writeLine(manageStatusText(st)); return; }
-  for (let i = 0; i < system.count && i < MAX_PARTITIONS; i++) {
+  for (let i = 0; i < managedConfiguration().count && i < MAX_PARTITIONS; i++) {
     if (manageQuery(i, subject, i, answer) !== ManageStatus.Ok) continue;
     writeString('[hv]   ');
     writeDecimal(i + 1);
     writeString(' ');
-    writeString(system.partitions[i].name);
+    writeString(managedConfiguration().partitions[i].name);
     writeString(': ');
     writeString(stateText(Number(answer[0])));
     if (answer[0] !== BigInt(LparState.Empty)) {
@@ -260,18 +259,18 @@ function list(): void {
     writeString(', entitlement ');
     writeDecimal(Number(answer[3]));
     writeString('%, label ');
-    writeLine(system.partitions[i].label);
+    writeLine(managedConfiguration().partitions[i].label);
   }
   help2();
 }
 
 /** The catalog line after list. */
 function help2(): void {
-  if (system.imageCount === 0) return;
+  if (managedConfiguration().imageCount === 0) return;
   writeString('[hv]   images:');
-  for (let i = 0; i < system.imageCount && i < system.images.length; i++) {
+  for (let i = 0; i < managedConfiguration().imageCount && i < managedConfiguration().images.length; i++) {
     writeString(' ');
-    writeString(system.images[i].name);
+    writeString(managedConfiguration().images[i].name);
   }
   writeLine('');
 }
@@ -280,10 +279,10 @@ function stats(): void {
   if (!usage(1, 1, 'stats')) return;
   const subject = operator();
   if (subject === 0) return;
-  for (let i = 0; i < system.count && i < MAX_PARTITIONS; i++) {
+  for (let i = 0; i < managedConfiguration().count && i < MAX_PARTITIONS; i++) {
     if (manageQuery(i, subject, i, answer) !== ManageStatus.Ok || answer[0] === BigInt(LparState.Empty)) continue;
     writeString('[hv]   ');
-    writeString(system.partitions[i].name);
+    writeString(managedConfiguration().partitions[i].name);
     writeString(': cpu ');
     writeDecimal(Number(answer[5] / 1000n));
     writeString(' ms, hcalls ');
@@ -308,7 +307,7 @@ function stats(): void {
 function policy(): void {
   writePolicyLine();
   writeString('[hv] operator label: ');
-  writeLine(system.operatorLabel.length > 0 ? system.operatorLabel : '(none: management commands are refused)');
+  writeLine(managedConfiguration().operatorLabel.length > 0 ? managedConfiguration().operatorLabel : '(none: management commands are refused)');
 }
 
 function help(): void {

@@ -23,15 +23,11 @@ import {
   allocRegion, excludeRange, freeRegion, initRegions, regionsFreeMiB, regionsTotalMiB, reserveRegion,
 } from '../../lpar/regions';
 import { H } from '../../hcalls/status';
+import * as manage from '../../hv/manage';
+import * as hcalls from '../../hv/manage-hcalls';
+import { system } from '../fixtures/configs/manage-unit';
 
 const ROOT = path.join(__dirname, '..', '..');
-(require('../../scripts/tsnc/register.cjs') as { alias(name: string, file: string): void })
-  .alias('@config', path.join(ROOT, 'test', 'fixtures', 'configs', 'manage-unit.ts'));
-/* eslint-disable @typescript-eslint/no-require-imports */
-const manage = require('../../hv/manage') as typeof import('../../hv/manage');
-const hcalls = require('../../hv/manage-hcalls') as typeof import('../../hv/manage-hcalls');
-const { system } = require('../../test/fixtures/configs/manage-unit') as typeof import('../fixtures/configs/manage-unit');
-/* eslint-enable @typescript-eslint/no-require-imports */
 const { ManageStatus: S } = { ManageStatus: { Ok: 0, NoSuchPartition: 1, WrongState: 2, Denied: 3, WallConflict: 4, NoMemory: 5, BadArgument: 6, LoadFailed: 7, OverCommitted: 8 } };
 
 const DESCRIPTOR = 0x1000n, BLOB = 0x2000n, IMAGES = 0x3000n, IMAGE = 0x8000n;
@@ -65,6 +61,7 @@ function boot(name = 'manage'): void {
   resetCounters();
   audit.clear();
   initRegions(FIRST_MIB, END_MIB);
+  manage.manageConfiguration(system);
 }
 
 const mgmt = (): number => labelOf('mgmt');
