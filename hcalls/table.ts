@@ -69,6 +69,10 @@ export const enum Handler {
   VtpmLaunch = 43,
   VtpmSave = 44,
   VtpmLoad = 45,
+  Grant = 46,
+  MapGrant = 47,
+  UnmapGrant = 48,
+  RevokeGrant = 49,
 }
 
 /** tshype's private hcall: halt the calling partition with the status in r4. */
@@ -96,6 +100,16 @@ export const H_TSHYPE_LAN_STATS = 0x6f10;
 export const H_TSHYPE_VTPM_LAUNCH = 0x6f14;
 export const H_TSHYPE_VTPM_SAVE = 0x6f18;
 export const H_TSHYPE_VTPM_LOAD = 0x6f1c;
+/**
+ * tshype's private hcalls for memory shared between partitions (hcalls/grant.ts, lpar/grant.ts):
+ * GRANT offers a page of the caller's memory to another partition, MAP maps a grant the caller
+ * was given into its grant window, UNMAP removes such a mapping, REVOKE withdraws a grant and
+ * every mapping of it.
+ */
+export const H_TSHYPE_GRANT = 0x6f48;
+export const H_TSHYPE_MAP = 0x6f4c;
+export const H_TSHYPE_UNMAP = 0x6f50;
+export const H_TSHYPE_REVOKE = 0x6f54;
 /** QEMU/KVM's private RTAS hcall, kept so that a guest's RTAS stub works unchanged. */
 export const H_RTAS = 0xf000;
 
@@ -187,6 +201,10 @@ export const HCALLS: HcallRow[] = [
   new HcallRow(H_TSHYPE_VTPM_LAUNCH, 'H_TSHYPE_VTPM_LAUNCH', Handler.VtpmLaunch, Op.HcallLifecycle, 'hcall-tshype', Fast.Yes),
   new HcallRow(H_TSHYPE_VTPM_SAVE, 'H_TSHYPE_VTPM_SAVE', Handler.VtpmSave, Op.HcallLifecycle, 'hcall-tshype', Fast.No),
   new HcallRow(H_TSHYPE_VTPM_LOAD, 'H_TSHYPE_VTPM_LOAD', Handler.VtpmLoad, Op.HcallLifecycle, 'hcall-tshype', Fast.No),
+  new HcallRow(H_TSHYPE_GRANT, 'H_TSHYPE_GRANT', Handler.Grant, Op.HcallMemory, 'hcall-tshype', Fast.Yes),
+  new HcallRow(H_TSHYPE_MAP, 'H_TSHYPE_MAP', Handler.MapGrant, Op.HcallMemory, 'hcall-tshype', Fast.Yes),
+  new HcallRow(H_TSHYPE_UNMAP, 'H_TSHYPE_UNMAP', Handler.UnmapGrant, Op.HcallMemory, 'hcall-tshype', Fast.Yes),
+  new HcallRow(H_TSHYPE_REVOKE, 'H_TSHYPE_REVOKE', Handler.RevokeGrant, Op.HcallMemory, 'hcall-tshype', Fast.Yes),
 ];
 
 // ---- opcode lookup, derived from HCALLS at initialisation ---------------------------------

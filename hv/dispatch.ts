@@ -21,6 +21,7 @@ import { hAuditRead, hLanStats, hPolicyReload } from '../hcalls/shype';
 import { hVtpmLaunch } from '../hcalls/vtpm';
 import { hGetTce, hPutTce, hPutTceIndirect, hStuffTce, hVioSignal } from '../hcalls/tce';
 import { hVtpmLoad, hVtpmSave } from '../hcalls/vtpmstore';
+import { hGrant, hMap, hRevoke, hUnmap } from '../hcalls/grant';
 import { hCopyRdma, hEnableCrq, hFreeCrq, hRegCrq, hSendCrq } from '../hcalls/crq';
 import {
   hAddLogicalLanBuffer, hAddLogicalLanBuffers, hChangeLogicalLanMac, hFreeLogicalLan, hMulticastCtrl, hRegisterLogicalLan,
@@ -79,6 +80,10 @@ export function invoke(handler: Handler, p: Partition, v: Vcpu): number {
     case Handler.VtpmLaunch: return hVtpmLaunch(p, v);
     case Handler.VtpmSave: return hVtpmSave(p, v);
     case Handler.VtpmLoad: return hVtpmLoad(p, v);
+    case Handler.Grant: return hGrant(p, v);
+    case Handler.MapGrant: return hMap(p, v);
+    case Handler.UnmapGrant: return hUnmap(p, v);
+    case Handler.RevokeGrant: return hRevoke(p, v);
   }
   return NO_HANDLER;
 }
