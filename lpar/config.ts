@@ -85,6 +85,12 @@ export const enum Program {
    * protocol (PCR_Read, NV, Quote) and prints what the host checks.
    */
   VtpmClient = 22,
+  /** Shared-memory test, the owner (lpar/guests/shareowner.ts): grants a page, revokes it. */
+  ShareOwner = 23,
+  /** Shared-memory test, the grantee (lpar/guests/shareuser.ts): maps the grant, answers through it. */
+  ShareUser = 24,
+  /** Shared-memory test, a partition the policy denies ShareMemory (lpar/guests/shareoutsider.ts). */
+  ShareOutsider = 25,
 }
 
 /** Most logical-LAN segments (virtual switches) a configuration may define. */
