@@ -20,9 +20,10 @@ export function guestMain(_fdt: u64): u64 {
     st = hcall(H_TSHYPE_MAP, OWNER_LPID, 0n, GRANT_WINDOW, 0n, 0n, 0n, 0n);
     if (st === H_NOT_FOUND) yieldTurn();
   }
+  const writable = hcallOut(0n);   // before printing: every print is an hcall
   printNumber('user: map status ', signed(st));
   if (st !== 0n) return 1n;
-  printNumber('user: writable ', Number(hcallOut(0n)));
+  printNumber('user: writable ', Number(writable));
   const empty = BigInt.asUintN(64, GRANT_WINDOW + 0x1000n);
   printNumber('user: unmap of an empty window page, status ', signed(hcall(H_TSHYPE_UNMAP, empty, 0n, 0n, 0n, 0n, 0n, 0n)));
   const value = load64(GRANT_WINDOW);
