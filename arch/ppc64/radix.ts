@@ -166,6 +166,14 @@ function releaseEntry(e: u64, level: number): void {
   freePage(table);
 }
 
+/**
+ * Forget every LPID's kept root without touching memory: for a page pool handed out afresh
+ * (initPagePool again, as the unit tests do), whose pages the roots no longer own.
+ */
+export function forgetPartitionTrees(): void {
+  roots.fill(0n);
+}
+
 /** `lpid`'s root (real address), 0 when it has never had a tree. */
 export function partitionRoot(lpid: number): u64 {
   return lpid < 0 || lpid >= LPIDS ? 0n : roots[lpid];

@@ -9,10 +9,11 @@ import { host } from 'tsnc/host';
 import { grantCalls, grantWindows, resetPlatform } from '../fake/platform';
 import { allocPages, freePages, initPagePool, NO_PAGES, poolFree, poolTop } from '../../arch/ppc64/common/pages';
 import {
-  buildPartitionTree, GRANT_WINDOW_BASE, GRANT_WINDOW_PAGES, mapWindowPage, MAX_TREE_MEMORY, partitionRoot,
+  buildPartitionTree, forgetPartitionTrees, GRANT_WINDOW_BASE, GRANT_WINDOW_PAGES, mapWindowPage, MAX_TREE_MEMORY, partitionRoot,
   releasePartitionTree, unmapWindowPage, walkPartitionTree,
 } from '../../arch/ppc64/radix';
 import { H } from '../../hcalls/status';
+import * as pnv from '../../arch/ppc64/powernv/partition';
 import { H_TSHYPE_GRANT, H_TSHYPE_MAP, H_TSHYPE_REVOKE, H_TSHYPE_UNMAP } from '../../hcalls/table';
 import { Program, SystemConfig } from '../../lpar/config';
 import {
@@ -50,8 +51,7 @@ describe('radix tables: reuse and the grant window', () => {
   beforeEach(() => {
     host.reset();
     initPagePool(POOL, POOL_END);
-    for (let lpid = 0; lpid < 8; lpid++) releasePartitionTree(lpid);   // roots survive host.reset: start from empty trees
-    initPagePool(POOL, POOL_END);
+    forgetPartitionTrees();   // the kept roots were in the previous test's pool
   });
 
   it('buildPartitionTree: memory with 2 MiB leaves, nothing else; the window is empty until mapped', () => {
@@ -95,13 +95,13 @@ describe('radix tables: reuse and the grant window', () => {
     expect(freePages(), '3 GiB needs 3 PMDs, 32 MiB one').to.equal(2);
   });
 
-  it('1,000 prepare/clear cycles of random sizes up to the maximum on every LPID take nothing new from the pool', () => {
+  it('300 build/release cycles of random sizes up to the maximum, with window pages mapped, take nothing new from the pool', () => {
     const MAX = 2n * GiB;   // the largest tree of the run is built first on each LPID it uses
     for (let lpid = 1; lpid <= 3; lpid++) { buildPartitionTree(lpid, BASE, MAX); releasePartitionTree(lpid); }
     const top = poolTop(), free = poolFree();
     let seed = 12345;
     const rand = (n: number): number => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed % n; };
-    for (let cycle = 0; cycle < 1000; cycle++) {
+    for (let cycle = 0; cycle < 300; cycle++) {
       const lpid = 1 + rand(3);
       const size = BigInt(1 + rand(Number(MAX / (2n * MiB)))) * 2n * MiB;
       const root = buildPartitionTree(lpid, BASE, size);
@@ -134,6 +134,69 @@ describe('radix tables: reuse and the grant window', () => {
     expect(poolTop()).to.equal(top);
     expect(host.read(b, 8)).to.equal(0n);
     expect(root).to.not.equal(NO_PAGES);
+  });
+});
+
+describe('powernv back end: preparePartition, clearPartition, mapGrantPage', () => {
+  const POOL = 0x1000000n, POOL_END = 0x3000000n, AREA = 0x800000n;
+  const SPR_PTCR = 464;
+  beforeEach(() => {
+    host.reset();
+    initPagePool(POOL, POOL_END);
+    forgetPartitionTrees();
+    (globalThis as unknown as { pnvCpuArea: () => bigint }).pnvCpuArea = () => AREA;
+    expect(pnv.initPartitioning()).to.equal(true);
+  });
+
+  /** Partition slot `i` with `size` bytes of memory at 1 GiB (nothing else of it is needed). */
+  function sized(i: number, size: bigint): Partition {
+    const p = partitions[i];
+    p.memBase = GiB;
+    p.memSize = size;
+    p.processTable = 0n;
+    return p;
+  }
+
+  /** tlbie operations since the last reset whose RS is `lpid`. */
+  const tlbiesOf = (lpid: number): number => host.trace.filter(t => t.op === 'tlbie' && t.args[1] === BigInt(lpid)).length;
+
+  it('prepare maps the memory, a grant page maps with a tlbie; clear leaves the entry invalid and invalidates', () => {
+    const patb = host.getSpr(SPR_PTCR) & ~0xfffn;
+    const p = sized(2, 32n * MiB);
+    expect(pnv.preparePartition(p)).to.equal(true);
+    const dw0 = host.read(patb + 16n * BigInt(p.lpid), 8);
+    const root = dw0 & 0x00fffffffffff000n;
+    expect(root).to.equal(partitionRoot(p.lpid));
+    expect(walkPartitionTree(root, 0x1234n, true)).to.equal(GiB + 0x1234n);
+    const before = tlbiesOf(p.lpid);
+    expect(pnv.mapGrantPage(p, 7, 0x2345000n, false)).to.equal(true);
+    expect(tlbiesOf(p.lpid), 'the map invalidated the LPID').to.be.greaterThan(before);
+    expect(walkPartitionTree(root, WINDOW + 7n * PAGE + 4n, false)).to.equal(0x2345004n);
+    const mapped = tlbiesOf(p.lpid);
+    expect(pnv.unmapGrantPage(p, 7)).to.equal(true);
+    expect(tlbiesOf(p.lpid)).to.be.greaterThan(mapped);
+    expect(walkPartitionTree(root, WINDOW + 7n * PAGE, false)).to.equal(NO_PAGES);
+    const unmapped = tlbiesOf(p.lpid);
+    pnv.clearPartition(p);
+    expect(host.read(patb + 16n * BigInt(p.lpid), 8)).to.equal(0n);
+    expect(host.read(patb + 16n * BigInt(p.lpid) + 8n, 8)).to.equal(0n);
+    expect(tlbiesOf(p.lpid), 'the clear invalidated the LPID').to.be.greaterThan(unmapped);
+    expect(pnv.mapGrantPage(p, 7, 0x2345000n, true), 'a cleared partition has no window').to.equal(false);
+  });
+
+  it('1,000 prepare/clear cycles of random sizes up to the largest, on three slots, leave the pool as the first cycle did', () => {
+    const MAX = 2n * GiB;
+    for (let i = 0; i < 3; i++) { expect(pnv.preparePartition(sized(i, MAX))).to.equal(true); pnv.clearPartition(partitions[i]); }
+    const top = poolTop(), free = poolFree();
+    let seed = 99;
+    const rand = (n: number): number => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return (seed >>> 8) % n; };
+    for (let cycle = 0; cycle < 1000; cycle++) {
+      const p = sized(rand(3), BigInt(1 + rand(Number(MAX / (2n * MiB)))) * 2n * MiB);
+      expect(pnv.preparePartition(p)).to.equal(true);
+      pnv.clearPartition(p);
+    }
+    expect(poolTop(), 'high-water mark').to.equal(top);
+    expect(poolFree(), 'free bytes').to.equal(free);
   });
 });
 
