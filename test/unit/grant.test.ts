@@ -14,6 +14,9 @@ import {
 } from '../../arch/ppc64/radix';
 import { H } from '../../hcalls/status';
 import * as pnv from '../../arch/ppc64/powernv/partition';
+import * as pseries from '../../arch/ppc64/pseries/nested';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const buffers = require('../../arch/ppc64/common/buffers') as object;
 import { H_TSHYPE_GRANT, H_TSHYPE_MAP, H_TSHYPE_REVOKE, H_TSHYPE_UNMAP } from '../../hcalls/table';
 import { Program, SystemConfig } from '../../lpar/config';
 import {
@@ -197,6 +200,47 @@ describe('powernv back end: preparePartition, clearPartition, mapGrantPage', () 
     }
     expect(poolTop(), 'high-water mark').to.equal(top);
     expect(poolFree(), 'free bytes').to.equal(free);
+  });
+});
+
+describe('pseries back end: H_TLB_INVALIDATE to L0 for grant pages and clears', () => {
+  const POOL = 0x1000000n, POOL_END = 0x3000000n;
+  /** Every hcall the back end made: opcode and first two arguments. */
+  const calls: bigint[][] = [];
+  beforeEach(() => {
+    host.reset();
+    initPagePool(POOL, POOL_END);
+    forgetPartitionTrees();
+    calls.length = 0;
+    const g = globalThis as unknown as { paprHcall: (...a: bigint[]) => bigint };
+    g.paprHcall = (op, a1, a2) => { calls.push([op, a1, a2]); return 0n; };
+    // buffers.ts only declares bytesAddress (assembly defines it): give its module one in Node
+    (buffers as unknown as { bytesAddress: () => bigint }).bytesAddress = () => 0x900000n;
+    expect(pseries.initPartitioning()).to.equal(true);
+  });
+
+  /** H_TLB_INVALIDATE (0xf808) calls for `lpid`. */
+  const invalidations = (lpid: number): number => calls.filter(c => c[0] === 0xf808n && c[2] === BigInt(lpid)).length;
+
+  it('mapGrantPage, unmapGrantPage and clearPartition each have L0 discard the LPID; prepare/clear reuse the pages', () => {
+    const p = partitions[1];
+    p.memBase = GiB;
+    p.memSize = 64n * MiB;
+    p.processTable = 0n;
+    expect(pseries.preparePartition(p)).to.equal(true);
+    const top = poolTop();
+    let n = invalidations(p.lpid);
+    expect(pseries.mapGrantPage(p, 0, 0x2000000n, true)).to.equal(true);
+    expect(walkPartitionTree(partitionRoot(p.lpid), WINDOW + 8n, true)).to.equal(0x2000008n);
+    expect(invalidations(p.lpid)).to.be.greaterThan(n);
+    n = invalidations(p.lpid);
+    expect(pseries.unmapGrantPage(p, 0)).to.equal(true);
+    expect(invalidations(p.lpid)).to.be.greaterThan(n);
+    n = invalidations(p.lpid);
+    pseries.clearPartition(p);
+    expect(invalidations(p.lpid)).to.be.greaterThan(n);
+    for (let i = 0; i < 50; i++) { expect(pseries.preparePartition(p)).to.equal(true); pseries.clearPartition(p); }
+    expect(poolTop()).to.equal(top);
   });
 });
 
