@@ -30,6 +30,8 @@ export const enum H {
   DEST_PARM = -14,
   RESOURCE = -16,
   NOT_ENOUGH_RESOURCES = -44,
+  /** The object is not in a state that allows the operation (a management hcall, hv/manage-hcalls.ts). */
+  STATE = -75,
   P2 = -55,
   P3 = -56,
   P4 = -57,

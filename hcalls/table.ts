@@ -69,10 +69,18 @@ export const enum Handler {
   VtpmLaunch = 43,
   VtpmSave = 44,
   VtpmLoad = 45,
-  Grant = 46,
-  MapGrant = 47,
-  UnmapGrant = 48,
-  RevokeGrant = 49,
+  Create = 46,
+  Start = 47,
+  Stop = 48,
+  Destroy = 49,
+  Restart = 50,
+  Query = 51,
+  List = 52,
+  SetEntitlement = 53,
+  Grant = 54,
+  MapGrant = 55,
+  UnmapGrant = 56,
+  RevokeGrant = 57,
 }
 
 /** tshype's private hcall: halt the calling partition with the status in r4. */
@@ -100,6 +108,18 @@ export const H_TSHYPE_LAN_STATS = 0x6f10;
 export const H_TSHYPE_VTPM_LAUNCH = 0x6f14;
 export const H_TSHYPE_VTPM_SAVE = 0x6f18;
 export const H_TSHYPE_VTPM_LOAD = 0x6f1c;
+/**
+ * tshype's management hcalls (hv/manage-hcalls.ts): create, start, stop, destroy, restart, query
+ * and list the configuration's partitions and set their entitlements, each decided by the policy.
+ */
+export const H_TSHYPE_CREATE = 0x6f20;
+export const H_TSHYPE_START = 0x6f24;
+export const H_TSHYPE_STOP = 0x6f28;
+export const H_TSHYPE_DESTROY = 0x6f2c;
+export const H_TSHYPE_RESTART = 0x6f30;
+export const H_TSHYPE_QUERY = 0x6f34;
+export const H_TSHYPE_LIST = 0x6f38;
+export const H_TSHYPE_SET_ENTITLEMENT = 0x6f3c;
 /**
  * tshype's private hcalls for memory shared between partitions (hcalls/grant.ts, lpar/grant.ts):
  * GRANT offers a page of the caller's memory to another partition, MAP maps a grant the caller
@@ -201,6 +221,14 @@ export const HCALLS: HcallRow[] = [
   new HcallRow(H_TSHYPE_VTPM_LAUNCH, 'H_TSHYPE_VTPM_LAUNCH', Handler.VtpmLaunch, Op.HcallLifecycle, 'hcall-tshype', Fast.Yes),
   new HcallRow(H_TSHYPE_VTPM_SAVE, 'H_TSHYPE_VTPM_SAVE', Handler.VtpmSave, Op.HcallLifecycle, 'hcall-tshype', Fast.No),
   new HcallRow(H_TSHYPE_VTPM_LOAD, 'H_TSHYPE_VTPM_LOAD', Handler.VtpmLoad, Op.HcallLifecycle, 'hcall-tshype', Fast.No),
+  new HcallRow(H_TSHYPE_CREATE, 'H_TSHYPE_CREATE', Handler.Create, Op.HcallLifecycle, 'hcall-tshype', Fast.No),
+  new HcallRow(H_TSHYPE_START, 'H_TSHYPE_START', Handler.Start, Op.HcallLifecycle, 'hcall-tshype', Fast.No),
+  new HcallRow(H_TSHYPE_STOP, 'H_TSHYPE_STOP', Handler.Stop, Op.HcallLifecycle, 'hcall-tshype', Fast.No),
+  new HcallRow(H_TSHYPE_DESTROY, 'H_TSHYPE_DESTROY', Handler.Destroy, Op.HcallLifecycle, 'hcall-tshype', Fast.No),
+  new HcallRow(H_TSHYPE_RESTART, 'H_TSHYPE_RESTART', Handler.Restart, Op.HcallLifecycle, 'hcall-tshype', Fast.No),
+  new HcallRow(H_TSHYPE_QUERY, 'H_TSHYPE_QUERY', Handler.Query, Op.HcallLifecycle, 'hcall-tshype', Fast.Yes),
+  new HcallRow(H_TSHYPE_LIST, 'H_TSHYPE_LIST', Handler.List, Op.HcallLifecycle, 'hcall-tshype', Fast.Yes),
+  new HcallRow(H_TSHYPE_SET_ENTITLEMENT, 'H_TSHYPE_SET_ENTITLEMENT', Handler.SetEntitlement, Op.HcallLifecycle, 'hcall-tshype', Fast.No),
   new HcallRow(H_TSHYPE_GRANT, 'H_TSHYPE_GRANT', Handler.Grant, Op.HcallMemory, 'hcall-tshype', Fast.Yes),
   new HcallRow(H_TSHYPE_MAP, 'H_TSHYPE_MAP', Handler.MapGrant, Op.HcallMemory, 'hcall-tshype', Fast.Yes),
   new HcallRow(H_TSHYPE_UNMAP, 'H_TSHYPE_UNMAP', Handler.UnmapGrant, Op.HcallMemory, 'hcall-tshype', Fast.Yes),

@@ -32,6 +32,8 @@ import { describeHcalls } from './dispatch';
 import { attachVirtualIo, connectVirtualIo, vioSummary } from './vio';
 import { detachDevices } from '../lpar/vio';
 import { fuzzStart, fuzzVerdict } from './fuzz-check';
+import { manageSummary } from './manage';
+import { excludeRange, freeRegion, initRegions, reserveRegion } from '../lpar/regions';
 
 /** The page pool for partition and page tables: [16 MiB, end of the hypervisor's region). */
 const POOL_START_MIB = 16;
@@ -99,9 +101,18 @@ function placementClear(baseMiB: Int32Array): boolean {
   return true;
 }
 
-/** Launch partition i of the configuration, placed at `baseMiB` (launchPartition). */
+/**
+ * Launch partition i of the configuration, placed at `baseMiB` (launchPartition), its memory
+ * taken from the partition memory map; a definition without autostart is left for run-time
+ * management (hv/manage.ts).
+ */
 function launch(i: number, baseMiB: number): boolean {
-  return launchPartition(partitions[i], system.partitions[i], BigInt.asUintN(64, BigInt(baseMiB) << 20n));
+  const cfg = system.partitions[i];
+  if (!cfg.autostart) return false;
+  if (!reserveRegion(baseMiB, cfg.memoryMiB)) return false;   // validated: cannot overlap another
+  if (launchPartition(partitions[i], cfg, BigInt.asUintN(64, BigInt(baseMiB) << 20n))) return true;
+  freeRegion(baseMiB, cfg.memoryMiB);
+  return false;
 }
 
 /**
@@ -138,7 +149,7 @@ export function launchPartition(p: Partition, cfg: PartitionConfig, base: u64): 
     dismantle(p);
     return false;
   }
-  commitLaunch(ssidref);
+  commitLaunch(p);
   say(p, 'started: ');
   writeDecimal(cfg.memoryMiB);
   writeString(' MiB at 0x');
@@ -160,6 +171,12 @@ function dismantle(p: Partition): void {
   destroyPartition(p);
 }
 
+/** The summary's words for a crashed partition. */
+function crashSummary(reason: CrashReason): string {
+  if (reason === CrashReason.TimeLimit) return 'stopped at its time limit';
+  return reason === CrashReason.Stopped ? 'stopped by management' : 'crashed';
+}
+
 function summary(total: u64): void {
   writeLine('[hv] summary:');
   for (let i = 0; i < system.count; i++) {
@@ -168,9 +185,11 @@ function summary(total: u64): void {
     writeString(system.partitions[i].name);   // a partition refused at launch has no name in its slot
     writeString("' ");
     if (p.state === LparState.Halted) { writeString('halted, status '); writeDecimal(Number(p.haltStatus & 0xffffffffn)); }
-    else if (p.state === LparState.Crashed) writeString(p.crash === CrashReason.TimeLimit ? 'stopped at its time limit' : 'crashed');
-    else if (p.runnable()) writeString('still serving at shutdown');
-    else writeString('not run');
+    else if (p.state === LparState.Crashed) writeString(crashSummary(p.crash));
+    else if (p.runnable()) writeString(p.isService() ? 'still serving at shutdown' : 'still running at shutdown');
+    else if (p.state === LparState.Created) writeString('created, not started');
+    else if (p.name.length > 0) writeString('destroyed');   // created once (its name set), now Empty
+    else writeString(system.partitions[i].autostart ? 'not run' : 'not created');
     writeString(', hcalls ');
     writeDecimal(p.hcalls);
     writeString(', exits ');
@@ -198,6 +217,7 @@ function summary(total: u64): void {
   exitSummary(exits);
   interruptSummary();
   vioSummary();
+  manageSummary();
 }
 
 /** Who has the console focus at boot: the first running external-image partition, else the hypervisor. */
@@ -268,6 +288,8 @@ export function boot(fdtAddr: u64): number {
   }
   if (!placementClear(verdict.baseMiB)) return 1;
   initPagePool(freeStart(reserved, mib(POOL_START_MIB), hvEnd, POOL_ALIGN), hvEnd);
+  initRegions(system.hypervisorMiB, usable);
+  for (let i = 0; i < reserved.count; i++) excludeRange(reserved.base[i], reserved.size[i]);
   if (!initPartitioning()) {
     writeLine('[hv] PANIC: this machine cannot run partitions (no partition table)');
     return 1;

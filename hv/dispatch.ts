@@ -21,6 +21,7 @@ import { hAuditRead, hLanStats, hPolicyReload } from '../hcalls/shype';
 import { hVtpmLaunch } from '../hcalls/vtpm';
 import { hGetTce, hPutTce, hPutTceIndirect, hStuffTce, hVioSignal } from '../hcalls/tce';
 import { hVtpmLoad, hVtpmSave } from '../hcalls/vtpmstore';
+import { hCreate, hDestroy, hList, hQuery, hRestart, hSetEntitlement, hStart, hStop } from './manage-hcalls';
 import { hGrant, hMap, hRevoke, hUnmap } from '../hcalls/grant';
 import { hCopyRdma, hEnableCrq, hFreeCrq, hRegCrq, hSendCrq } from '../hcalls/crq';
 import {
@@ -80,6 +81,14 @@ export function invoke(handler: Handler, p: Partition, v: Vcpu): number {
     case Handler.VtpmLaunch: return hVtpmLaunch(p, v);
     case Handler.VtpmSave: return hVtpmSave(p, v);
     case Handler.VtpmLoad: return hVtpmLoad(p, v);
+    case Handler.Create: return hCreate(p, v);
+    case Handler.Start: return hStart(p, v);
+    case Handler.Stop: return hStop(p, v);
+    case Handler.Destroy: return hDestroy(p, v);
+    case Handler.Restart: return hRestart(p, v);
+    case Handler.Query: return hQuery(p, v);
+    case Handler.List: return hList(p, v);
+    case Handler.SetEntitlement: return hSetEntitlement(p, v);
     case Handler.Grant: return hGrant(p, v);
     case Handler.MapGrant: return hMap(p, v);
     case Handler.UnmapGrant: return hUnmap(p, v);

@@ -8,13 +8,16 @@
  *   0         the hypervisor
  *   Ctrl-]    a literal Ctrl-] for the partition with the focus
  * Anything else after Ctrl-] is dropped. Every change is announced on the hypervisor's line:
- * `[hv] console focus: partition 'linux'` or `[hv] console focus: hypervisor`.
+ * `[hv] console focus: partition 'linux'` or `[hv] console focus: hypervisor`. What is typed for
+ * the hypervisor is the operator's command line (hv/operator.ts). When the partition with the
+ * focus has stopped, the next byte typed moves the focus back to the hypervisor.
  */
 import { mftb, type u64 } from 'tsnc';
 import { consoleRead } from '@platform';
 import { inputPush, writeLine, writeString } from '../lpar/console';
 import { Partition, partitions } from '../lpar/partition';
 import { timebaseHz } from '../lpar/time';
+import { operatorByte } from './operator';
 
 /** The focus escape: Ctrl-]. */
 export const FOCUS_ESCAPE = 0x1d;
@@ -69,9 +72,10 @@ export function typed(b: number): void {
 }
 
 function deliver(b: number): void {
-  if (focus === FOCUS_HYPERVISOR) { inputDropped++; return; }
+  if (focus !== FOCUS_HYPERVISOR && !partitions[focus - 1].runnable()) setFocus(FOCUS_HYPERVISOR);   // it stopped
+  if (focus === FOCUS_HYPERVISOR) { operatorByte(b); return; }
   const p: Partition = partitions[focus - 1];
-  if (!p.runnable() || !inputPush(p, b)) inputDropped++;
+  if (!inputPush(p, b)) inputDropped++;
 }
 
 /** Take what was typed on the console (at most once a millisecond, a few bytes at a time). */

@@ -26,6 +26,7 @@ import { releasePartition } from '../shype/security';
 import { releaseGrants } from '../lpar/grant';
 import { timebaseHz } from '../lpar/time';
 import { fuzzCheckPeriodic } from './fuzz-check';
+import { enforceStops } from './manage';
 
 /** Length of a scheduling round. */
 const ROUND_MS = 10n;
@@ -136,6 +137,7 @@ export function runAll(): number {
     rounds++;
     pollConsoleInput();   // once a round (10 ms at most; at most once a millisecond when idle)
     fuzzCheckPeriodic();   // the fuzzing run's invariants, once a round (nothing without a fuzzer)
+    enforceStops();   // management stops whose deadline passed
     for (let i = 0; i < partitions.length; i++) {
       const p = partitions[i];
       if (p.runnable()) runSlice(p, sliceTicks(p));

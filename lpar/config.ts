@@ -85,12 +85,18 @@ export const enum Program {
    * protocol (PCR_Read, NV, Quote) and prints what the host checks.
    */
   VtpmClient = 22,
+  /**
+   * The management partition (lpar/guests/manager.ts): runs the sequence of management
+   * operations its bootargs name (`ops=...`) through the management hcalls and prints each
+   * outcome; an example for users and the driver of the management system tests.
+   */
+  Manager = 23,
   /** Shared-memory test, the owner (lpar/guests/shareowner.ts): grants a page, revokes it. */
-  ShareOwner = 23,
+  ShareOwner = 24,
   /** Shared-memory test, the grantee (lpar/guests/shareuser.ts): maps the grant, answers through it. */
-  ShareUser = 24,
+  ShareUser = 25,
   /** Shared-memory test, a partition the policy denies ShareMemory (lpar/guests/shareoutsider.ts). */
-  ShareOutsider = 25,
+  ShareOutsider = 26,
 }
 
 /** Most logical-LAN segments (virtual switches) a configuration may define. */
@@ -138,6 +144,12 @@ export class PartitionConfig {
   initrd = '';
   /** The kernel command line (/chosen/bootargs), "" for none (Program.Elf, Program.Fuzzer). */
   bootargs = '';
+  /**
+   * Created and started at boot (true), or only defined (false): a definition, like an HMC
+   * partition profile, that a management partition or the operator creates and starts at run
+   * time (hv/manage.ts). Its slot, name, label, devices and entitlement are the definition's.
+   */
+  autostart = true;
   /** In use: set by SystemConfig.add. */
   used = false;
   readonly index: number;
@@ -222,6 +234,30 @@ export class ChannelConfig {
   }
 }
 
+/** Most entries of a configuration's image catalog (SystemConfig.addImage). */
+export const MAX_IMAGES = 8;
+
+/**
+ * An image the system carries, by name, for partitions created at run time (hv/manage.ts: the
+ * management hcalls' and the operator's `create NAME IMAGE MEM`): a built-in program, or an ELF
+ * of the guest bundle with its initrd and kernel command line.
+ */
+export class ImageConfig {
+  /** The name `create` uses; same rules as a partition's name. */
+  name = '';
+  program: Program = Program.Hello;
+  /** Program.Elf: the bundle path, initrd ("" for none) and kernel command line. */
+  image = '';
+  initrd = '';
+  bootargs = '';
+  used = false;
+  readonly index: number;
+
+  constructor(index: number) {
+    this.index = index;
+  }
+}
+
 /** A complete configuration: the partitions to create at boot. */
 export class SystemConfig {
   readonly name: string;
@@ -240,6 +276,13 @@ export class SystemConfig {
   portCount = 0;
   readonly channels: ChannelConfig[] = pool(MAX_CHANNELS, ChannelConfig);
   channelCount = 0;
+  readonly images: ImageConfig[] = pool(MAX_IMAGES, ImageConfig);
+  imageCount = 0;
+  /**
+   * The sHype label the operator at the console holds (hv/operator.ts): its management commands
+   * are decided as this label's. "" (the default): the console takes no management commands.
+   */
+  operatorLabel = '';
 
   constructor(name: string) {
     this.name = name;
@@ -265,6 +308,30 @@ export class SystemConfig {
     slot.image = '';
     slot.initrd = '';
     slot.bootargs = '';
+    slot.autostart = true;
+    return slot;
+  }
+
+  /**
+   * Add built-in program `program` to the image catalog as `name` (past MAX_IMAGES: invalid);
+   * set `bootargs` on the result if it takes any.
+   */
+  addImage(name: string, program: Program): ImageConfig {
+    const slot = this.images[Math.min(this.imageCount, MAX_IMAGES - 1)];
+    this.imageCount++;
+    slot.used = true;
+    slot.name = name;
+    slot.program = program;
+    slot.image = '';
+    slot.initrd = '';
+    slot.bootargs = '';
+    return slot;
+  }
+
+  /** Add the guest bundle's ELF `path` to the image catalog as `name`; set `initrd` and `bootargs` on the result. */
+  addImageElf(name: string, path: string): ImageConfig {
+    const slot = this.addImage(name, Program.Elf);
+    slot.image = path;
     return slot;
   }
 

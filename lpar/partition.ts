@@ -32,6 +32,8 @@ export const enum CrashReason {
   FacilityUnavailable = 6,
   /** Its operating system gave up (RTAS ibm,os-term: a Linux panic). */
   OsTerm = 7,
+  /** A management stop (hv/manage.ts) reached its deadline before the partition halted itself. */
+  Stopped = 8,
 }
 
 /** Every hcall class allowed (the gate's default until a policy narrows it). */
@@ -83,10 +85,21 @@ export class Partition {
    * it once the call that asked has returned.
    */
   restartRequested = false;
+  /**
+   * A management stop asked the partition to power off (hv/manage.ts): it sees the request in
+   * its own H_TSHYPE_QUERY flags, and is stopped when the timebase reaches stopDeadline.
+   */
+  stopRequested = false;
+  stopDeadline: u64 = 0n;
   /** Console input typed for the partition while it had the focus, not yet read (a ring). */
   readonly input = new Uint8Array(INPUT_MAX);
   inputHead = 0;
   inputCount = 0;
+  /**
+   * Its label's types count as running in the Chinese Wall (shype/security.ts commitLaunch),
+   * until releasePartition gives them back, exactly once.
+   */
+  typesHeld = false;
   /** Its sHype label's name (its configuration's `label`). */
   label = '';
   /** What the hypervisor measured when it last loaded the partition (lpar/measure.ts). */
@@ -191,7 +204,32 @@ export function createPartition(p: Partition, cfg: PartitionConfig, memBase: u64
   p.current = p.vcpu;
   p.xics.reset(cfg.vcpus);
   p.restartRequested = false;
+  p.stopRequested = false;
+  p.stopDeadline = 0n;
+  p.typesHeld = false;
   for (let i = 0; i < MAX_VCPUS; i++) p.vcpus[i].started = false;
+  p.state = LparState.Created;
+  return true;
+}
+
+/**
+ * Make a halted or crashed partition Created again, to be loaded and started afresh (a
+ * management restart, hv/manage.ts): its vCPUs stopped, its interrupt controller reset, its
+ * halt status, crash and stop request forgotten; its memory, label and accounting kept.
+ */
+export function rearmPartition(p: Partition): boolean {
+  if (p.state !== LparState.Halted && p.state !== LparState.Crashed) return false;
+  for (let i = 0; i < MAX_VCPUS; i++) p.vcpus[i].started = false;
+  p.xics.reset(p.vcpuCount);
+  p.haltStatus = 0n;
+  p.crash = CrashReason.None;
+  p.restartRequested = false;
+  p.stopRequested = false;
+  p.stopDeadline = 0n;
+  p.processTable = 0n;
+  p.gtse = false;
+  p.translationChanged = true;
+  p.current = p.vcpu;
   p.state = LparState.Created;
   return true;
 }

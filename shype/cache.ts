@@ -214,6 +214,12 @@ export function countDenial(who: number): void {
   table[DENIALS + (who & WHO_MASK)]++;
 }
 
+/** Slot `who` was emptied: its miss and denial counters start again at 0 for the next tenant. */
+export function forgetWho(who: number): void {
+  table[MISSES + (who & WHO_MASK)] = 0n;
+  table[DENIALS + (who & WHO_MASK)] = 0n;
+}
+
 /** Cache misses of partition `who` since the last resetCounters(). */
 export function misses(who: number): number {
   return Number(table[MISSES + (who & WHO_MASK)]);

@@ -17,7 +17,7 @@ import {
   policyNameBytes, policyStatusText, nameBytes, ruleDescriptionBytes, ruleLine, reloadPolicy, reloadFailure,
 } from './policy';
 import { count as auditCount, lost as auditLost, opOf, subjectOf, objectOf, decisionOf } from './audit';
-import { invalidateAll, invalidateSubject, totalHits, totalMisses } from './cache';
+import { forgetWho, invalidateAll, invalidateSubject, totalHits, totalMisses } from './cache';
 import { wallAbort, wallCommit, wallPrepare, wallRelease } from './wall';
 import { MAX_PARTITIONS } from '../lpar/config';
 import { Partition, partitions } from '../lpar/partition';
@@ -182,9 +182,34 @@ export function admitLaunch(p: Partition, name: string, ssidref: number): boolea
     wallAdmits(p, name, ssidref);
 }
 
-/** The admitted partition with label `ssidref` runs now: its types count as running. */
-export function commitLaunch(ssidref: number): void {
-  if (active) wallCommit(ssidref);
+/**
+ * A run-time management operation (hv/manage.ts): may the label `subject` (a partition's, or the
+ * operator's) do `op` on `object` (a partition's label, or NO_OBJECT)? `who` is the slot the
+ * decision is counted and audited for. Without a policy: false (management needs a policy).
+ */
+export function admitManagement(who: number, subject: number, op: Op, object: number): boolean {
+  if (!active) return false;
+  return allows(decide(who, subject, object, op));
+}
+
+/**
+ * The Chinese Wall on a run-time start of partition `p` (created, with its label): true with
+ * its types reserved (end with commitLaunch or abortLaunch); false with a console line that
+ * names the conflict and an audit record. Without a policy: true.
+ */
+export function admitStart(p: Partition): boolean {
+  if (!active) return true;
+  return wallAdmits(p, p.name, p.ssidref);
+}
+
+/**
+ * The admitted partition `p` runs now: its label's types count as running until
+ * releasePartition (once, however often that is called).
+ */
+export function commitLaunch(p: Partition): void {
+  if (!active) return;
+  wallCommit(p.ssidref);
+  p.typesHeld = true;
 }
 
 /** The admitted partition with label `ssidref` did not start after all: drop its reservation. */
@@ -205,6 +230,11 @@ export function admitDestroy(p: Partition): boolean {
 /** Partition `p`'s slot is emptied: no cached decision about its label may outlive it. */
 export function forgetPartition(p: Partition): void {
   if (active && p.ssidref !== 0) invalidateSubject(p.ssidref);
+}
+
+/** A run-time destroy emptied `p`'s slot: its decision counters start again for the next tenant. */
+export function forgetCounters(p: Partition): void {
+  forgetWho(p.lpid - 1);
 }
 
 const running = new Uint16Array(MAX_PARTITIONS);
@@ -249,6 +279,8 @@ export function replacePolicy(by: Partition, addr: u64, size: number): PolicySta
 
 /** Partition `p` stopped (halted or crashed): its types no longer count as running. */
 export function releasePartition(p: Partition): void {
+  if (!p.typesHeld) return;
+  p.typesHeld = false;
   if (active && p.ssidref !== 0) wallRelease(p.ssidref);
 }
 
@@ -268,6 +300,32 @@ export function securitySummary(): void {
   if (auditLost() > 0) { writeString(', '); writeDecimal(auditLost()); writeString(' lost'); }
   writeLine('');
   for (let i = 0; i < auditCount() && i < 8; i++) auditLine(i);
+}
+
+/**
+ * The operator's `audit` command (hv/operator.ts): the audit log's count and lost records, then
+ * its oldest `max` records, one line each.
+ */
+export function writeAuditLog(max: number): void {
+  writeString('[hv] audit log: ');
+  writeDecimal(auditCount());
+  writeString(' records, ');
+  writeDecimal(auditLost());
+  writeLine(' lost');
+  for (let i = 0; i < auditCount() && i < max; i++) auditLine(i);
+}
+
+/** The operator's `policy` command: `[hv] policy 'NAME', N labels` or that there is none. */
+export function writePolicyLine(): void {
+  if (!active) {
+    writeLine('[hv] no policy: sHype is off, and management commands are refused');
+    return;
+  }
+  writeString("[hv] policy '");
+  writeBytes(policyNameBytes(text));
+  writeString("', ");
+  writeDecimal(labelCount());
+  writeLine(' labels');
 }
 
 /**

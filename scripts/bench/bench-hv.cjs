@@ -129,7 +129,37 @@ function main() {
     console.log('sHype gate over the default configuration: no decision summary in the output');
     failed = true;
   }
+  // run-time management: one create + destroy of a small (2 MiB) partition, per platform
+  for (const machine of machines) {
+    const cycles = Number(/cycles:worker:(\d+)/.exec(fs.readFileSync(path.join(ROOT, 'lpar/configs/bench-manage.ts'), 'utf8'))[1]);
+    const runs = icount(machine) ? 1 : RUNS;
+    const per = [];
+    build(machine, 'bench-manage');
+    build(machine, 'bench-manage-base');
+    for (let i = 0; i < runs; i++) {
+      const a = countManaged(machine, 'bench-manage', plugin), b = countManaged(machine, 'bench-manage-base', plugin);
+      if (a.skip || b.skip) { console.log(`${machine.padEnd(10)} create+destroy: n/a (${a.skip || b.skip})`); failed = true; break; }
+      per.push(Number(a.n - b.n) / cycles);
+    }
+    if (per.length === runs) {
+      const mean = per.reduce((x, y) => x + y, 0) / per.length;
+      console.log(`${machine.padEnd(10)} create+destroy of a 2 MiB partition (H_TSHYPE_CREATE + H_TSHYPE_DESTROY): ${Math.round(mean)} insns` +
+        (per.length > 1 ? ` (${Math.round(Math.min(...per))}..${Math.round(Math.max(...per))} over ${per.length} runs)` : ''));
+    }
+  }
   if (failed) process.exitCode = 1;
+}
+
+/** count() for the management benchmark, whose manager must report every cycle done. */
+function countManaged(machine, config, plugin) {
+  const image = `${BUILD}/${config}-${platformOf(machine)}.bin`;
+  const r = spawnSync('scripts/run-image.sh', [machine, image], {
+    cwd: ROOT, encoding: 'latin1',
+    env: { ...process.env, QEMU_TIMEOUT: '300', QEMU_EXTRA: `-plugin ${plugin} -d plugin${icount(machine) ? ' -icount shift=0' : ''}` },
+  });
+  if (!/manager: cycles worker -> 0/.test(r.stdout)) return { skip: `the cycles did not all succeed:\n${r.stdout.slice(-600)}` };
+  const n = parseCount(r.stderr);
+  return n === undefined ? { skip: `no instruction count (exit ${r.status})` } : { n };
 }
 
 main();

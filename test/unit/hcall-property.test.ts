@@ -15,6 +15,10 @@
  * rest are random. The partitions have virtual devices (wireDevices): frames and CRQ messages
  * inside a partition are allowed, between alpha and beta deny.pol refuses them, so the store
  * watch also checks that no denied delivery writes a byte.
+ * The run-time management hcalls (H_TSHYPE_CREATE .. H_TSHYPE_SET_ENTITLEMENT) are left out:
+ * alpha's admin role would let them destroy and scrub beta, which this test's store watch counts
+ * as a foreign store; test/unit/manage.test.ts has their own property test (random operations by
+ * allowed and refused labels, with the memory, slot and Chinese Wall invariants).
  */
 import { expect } from 'chai';
 import * as fs from 'fs';
@@ -27,8 +31,9 @@ import { initSecurity, labelOf } from '../../shype/security';
 import { dispatchHcall } from '../../hv/dispatch';
 import { H } from '../../hcalls/status';
 import {
-  HCALLS, H_RTAS, H_TSHYPE_AUDIT_READ, H_TSHYPE_GRANT, H_TSHYPE_LAN_STATS, H_TSHYPE_MAP, H_TSHYPE_POLICY_RELOAD,
-  H_TSHYPE_REVOKE, H_TSHYPE_UNMAP, H_TSHYPE_VTPM_LAUNCH, H_TSHYPE_VTPM_LOAD, H_TSHYPE_VTPM_SAVE,
+  HCALLS, H_RTAS, H_TSHYPE_AUDIT_READ, H_TSHYPE_CREATE, H_TSHYPE_GRANT, H_TSHYPE_LAN_STATS, H_TSHYPE_MAP,
+  H_TSHYPE_POLICY_RELOAD, H_TSHYPE_REVOKE, H_TSHYPE_SET_ENTITLEMENT, H_TSHYPE_UNMAP, H_TSHYPE_VTPM_LAUNCH, H_TSHYPE_VTPM_LOAD,
+  H_TSHYPE_VTPM_SAVE,
 } from '../../hcalls/table';
 import { RtasToken } from '../../lpar/devtree';
 import { Program, PartitionConfig } from '../../lpar/config';
@@ -53,6 +58,8 @@ const SIZE = 2n * MiB;
 const BASES = [0x4200000n, 0x4000000n, 0x4400000n, 0x4600000n];
 const DESCRIPTOR = 0x1000n, BLOB = 0x2000n;
 const u64 = (n: number | bigint): bigint => BigInt.asUintN(64, BigInt(n));
+/** The run-time management hcalls' opcodes (left out, see above). */
+const RUNTIME_MANAGEMENT = new Set(HCALLS.filter(r => r.opcode >= H_TSHYPE_CREATE && r.opcode <= H_TSHYPE_SET_ENTITLEMENT).map(r => BigInt(r.opcode)));
 
 /** A running partition in slot `i`, labelled `label`, at BASES[i]. */
 function partition(i: number, name: string): Partition {
@@ -155,6 +162,7 @@ describe('hcall property test', function () {
         const row = HCALLS[Number(next() % BigInt(HCALLS.length))];
         const op = next() % 8n === 0n ? next() & 0xfffcn : u64(row.opcode);
         const args = Array.from({ length: 9 }, pick);
+        if (RUNTIME_MANAGEMENT.has(op)) continue;
         caller = p;   // shape() below writes the caller's memory, as the partition itself would
         if (next() % 2n === 0n) shape(p, op, args, next, blob);
         let status = 0;
@@ -179,7 +187,8 @@ describe('hcall property test', function () {
     } finally {
       delete (h as { write?: unknown }).write;
     }
-    expect([...succeeded].sort(), 'every handler succeeded at least once').to.deep.equal(HCALLS.map(r => r.name).sort());
+    expect([...succeeded].sort(), 'every handler succeeded at least once')
+      .to.deep.equal(HCALLS.filter(r => !RUNTIME_MANAGEMENT.has(BigInt(r.opcode))).map(r => r.name).sort());
     expect(stores, 'stores watched').to.be.above(1000);
     const received = (k: number[]): number => k.reduce((n, i) => n + lanPorts[i].framesReceived, 0);
     const denied = (k: number[]): number => k.reduce((n, i) => n + lanPorts[i].drops[Drop.Denied], 0);
