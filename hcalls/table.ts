@@ -85,6 +85,10 @@ export const enum Handler {
   Protect = 59,
   BulkRemove = 60,
   ClearHpt = 61,
+  Grant = 62,
+  MapGrant = 63,
+  UnmapGrant = 64,
+  RevokeGrant = 65,
 }
 
 /** tshype's private hcall: halt the calling partition with the status in r4. */
@@ -124,6 +128,16 @@ export const H_TSHYPE_RESTART = 0x6f30;
 export const H_TSHYPE_QUERY = 0x6f34;
 export const H_TSHYPE_LIST = 0x6f38;
 export const H_TSHYPE_SET_ENTITLEMENT = 0x6f3c;
+/**
+ * tshype's private hcalls for memory shared between partitions (hcalls/grant.ts, lpar/grant.ts):
+ * GRANT offers a page of the caller's memory to another partition, MAP maps a grant the caller
+ * was given into its grant window, UNMAP removes such a mapping, REVOKE withdraws a grant and
+ * every mapping of it.
+ */
+export const H_TSHYPE_GRANT = 0x6f48;
+export const H_TSHYPE_MAP = 0x6f4c;
+export const H_TSHYPE_UNMAP = 0x6f50;
+export const H_TSHYPE_REVOKE = 0x6f54;
 /** QEMU/KVM's private RTAS hcall, kept so that a guest's RTAS stub works unchanged. */
 export const H_RTAS = 0xf000;
 
@@ -232,6 +246,10 @@ export const HCALLS: HcallRow[] = [
   new HcallRow(H_TSHYPE_QUERY, 'H_TSHYPE_QUERY', Handler.Query, Op.HcallLifecycle, 'hcall-tshype', Fast.Yes),
   new HcallRow(H_TSHYPE_LIST, 'H_TSHYPE_LIST', Handler.List, Op.HcallLifecycle, 'hcall-tshype', Fast.Yes),
   new HcallRow(H_TSHYPE_SET_ENTITLEMENT, 'H_TSHYPE_SET_ENTITLEMENT', Handler.SetEntitlement, Op.HcallLifecycle, 'hcall-tshype', Fast.No),
+  new HcallRow(H_TSHYPE_GRANT, 'H_TSHYPE_GRANT', Handler.Grant, Op.HcallMemory, 'hcall-tshype', Fast.Yes),
+  new HcallRow(H_TSHYPE_MAP, 'H_TSHYPE_MAP', Handler.MapGrant, Op.HcallMemory, 'hcall-tshype', Fast.Yes),
+  new HcallRow(H_TSHYPE_UNMAP, 'H_TSHYPE_UNMAP', Handler.UnmapGrant, Op.HcallMemory, 'hcall-tshype', Fast.Yes),
+  new HcallRow(H_TSHYPE_REVOKE, 'H_TSHYPE_REVOKE', Handler.RevokeGrant, Op.HcallMemory, 'hcall-tshype', Fast.Yes),
 ];
 
 // ---- opcode lookup, derived from HCALLS at initialisation ---------------------------------

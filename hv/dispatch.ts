@@ -23,6 +23,7 @@ import { hVtpmLaunch } from '../hcalls/vtpm';
 import { hGetTce, hPutTce, hPutTceIndirect, hStuffTce, hVioSignal } from '../hcalls/tce';
 import { hVtpmLoad, hVtpmSave } from '../hcalls/vtpmstore';
 import { hCreate, hDestroy, hList, hQuery, hRestart, hSetEntitlement, hStart, hStop } from './manage-hcalls';
+import { hGrant, hMap, hRevoke, hUnmap } from '../hcalls/grant';
 import { hCopyRdma, hEnableCrq, hFreeCrq, hRegCrq, hSendCrq } from '../hcalls/crq';
 import {
   hAddLogicalLanBuffer, hAddLogicalLanBuffers, hChangeLogicalLanMac, hFreeLogicalLan, hMulticastCtrl, hRegisterLogicalLan,
@@ -97,6 +98,10 @@ export function invoke(handler: Handler, p: Partition, v: Vcpu): number {
     case Handler.Protect: return hProtect(p, v);
     case Handler.BulkRemove: return hBulkRemove(p, v);
     case Handler.ClearHpt: return hClearHpt(p, v);
+    case Handler.Grant: return hGrant(p, v);
+    case Handler.MapGrant: return hMap(p, v);
+    case Handler.UnmapGrant: return hUnmap(p, v);
+    case Handler.RevokeGrant: return hRevoke(p, v);
   }
   return NO_HANDLER;
 }

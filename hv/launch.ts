@@ -14,6 +14,7 @@ import { imageAddress, imageSize } from '../lpar/images';
 import { fdtAddress, loadElfPartition, loadPartition, LoadStatus, loadStatusElf } from '../lpar/loader';
 import { Partition, haltPartition } from '../lpar/partition';
 import { resetVirtualIo } from './vio';
+import { releaseGrants } from '../lpar/grant';
 
 /** The halt status of a partition whose program could not be loaded again at a reboot. */
 const RESTART_FAILED = 0xdeadn;
@@ -97,7 +98,8 @@ export function prepareAndLoad(p: Partition): boolean {
 
 /**
  * Restart running partition `p` as RTAS system-reboot asks: its memory scrubbed, its program
- * loaded again, its interrupt controller and translation reset, its boot vCPU started afresh
+ * loaded again, its interrupt controller and translation reset, its grants revoked and its
+ * mappings of others' pages removed (lpar/grant.ts releaseGrants), its boot vCPU started afresh
  * (the others stopped). A partition whose image can no longer be loaded is stopped instead.
  */
 export function restartPartition(p: Partition): void {
@@ -107,6 +109,7 @@ export function restartPartition(p: Partition): void {
   for (let i = 0; i < p.vcpus.length; i++) p.vcpus[i].started = false;
   p.xics.reset(p.vcpuCount);
   resetVirtualIo(p);
+  releaseGrants(p);
   p.processTable = 0n;
   p.gtse = false;
   p.translationChanged = true;

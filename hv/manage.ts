@@ -20,6 +20,7 @@
  * refused (ManageStatus.Denied): management needs a policy that grants it.
  */
 import { mftb, type u64 } from 'tsnc';
+import { clearPartition } from '@platform';
 import { poolFree, zeroRange } from '../arch/ppc64/common/pages';
 import { releasePartitionHpt } from '../arch/ppc64/hash';
 import { MAX_VCPUS, MEMORY_GRANULE_MIB, Program, SystemConfig } from '../lpar/config';
@@ -30,6 +31,7 @@ import {
   startPartition,
 } from '../lpar/partition';
 import { allocRegion, freeRegion, regionsFreeMiB, regionsTotalMiB } from '../lpar/regions';
+import { releaseGrants } from '../lpar/grant';
 import { timebaseHz } from '../lpar/time';
 import { detachDevices, linkChannels } from '../lpar/vio';
 import { NO_OBJECT, Op } from '../shype/ops';
@@ -190,6 +192,7 @@ export function manageCreate(who: number, subject: number, slot: number, image: 
 /** Undo a run-time create that failed after its slot was taken: devices, memory, slot. */
 function undoCreate(p: Partition, baseMiB: number, memMiB: number): void {
   detachDevices(p.lpid - 1);
+  clearPartition(p);
   releasePartitionHpt(p);
   zeroRange(p.memBase, p.memSize);
   freeRegion(baseMiB, memMiB);
@@ -277,10 +280,14 @@ function stopNow(p: Partition): void {
   releaseRunning(p);
 }
 
-/** What a partition that stopped running gives up: its types in the Chinese Wall, its devices' state. */
+/**
+ * What a partition that stopped running gives up: its types in the Chinese Wall, its devices'
+ * state, its grants and its mappings of others' pages (lpar/grant.ts releaseGrants).
+ */
 function releaseRunning(p: Partition): void {
   releasePartition(p);
   resetVirtualIo(p);
+  releaseGrants(p);
 }
 
 /**
@@ -297,8 +304,10 @@ export function manageDestroy(who: number, subject: number, slot: number): Manag
   if (!securityActive() || !may(who, subject, Op.DestroyPartition, slot)) return ManageStatus.Denied;
   if (p.runnable()) stopNow(p);
   resetVirtualIo(p);
+  releaseGrants(p);   // grants made to a partition that never ran, too
   detachDevices(slot);
-  releasePartitionHpt(p);
+  clearPartition(p);   // nothing translates to its memory any more before it is scrubbed
+  releasePartitionHpt(p);   // then its HPT (the entry no longer names it) goes back to the pool
   zeroRange(p.memBase, p.memSize);
   freeRegion(Number(p.memBase >> 20n), Number(p.memSize >> 20n));
   forgetPartition(p);

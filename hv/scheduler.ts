@@ -23,6 +23,7 @@ import { pollConsoleInput } from './focus';
 import { restartPartition } from './launch';
 import { resetVirtualIo } from './vio';
 import { releasePartition } from '../shype/security';
+import { releaseGrants } from '../lpar/grant';
 import { timebaseHz } from '../lpar/time';
 import { fuzzCheckPeriodic } from './fuzz-check';
 import { enforceStops } from './manage';
@@ -82,9 +83,10 @@ export function runSlice(p: Partition, slice: u64): void {
     const v = p.vcpus[i];
     if (v.started) runVcpuSlice(p, v, part);
   }
-  if (!p.runnable()) {   // halted or crashed in this slice: its types stop running, its devices close
+  if (!p.runnable()) {   // halted or crashed in this slice: its types stop running, its devices close, its sharing ends
     releasePartition(p);
     resetVirtualIo(p);
+    releaseGrants(p);
   }
 }
 

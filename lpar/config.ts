@@ -102,6 +102,12 @@ export const enum Program {
    * H_ENTER and H_REMOVE between instruction-count marks, each after its baseline loop.
    */
   HptBench = 25,
+  /** Shared-memory test, the owner (lpar/guests/shareowner.ts): grants a page, revokes it. */
+  ShareOwner = 26,
+  /** Shared-memory test, the grantee (lpar/guests/shareuser.ts): maps the grant, answers through it. */
+  ShareUser = 27,
+  /** Shared-memory test, a partition the policy denies ShareMemory (lpar/guests/shareoutsider.ts). */
+  ShareOutsider = 28,
 }
 
 /** Most logical-LAN segments (virtual switches) a configuration may define. */

@@ -8,6 +8,7 @@ import { FdtStatus, MemRanges } from "./fdt";
 import { FdtWriter, StringList } from "./fdt-writer";
 import { MCAST_FILTERS } from "./lan";
 import { MAX_PARTITION_VDEVICES, REMOTE_LIOBN, VioKind } from "./vio";
+import { GRANT_WINDOW_BASE, GRANT_WINDOW_PAGES } from "../arch/ppc64/radix";
 
 export { FdtWriter, StringList } from "./fdt-writer";
 
@@ -218,6 +219,10 @@ function rootProps(w: FdtWriter, p: GuestTreeParams): void {
   w.propU32("#address-cells", 2);
   w.propU32("#size-cells", 2);
   if (p.partitionName.length > 0) w.propString("ibm,partition-name", p.partitionName);
+  w.propBegin("tshype,grant-window");
+  w.appendU64(GRANT_WINDOW_BASE);
+  w.appendU64(BigInt(GRANT_WINDOW_PAGES) * 4096n);
+  w.propEnd();
 }
 
 /** A string property holding "/vdevice/vty@<reg>". */
@@ -485,7 +490,9 @@ function rtasNode(w: FdtWriter, p: GuestTreeParams): void {
  * - reservation map: `p.reserves`, then the RTAS blob (QEMU reserves it too).
  * - / : device_type "chrp" (Linux pSeries_probe requires it), model, compatible
  *   "tshype,pseries" "qemu,pseries" (QEMU's value, kept second: the conventions, RTAS stub
- *   and token numbers are QEMU's), #address-cells/#size-cells 2 (64-bit reg everywhere).
+ *   and token numbers are QEMU's), #address-cells/#size-cells 2 (64-bit reg everywhere),
+ *   tshype,grant-window: the logical base and size of the partition's grant window (where
+ *   H_TSHYPE_MAP maps the pages others granted it; docs/hcalls.md).
  * - /chosen: bootargs; linux,stdout-path and stdout-path to the vty (hvc_vio finds its
  *   console there); ibm,architecture-vec-5 with byte 24 = 0x40 (radix only) and byte 26 =
  *   0x40 (GTSE): without a CAS exchange, Linux's early_check_vec5 drops radix when this is

@@ -48,9 +48,35 @@ export declare function initPartitioning(): boolean;
 
 /**
  * Give partition `p` its partition-scoped translation: logical [0, memSize) to real
- * [memBase, memBase + memSize), nothing else. False if out of page-table memory.
+ * [memBase, memBase + memSize), and an empty grant window (arch/ppc64/radix.ts
+ * GRANT_WINDOW_BASE), nothing else. Built in the pages its LPID's previous tree gave back
+ * (arch/ppc64/radix.ts), so preparing and clearing slots repeatedly does not grow the page
+ * pool. False if out of page-table memory.
  */
 export declare function preparePartition(p: Partition): boolean;
+
+/**
+ * The opposite of preparePartition, for a partition being destroyed (before its memory is
+ * scrubbed and reused): its LPID's partition-table entry made invalid, every cached
+ * translation of the LPID discarded, and its page-table pages given back to the pool. The
+ * partition must not be running; preparePartition makes it runnable again.
+ */
+export declare function clearPartition(p: Partition): void;
+
+/**
+ * Map page `index` (0 .. GRANT_WINDOW_PAGES - 1) of `p`'s grant window, logical
+ * GRANT_WINDOW_BASE + index * 4 KiB, to the 4 KiB real page at `real`: readable, writable only
+ * if `writable`, never executable; then discard `p`'s cached translations (powernv: tlbie by
+ * LPID; pseries: H_TLB_INVALIDATE to L0). False, nothing changed, when `p` was not prepared or
+ * `index` is outside the window. The caller (lpar/grant.ts) has checked that `real` was granted.
+ */
+export declare function mapGrantPage(p: Partition, index: number, real: u64, writable: boolean): boolean;
+
+/**
+ * Unmap page `index` of `p`'s grant window and discard `p`'s cached translations: once this
+ * returns, `p` can no longer reach the page that was mapped there. False as mapGrantPage.
+ */
+export declare function unmapGrantPage(p: Partition, index: number): boolean;
 
 /**
  * Run `p`'s vCPU p.current from its state (lpar/vcpu.ts) until it must come back to the scheduler or

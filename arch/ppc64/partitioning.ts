@@ -73,6 +73,17 @@ export function writeHashPartitionEntry(patb: u64, p: Partition): void {
 }
 
 /**
+ * Make `lpid`'s entry of the partition table at `patb` invalid (both doublewords 0): nothing can
+ * enter the partition or translate through its tree. The caller then discards the LPID's
+ * cached translations.
+ */
+export function clearPartitionEntry(patb: u64, lpid: number): void {
+  const entry = pateAddress(patb, lpid);
+  store64(entry, 0n);
+  store64(BigInt.asUintN(64, entry + 8n), 0n);
+}
+
+/**
  * Put the process table `p` registered (H_REGISTER_PROC_TBL) into its entry of the table at
  * `patb` if it changed. True when it did: the caller then discards the LPID's translations.
  */

@@ -4,7 +4,8 @@
  *
  * - consoleWrite appends to `consoleBytes`; `consoleText()` reads it back as a string;
  * - powerOff throws a PowerOff error carrying the status, since it must not return;
- * - partitions: initPartitioning and preparePartition succeed (and are recorded), runVcpu
+ * - partitions: initPartitioning, preparePartition and clearPartition succeed (and are
+ *   recorded); mapGrantPage/unmapGrantPage keep `grantWindows` (what each grant window maps); runVcpu
  *   calls the runner a test installs with `setVcpuRunner` (by default: -1, entry refused).
  * - readPlatformClock answers the date a test sets with `setPlatformClock` (by default: no clock).
  * - the non-volatile store (nvSize/nvRead/nvWrite) is an in-memory array a test creates with
@@ -108,6 +109,10 @@ export function resetPlatform(): void {
   partitionCalls.initPartitioning = 0;
   partitionCalls.prepared.length = 0;
   partitionCalls.runs = 0;
+  clearedPartitions.length = 0;
+  grantWindows.clear();
+  grantCalls.maps = 0;
+  grantCalls.unmaps = 0;
   servicedInterrupts.length = 0;
   vcpuRunner = refuseEntry;
   nvStore = new Uint8Array(0);
@@ -211,6 +216,40 @@ export function initPartitioning(): boolean {
 /** Record the partition; its translation is the identity in Node (no page tables). */
 export function preparePartition(p: Partition): boolean {
   partitionCalls.prepared.push(p);
+  return true;
+}
+
+/** Partitions clearPartition was called for since the last reset. */
+export const clearedPartitions: Partition[] = [];
+
+/** Record the partition (the fake has no partition table). */
+export function clearPartition(p: Partition): void {
+  clearedPartitions.push(p);
+}
+
+/**
+ * The fake's grant windows: "lpid:index" -> the real page mapped there and whether it is
+ * writable, exactly as mapGrantPage and unmapGrantPage left them (tests read it).
+ */
+export const grantWindows = new Map<string, { real: bigint; writable: boolean }>();
+/** Calls of mapGrantPage and unmapGrantPage since the last reset (each one an invalidation). */
+export const grantCalls = { maps: 0, unmaps: 0 };
+/** Pages a grant window has (arch/ppc64/radix.ts GRANT_WINDOW_PAGES). */
+const FAKE_WINDOW_PAGES = 512;
+
+/** Record the mapping; false for an index outside the window. */
+export function mapGrantPage(p: Partition, index: number, real: u64, writable: boolean): boolean {
+  if (index < 0 || index >= FAKE_WINDOW_PAGES) return false;
+  grantCalls.maps++;
+  grantWindows.set(`${p.lpid}:${index}`, { real, writable });
+  return true;
+}
+
+/** Forget the mapping; false for an index outside the window. */
+export function unmapGrantPage(p: Partition, index: number): boolean {
+  if (index < 0 || index >= FAKE_WINDOW_PAGES) return false;
+  grantCalls.unmaps++;
+  grantWindows.delete(`${p.lpid}:${index}`);
   return true;
 }
 

@@ -436,6 +436,7 @@ describe('lpar/devtree guest tree', () => {
     expect(dts).to.contain('device_type = "chrp";');
     expect(dts).to.contain('compatible = "tshype,pseries\\0qemu,pseries";');
     expect(dts).to.contain('ibm,partition-name = "lpar1";');
+    expect(dts).to.contain('tshype,grant-window = <0x80 0x00 0x00 0x200000>;');
 
     const chosen = nodeText(dts, 'chosen');
     expect(chosen).to.contain('bootargs = "console=hvc0 root=/dev/ram0";');

@@ -1,5 +1,5 @@
 /**
- * The hcall property test, in Node: 20,000 random and mutated hcalls from two partitions under a
+ * The hcall property test, in Node: 40,000 random and mutated hcalls from two partitions under a
  * real policy, shype/policies/deny.pol compiled by the project's policy compiler and loaded as
  * the image's: 'alpha' may make every hcall class, holds the admin role and runs Program.Vtpm
  * over the fake's store (so the audit-log reader, which stores into partition memory, the policy
@@ -31,8 +31,9 @@ import { initSecurity, labelOf } from '../../shype/security';
 import { dispatchHcall } from '../../hv/dispatch';
 import { H } from '../../hcalls/status';
 import {
-  HCALLS, H_RTAS, H_TSHYPE_AUDIT_READ, H_TSHYPE_CREATE, H_TSHYPE_LAN_STATS, H_TSHYPE_POLICY_RELOAD, H_TSHYPE_SET_ENTITLEMENT,
-  H_TSHYPE_VTPM_LAUNCH, H_TSHYPE_VTPM_LOAD, H_TSHYPE_VTPM_SAVE,
+  HCALLS, H_RTAS, H_TSHYPE_AUDIT_READ, H_TSHYPE_CREATE, H_TSHYPE_GRANT, H_TSHYPE_LAN_STATS, H_TSHYPE_MAP,
+  H_TSHYPE_POLICY_RELOAD, H_TSHYPE_REVOKE, H_TSHYPE_SET_ENTITLEMENT, H_TSHYPE_UNMAP, H_TSHYPE_VTPM_LAUNCH, H_TSHYPE_VTPM_LOAD,
+  H_TSHYPE_VTPM_SAVE,
 } from '../../hcalls/table';
 import { RtasToken } from '../../lpar/devtree';
 import { Program, PartitionConfig } from '../../lpar/config';
@@ -52,6 +53,8 @@ import { hptAcquire, hptResetPool } from '../../arch/ppc64/hash';
 const HPT_CALLS = new Set(['H_ENTER', 'H_REMOVE', 'H_READ', 'H_PROTECT', 'H_CLEAR_REF', 'H_CLEAR_MOD', 'H_BULK_REMOVE', 'H_CLEAR_HPT']);
 /** Where alpha's HPT lies: a page pool outside every partition. */
 const HPT_POOL = 0x10000000n;
+import { GRANT_WINDOW_BASE } from '../../arch/ppc64/radix';
+import { addGrant, freeGrantRef, releaseGrants } from '../../lpar/grant';
 
 /** The real policy: alpha may do everything (admin role), beta may not use the console and has no role. */
 const POLICY_FILE = path.join(__dirname, '..', '..', 'shype', 'policies', 'deny.pol');
@@ -114,12 +117,14 @@ describe('hcall property test', function () {
   }
 
   after(() => {
+    for (const p of partitions) releaseGrants(p);   // no grant outlives the test
     host.write(DESCRIPTOR + 8n, 8, 0n);   // no policy: sHype off for the test files that follow
     initSecurity();
     setPlatformClock(null);
   });
 
-  it('property: 20,000 random hcalls under deny.pol reach every handler, are allowed and denied as the policy says, never throw, never write outside the partition', () => {
+  it('property: 40,000 random hcalls under deny.pol reach every handler, are allowed and denied as the policy says, never throw, never write outside the partition', () => {
+    for (const p of partitions) releaseGrants(p);
     loadFuzzPolicy();
     const alpha = partition(0, 'alpha');
     hptResetPool();
@@ -162,7 +167,7 @@ describe('hcall property test', function () {
     let consoleDenials = 0, roleDenials = 0;
     const denied0 = gateStats[GateOutcome.Denied];
     try {
-      for (let n = 0; n < 20000; n++) {
+      for (let n = 0; n < 40000; n++) {
         const p = next() % 3n === 0n ? beta : alpha;
         if (p.state !== LparState.Running) { p.state = LparState.Created; startPartition(p, 0n, SIZE - 0x10000n, 0n); }
         const row = HCALLS[Number(next() % BigInt(HCALLS.length))];
@@ -175,13 +180,18 @@ describe('hcall property test', function () {
         let status = 0;
         expect(() => { status = hcall(p, op, args); }, `call ${n} by ${p.name}: ${op.toString(16)}`).to.not.throw();
         const known = op === u64(row.opcode);
+        // GRANT and MAP decide ShareMemory with the partition r4 names: refused (by the policy
+        // or an earlier check) when that partition's label is not the caller's
+        const crossLabel = known && (row.name === 'H_TSHYPE_GRANT' || row.name === 'H_TSHYPE_MAP') && otherLabel(p, args[0]);
         const management = row.name === 'H_TSHYPE_AUDIT_READ' || row.name === 'H_TSHYPE_POLICY_RELOAD' || row.name === 'H_TSHYPE_LAN_STATS';
         if (p === alpha) {
-          expect(status, `call ${n}: alpha refused ${row.name}`).to.not.equal(H.AUTHORITY);
+          if (crossLabel) expect(status, `call ${n}: alpha shared across labels`).to.not.equal(H.SUCCESS);
+          else expect(status, `call ${n}: alpha refused ${row.name}`).to.not.equal(H.AUTHORITY);
           if (status === H.SUCCESS && known) succeeded.add(row.name);
         } else if (known) {
           const deny = row.hclass === Op.HcallConsole || management;
-          expect(status === H.AUTHORITY, `call ${n}: beta ${row.name} gave ${status}`).to.equal(deny);
+          if (crossLabel) expect(status, `call ${n}: beta shared across labels`).to.not.equal(H.SUCCESS);
+          else expect(status === H.AUTHORITY, `call ${n}: beta ${row.name} gave ${status}`).to.equal(deny);
           if (row.hclass === Op.HcallConsole) consoleDenials++; else if (management) roleDenials++;
           if (status === H.SUCCESS) betaSucceeded.add(row.name);
         }
@@ -321,6 +331,8 @@ const H_SET_MODE = 0x31cn, H_REGISTER_PROC_TBL = 0x37cn, H_REGISTER_VPA = 0xdcn,
  */
 function shape(p: Partition, op: bigint, args: bigint[], next: () => bigint, policy: Uint8Array): void {
   shapeVio(p, op, args, next);
+  shapeGrant(p, op, args, next);
+  if (op === 0x54n || op === 0x58n) { args[0] = 0n; args[1] = next() % 18n; }   // the console: terminal 0, up to 17 characters
   if (op === u64(H_RTAS)) args[0] = rtasBuffer(p, next);
   if (op === u64(H_TSHYPE_AUDIT_READ)) { args[0] = next() % (SIZE - 0x1000n); args[1] = 1n + next() % 4n; }
   if (op === u64(H_TSHYPE_LAN_STATS)) args[0] = next() % 8n;   // the ports of wireDevices, and two past them
@@ -363,6 +375,30 @@ function shapeHpt(op: bigint, args: bigint[], next: () => bigint): void {
     case 0x04: case 0x0c: case 0x10: case 0x14: case 0x18: args.splice(0, 2, 0n, ptex); break;
     case 0x124: args.splice(0, 4, 0x4000000000000000n | ptex, 0n, 0xc000000000000000n, 0n); break;
   }
+}
+
+/** True when r4 = `lpid` names a partition slot whose label is not `p`'s. */
+function otherLabel(p: Partition, lpid: bigint): boolean {
+  return lpid >= 1n && lpid <= BigInt(partitions.length) && partitions[Number(lpid) - 1].ssidref !== p.ssidref;
+}
+
+/**
+ * The grant calls: a partner of the caller's label (alpha: the victim in slot 3; beta: the one
+ * in slot 2), pages of the caller's memory, the first references and window pages; before a MAP
+ * the partner sometimes grants the caller a page (directly in lpar/grant.ts: the victims make
+ * no hcalls), so that MAP, UNMAP and REVOKE succeed too.
+ */
+function shapeGrant(p: Partition, op: bigint, args: bigint[], next: () => bigint): void {
+  const partner = partitions[p.lpid === 1 ? 3 : 2];
+  const window = (): bigint => GRANT_WINDOW_BASE + (next() % 4n) * 0x1000n;
+  if (op === u64(H_TSHYPE_GRANT)) { args[0] = BigInt(partner.lpid); args[1] = (next() % SIZE) & ~0xfffn; args[2] = next() % 3n; }
+  if (op === u64(H_TSHYPE_MAP)) {
+    const ref = freeGrantRef(partner);
+    if (ref >= 0 && next() % 2n === 0n) addGrant(partner, ref, p, (next() % SIZE) & ~0xfffn, next() % 2n === 0n);
+    args[0] = BigInt(partner.lpid); args[1] = next() % 4n; args[2] = window();
+  }
+  if (op === u64(H_TSHYPE_UNMAP)) args[0] = window();
+  if (op === u64(H_TSHYPE_REVOKE)) args[0] = next() % 4n;
 }
 
 /**

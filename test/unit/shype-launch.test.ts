@@ -90,7 +90,7 @@ describe('sHype launch of the configured partitions', () => {
       boot(f.replace('.pol', ''));
       const labels = ['alpha', 'beta', 'gamma', 'web', 'db', 'mail', 'intel', 'office', 'kiosk', 'opsman', 'sec', 'app', 'nullcall', 'client',
         'server', 'lan-a', 'lan-b', 'lan-c', 'linux-a', 'linux-b', 'lansend', 'lanbase', 'lanrecv', 'fuzzer', 'victim-a', 'victim-b',
-        'client-a', 'client-b', 'client-c']
+        'client-a', 'client-b', 'client-c', 'owner', 'user', 'outsider']
         .filter(l => labelOf(l) !== 0);
       expect(labels.length, f).to.be.greaterThan(0);
       labels.forEach((l, i) => {

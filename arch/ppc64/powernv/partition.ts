@@ -24,7 +24,7 @@ import {
 import type { Partition } from '../../../lpar/partition';
 import type { Vcpu } from '../../../lpar/vcpu';
 import { allocPages, NO_PAGES } from '../common/pages';
-import { buildPartitionTree } from '../radix';
+import { buildPartitionTree, mapWindowPage, releasePartitionTree, unmapWindowPage } from '../radix';
 import { LPCR_VRMASD, preparePartitionHpt, releasePartitionHpt, setVrmaLargePages, vrmaLpcrBits } from '../hash';
 import { MSR_ME } from '../bits';
 import { doublewordsAddress, partitionAddress, vcpuAddress, vcpuAt } from '../common/buffers';
@@ -32,7 +32,7 @@ import { switchInit, switchNeeded, switchOut, switchTo } from '../common/switch'
 import {
   AMOR_ALL, HFSCR_GUEST, LPCR_AIL, LPCR_EVIRT, LPCR_GTSE, LPCR_HAIL, LPCR_HDICE, LPCR_HEIC, LPCR_HR,
   LPCR_HVICE, LPCR_ILE, LPCR_LD, LPCR_LPES, LPCR_MER, LPCR_TC, LPCR_UPRT, PATB_BYTES, PATS_4K,
-  partitionLpcrBits, syncProcessTable, writeHashPartitionEntry, writePartitionEntry,
+  clearPartitionEntry, partitionLpcrBits, syncProcessTable, writeHashPartitionEntry, writePartitionEntry,
 } from '../partitioning';
 import {
   SA_HDEC, SA_HV_LPCR, SA_LPCR, SA_LPIDR, SA_PARTITION, SA_VCPU, SA_VCPU_GPRS,
@@ -114,15 +114,17 @@ export function initPartitioning(): boolean {
 }
 
 /**
- * Build the partition's radix tree (logical [0, memSize) to real [memBase, ...)) and its
- * partition-table entry, and forget whatever the LPID's translations were. False when the
- * page pool ran out (the entry is then left invalid).
+ * Build the partition's radix tree (logical [0, memSize) to real [memBase, ...), an empty grant
+ * window) in the LPID's kept pages (radix.ts) and its partition-table entry, and forget
+ * whatever the LPID's translations were. False when the page pool ran out (the entry is then
+ * left invalid).
  */
 export function preparePartition(p: Partition): boolean {
   if (patb === 0n) return false;
+  clearPartition(p);   // the LPID's previous tree given back (a grant window too), its entry invalid
   if (p.hpt) return prepareHashPartition(p);
   releasePartitionHpt(p);
-  const root = buildPartitionTree(p.memBase, p.memSize);
+  const root = buildPartitionTree(p.lpid, p.memBase, p.memSize);
   if (root === NO_PAGES) return false;
   writePartitionEntry(patb, p, root);
   invalidateLpid(p.lpid);
@@ -136,6 +138,36 @@ export function preparePartition(p: Partition): boolean {
 function prepareHashPartition(p: Partition): boolean {
   if (!preparePartitionHpt(p)) return false;
   writeHashPartitionEntry(patb, p);
+  invalidateLpid(p.lpid);
+  return true;
+}
+
+/**
+ * The partition-table entry of `p`'s LPID made invalid, every cached translation of the LPID
+ * discarded, and its tree's pages given back to the page pool (its root is kept for the LPID's
+ * next preparePartition). The partition must not be running.
+ */
+export function clearPartition(p: Partition): void {
+  if (patb === 0n) return;
+  clearPartitionEntry(patb, p.lpid);
+  invalidateLpid(p.lpid);
+  releasePartitionTree(p.lpid);
+}
+
+/**
+ * Map page `index` of `p`'s grant window to the 4 KiB real page `real` (read-only unless
+ * `writable`) and discard the LPID's cached translations. False, nothing changed, when `p` has
+ * no tree or `index` is outside the window.
+ */
+export function mapGrantPage(p: Partition, index: number, real: u64, writable: boolean): boolean {
+  if (!mapWindowPage(p.lpid, index, real, writable)) return false;
+  invalidateLpid(p.lpid);
+  return true;
+}
+
+/** Unmap page `index` of `p`'s grant window and discard the LPID's cached translations; false as mapGrantPage. */
+export function unmapGrantPage(p: Partition, index: number): boolean {
+  if (!unmapWindowPage(p.lpid, index)) return false;
   invalidateLpid(p.lpid);
   return true;
 }

@@ -23,7 +23,9 @@ import { firmwareReport, reportLine, stateReport } from './firmware';
 import { bootRecord } from './opalflash';
 import { isPower10 } from '../cpu';
 
-export { initPartitioning, preparePartition, runVcpu, syncVcpu } from './partition';
+export {
+  clearPartition, initPartitioning, mapGrantPage, preparePartition, runVcpu, syncVcpu, unmapGrantPage,
+} from './partition';
 export { decExpiry } from '../common/switch';
 export { serviceInterrupt } from './interrupts';
 export { readPlatformClock } from './rtc';

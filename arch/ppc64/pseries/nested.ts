@@ -31,12 +31,12 @@ import { load64, load64le, mftb, store32, store32le, store64, store64le, type i6
 import type { Partition } from '../../../lpar/partition';
 import type { Vcpu } from '../../../lpar/vcpu';
 import { Exit } from '../exit';
-import { buildPartitionTree } from '../radix';
+import { buildPartitionTree, mapWindowPage, releasePartitionTree, unmapWindowPage } from '../radix';
 import { allocPages, NO_PAGES } from '../common/pages';
 import { bytesAddress } from '../common/buffers';
 import { switchInit, switchNeeded, switchOut, switchTo } from '../common/switch';
 import {
-  AMOR_ALL, HFSCR_GUEST, PATB_BYTES, guestMsr, partitionLpcrBits, syncProcessTable, writePartitionEntry,
+  AMOR_ALL, HFSCR_GUEST, PATB_BYTES, clearPartitionEntry, guestMsr, partitionLpcrBits, syncProcessTable, writePartitionEntry,
 } from '../partitioning';
 
 /** `sc 1` (entry.S): r3 = opcode, r4.. = arguments; returns r3. */
@@ -111,11 +111,45 @@ export function initPartitioning(): boolean {
   return paprHcall(H_SET_PARTITION_TABLE, patb, 0n, 0n, 0n) === 0n;   // PATS = 0: 4 KiB
 }
 
-/** Build the partition's radix tree and its partition-table entry. False if out of pages. */
+/**
+ * Build the partition's radix tree (with an empty grant window) in the LPID's kept pages
+ * (radix.ts) and its partition-table entry. False if out of pages (the entry is left invalid).
+ */
 export function preparePartition(p: Partition): boolean {
-  const root = buildPartitionTree(p.memBase, p.memSize);
+  clearPartition(p);
+  const root = buildPartitionTree(p.lpid, p.memBase, p.memSize);
   if (root === NO_PAGES) return false;
   writePartitionEntry(patb, p, root);
+  invalidateLpid(p.lpid);
+  return true;
+}
+
+/**
+ * The partition-table entry of `p`'s LPID made invalid, L0 told to discard the LPID's cached
+ * translations, and its tree's pages given back to the page pool (the root is kept for the
+ * LPID's next preparePartition). The partition must not be running.
+ */
+export function clearPartition(p: Partition): void {
+  if (patb === 0n || patb === NO_PAGES) return;
+  clearPartitionEntry(patb, p.lpid);
+  invalidateLpid(p.lpid);
+  releasePartitionTree(p.lpid);
+}
+
+/**
+ * Map page `index` of `p`'s grant window to the 4 KiB real page `real` (read-only unless
+ * `writable`) and have L0 discard the LPID's cached translations. False, nothing changed, when
+ * `p` has no tree or `index` is outside the window.
+ */
+export function mapGrantPage(p: Partition, index: number, real: u64, writable: boolean): boolean {
+  if (!mapWindowPage(p.lpid, index, real, writable)) return false;
+  invalidateLpid(p.lpid);
+  return true;
+}
+
+/** Unmap page `index` of `p`'s grant window and have L0 discard the LPID's translations; false as mapGrantPage. */
+export function unmapGrantPage(p: Partition, index: number): boolean {
+  if (!unmapWindowPage(p.lpid, index)) return false;
   invalidateLpid(p.lpid);
   return true;
 }

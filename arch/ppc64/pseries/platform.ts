@@ -15,7 +15,9 @@ import { bytesAddress } from '../common/buffers';
 import { PANIC_MARKER_MAX, panicMarker } from '../common/panic';
 import { rtasCall } from './rtas';
 
-export { initPartitioning, preparePartition, runVcpu, syncVcpu } from './nested';
+export {
+  clearPartition, initPartitioning, mapGrantPage, preparePartition, runVcpu, syncVcpu, unmapGrantPage,
+} from './nested';
 export { decExpiry } from '../common/switch';
 export { serviceInterrupt } from './interrupts';
 export { readPlatformClock } from './rtc';
