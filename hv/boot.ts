@@ -31,7 +31,7 @@ import { findBundle, openBundle, placeBundle } from './bundle-place';
 import { describeHcalls } from './dispatch';
 import { attachVirtualIo, connectVirtualIo, vioSummary } from './vio';
 import { detachDevices } from '../lpar/vio';
-import { fuzzStart, fuzzVerdict } from './fuzz-check';
+import { fuzzStart, fuzzVerdict, poolLine } from './fuzz-check';
 
 /** The page pool for partition and page tables: [16 MiB, end of the hypervisor's region). */
 const POOL_START_MIB = 16;
@@ -197,6 +197,7 @@ function summary(total: u64): void {
   for (let i = 0; i < system.count; i++) exits += partitions[i].exits;
   exitSummary(exits);
   interruptSummary();
+  poolLine();
   vioSummary();
 }
 
