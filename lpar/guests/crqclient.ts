@@ -10,10 +10,11 @@
  *
  * When the server goes away in the middle of a round (docs/robustness.md) the client gets the
  * transport event (0xFF, format 1 "partner failed") instead of an answer. It prints the event
- * and how much of its block had come back transformed, checks that a send now finds the pair
- * closed (H_CLOSED), frees and registers its queue again, and tries to reconnect: when the
- * server restarted it redoes the round and carries on; when the server is gone for good it
- * halts with 6 (the event seen, the pair closed), 7 if anything of that was not as documented.
+ * and how much of its block had come back transformed, checks that an initialisation message
+ * now finds the pair closed (H_CLOSED), frees and registers its queue again, and tries to
+ * reconnect: when the server restarted it redoes the round and carries on; when the server is
+ * gone for good it halts with 6 (the event seen, the pair closed), 7 if anything of that was
+ * not as documented.
  *
  * Bootargs: `rounds=N` (ROUNDS when absent), `seconds=S` (rounds until S seconds have passed,
  * instead: the soak).
@@ -128,17 +129,23 @@ function handshake(): boolean {
 }
 
 /**
- * The partner went away in round `r`: report the event, check that the pair is closed, register
- * the queue again and try to reconnect. 0 when the server came back; 6 when it is gone for good
- * and everything was as documented (event 0xFF/0x01, H_CLOSED for a send and for the new
- * registration); 7 otherwise.
+ * The partner went away in round `r`: report the event, then initialise again. The first
+ * initialisation message finds the pair closed (H_CLOSED) unless the server has restarted and
+ * registered already (then it is the handshake's first message: 0). Closed, the client frees
+ * and registers its queue again (H_CLOSED: registered, no partner yet) and tries to connect.
+ * 0 when the server answered; 6 when it is gone for good and everything was as documented
+ * (event 0xFF/0x01, H_CLOSED for the send and for the new registration); 7 otherwise.
  */
 function recover(r: number): number {
   printNumber('client: transport event in round ', r);
   printNumber('client:   format ', eventFormat);
   printNumber('client: doublewords transformed before the event ', transformedAtEvent);
-  const closed = send(crqWord(CRQ_COMMAND, MSG_BLOCK, r, BLOCK_BYTES), BLOCK_IOBA);
+  const closed = send(crqWord(CRQ_INIT, MSG_INIT, 0, 0), 0n);
   printNumber('client: send after the event, status ', Number(BigInt.asIntN(64, closed)));
+  if (closed === 0n && waitMessage(ANSWER_TRIES) && valid() === CRQ_INIT && format() === MSG_INIT_COMPLETE) {
+    println('client: reconnected');
+    return 0;
+  }
   const freed = hcall(H_FREE_CRQ, VIO_UNIT, 0n, 0n, 0n, 0n, 0n, 0n);
   printNumber('client: H_FREE_CRQ status ', Number(BigInt.asIntN(64, freed)));
   const reg = register();
