@@ -122,10 +122,18 @@ function register(): u64 {
   return hcall(H_REG_CRQ, VIO_UNIT, QUEUE_IOBA, BigInt(QUEUE_BYTES), 0n, 0n, 0n, 0n);
 }
 
-/** Connect: initialisation messages until the pair is connected, then the server's answer. False when it never came. */
+/**
+ * Connect: initialisation messages until the pair is connected, then the server's answer (a
+ * transport event left from the old connection is passed over). False when it never came.
+ */
 function handshake(): boolean {
   if (connect() < 0) return false;
-  return waitMessage(ANSWER_TRIES) && valid() === CRQ_INIT && format() === MSG_INIT_COMPLETE;
+  for (let i = 0; i < 4; i++) {
+    if (!waitMessage(ANSWER_TRIES)) return false;
+    if (valid() === CRQ_INIT && format() === MSG_INIT_COMPLETE) return true;
+    if (valid() !== CRQ_TRANSPORT) return false;
+  }
+  return false;
 }
 
 /**
