@@ -141,8 +141,12 @@ export function guestMain(fdt: u64): u64 {
   }
   let state = handle();
   while (state <= 0) {
-    if (state < 0 && !reopen()) return 5n;   // the client went away: wait for it to come back
-    if (!waitMessage(NEXT_TRIES)) { println('server: client went quiet'); return 1n; }
+    if (state < 0) {
+      if (!reopen()) return 5n;   // the client went away: its next message, once it is back
+    } else if (!waitMessage(NEXT_TRIES)) {
+      println('server: client went quiet');
+      return 1n;
+    }
     state = handle();
   }
   printNumber('server: rounds served ', rounds);
