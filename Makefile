@@ -11,7 +11,7 @@ IMAGE_EPOCH := $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/
 # the keys that sign BOOTKERNEL (generated on first use; point FLASH_KEYS at your own, see README)
 FLASH_KEYS ?= $(BUILD)/keys
 
-.PHONY: linux-guest help deps check test test-unit test-conformance test-system fuzz fuzz-parsers run demo image verify-image flash \
+.PHONY: linux-guest help deps check test test-unit test-conformance test-system fuzz fuzz-parsers soak run demo image verify-image flash \
 	bench bench-compiler bench-hv bench-shype bench-lan bench-vtpm bench-linux porffor-report clean
 
 help:
@@ -24,6 +24,8 @@ help:
 	@echo "make test            install missing tools; type-check, unit, conformance and system tests"
 	@echo "make fuzz            the hcall fuzzer: 1,000,000 fuzzed hcalls on powernv9 and pseries, verdicts and wall times"
 	@echo "make fuzz-parsers    every parser fuzzer with 100,000 inputs (FUZZ_SEED=… to reseed; make test runs fewer)"
+	@echo "make soak [DURATION=600] [SOAK_MACHINE=powernv9|pseries]"
+	@echo "                     Linux and TS partitions, network, TPM and CRQ traffic, policy reloads and restarts for DURATION s; what was done, what was lost"
 	@echo "make bench           benchmarks (instruction counts under QEMU): compiler and hypervisor"
 	@echo "make bench-lan       instructions per 1,500-byte logical-LAN frame between two partitions (powernv9) vs the copy floor"
 	@echo "make bench-vtpm      TPM commands per second: tshype vtpm serve against swtpm; instructions per round trip through the vTPM partition (powernv9)"
@@ -62,6 +64,12 @@ FUZZ_N ?= 100000
 fuzz-parsers: deps
 	FUZZ_N=$(FUZZ_N) $(MOCHA) --no-config --require scripts/tsnc/register.cjs --require test/fake/register-platform.cjs \
 		--extension ts --timeout 0 'test/unit/fuzz-*.test.ts'
+
+# The soak (docs/robustness.md): the mixed workload of lpar/configs/soak.ts for DURATION seconds,
+# driven by scripts/soak.ts; prints what it did and what was lost, fails on any loss or crash.
+DURATION ?= 600
+soak: deps
+	DURATION=$(DURATION) bash scripts/soak.sh
 
 run: deps $(if $(filter linux lan lan-cap lan-deny,$(CONFIG)),linux-guest)
 ifneq ($(filter %-pnor,$(MACHINE)),)

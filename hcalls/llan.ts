@@ -23,7 +23,7 @@ import { admitSharing } from '../shype/security';
 import { Op } from '../shype/ops';
 import { H } from './status';
 import {
-  BD_ADDRESS_MASK, BD_TOGGLE, BD_VALID, SEND_DESCRIPTORS, bdLength, fillBucket, forgetPort, learn, ownedByOther, switchFrame,
+  BD_ADDRESS_MASK, BD_TOGGLE, BD_VALID, SEND_DESCRIPTORS, bdLength, fillBucket, forgetLearnt, forgetPort, learn, ownedByOther, switchFrame,
   takeFrame,
 } from './vswitch';
 
@@ -89,13 +89,15 @@ export function hRegisterLogicalLan(p: Partition, v: Vcpu): number {
   port.rxq = rxq;
   port.rxqLength = rxqLength;
   port.mac = mac;
+  forgetPort(port.index);   // the address it had when it last closed, if it registers another
   learn(port.segment, mac, port.pvid, port.index, true);
   fillBucket(port);
   return H.SUCCESS;
 }
 
 /**
- * H_FREE_LOGICAL_LAN(unit r4): close the port; its posted buffers and queue are forgotten.
+ * H_FREE_LOGICAL_LAN(unit r4): close the port; its posted buffers, queue and learnt addresses are
+ * forgotten (its own address stays its own: frames to it are dropped as closed, vswitch.ts).
  * @noinline out of line, so that the hot dispatch path does not pay for its registers
  */
 export function hFreeLogicalLan(p: Partition, v: Vcpu): number {
@@ -103,7 +105,7 @@ export function hFreeLogicalLan(p: Partition, v: Vcpu): number {
   if (i < 0) return H.PARAMETER;
   const port = lanPorts[vdevices[i].config];
   port.close();
-  forgetPort(port.index);
+  forgetLearnt(port.index);
   return H.SUCCESS;
 }
 

@@ -124,7 +124,19 @@ export function ownedByOther(segment: number, mac: u64, port: number): boolean {
   return false;
 }
 
-/** Forget every MAC learnt behind `port` (it closed). */
+/**
+ * `port` closed (H_FREE_LOGICAL_LAN, its partition stopped or restarting): forget the addresses
+ * learnt behind it, but keep its own, so that a unicast frame to it is dropped and counted as
+ * closed (H_DROPPED) rather than flooded to the segment's other ports as unknown unicast, and no
+ * other port may take its address meanwhile. forgetPort() forgets the own address too.
+ */
+export function forgetLearnt(port: number): void {
+  for (let i = 0; i < tablePort.length; i++) {
+    if (tablePort[i] === port && tableStatic[i] === 0) tablePort[i] = -1;
+  }
+}
+
+/** Forget every MAC behind `port`, its own address too (it registers or takes another). */
 export function forgetPort(port: number): void {
   for (let i = 0; i < tablePort.length; i++) {
     if (tablePort[i] === port) {

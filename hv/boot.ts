@@ -31,7 +31,7 @@ import { findBundle, openBundle, placeBundle } from './bundle-place';
 import { describeHcalls } from './dispatch';
 import { attachVirtualIo, connectVirtualIo, vioSummary } from './vio';
 import { detachDevices } from '../lpar/vio';
-import { fuzzStart, fuzzVerdict } from './fuzz-check';
+import { fuzzStart, fuzzVerdict, poolLine } from './fuzz-check';
 import { manageConfiguration, manageSummary } from './manage';
 import { excludeRange, freeRegion, initRegions, reserveRegion } from '../lpar/regions';
 
@@ -232,6 +232,7 @@ function summary(total: u64): void {
   for (let i = 0; i < system.count; i++) exits += partitions[i].exits;
   exitSummary(exits);
   interruptSummary();
+  poolLine();
   vioSummary();
   manageSummary();
 }

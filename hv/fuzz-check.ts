@@ -53,6 +53,19 @@ export function fuzzStart(): void {
   periodicReported = false;
 }
 
+/**
+ * The summary's page-pool line, for every run: `[hv] page pool: A KiB free after launch, B KiB
+ * free at shutdown` (equal unless something allocated from the pool while partitions ran, or
+ * failed to give back what a stopped or restarted partition had: docs/robustness.md).
+ */
+export function poolLine(): void {
+  writeString('[hv] page pool: ');
+  writeDecimal(Number(poolAtLaunch >> 10n));
+  writeString(' KiB free after launch, ');
+  writeDecimal(Number(poolFree() >> 10n));
+  writeLine(' KiB free at shutdown');
+}
+
 function violation(what: string): void {
   violations++;
   writeString('[hv] fuzz: invariant violated: ');

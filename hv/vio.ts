@@ -10,7 +10,7 @@ import { partitions, type Partition } from '../lpar/partition';
 import { MAX_PARTITION_VDEVICES, VioDevice, VioKind, attachDevices, deviceAt, isCrqClient, isCrqServer, linkChannels, resetDevice, vdevices } from '../lpar/vio';
 import { labelOf } from '../shype/security';
 import { crqPartitionStopped } from '../hcalls/crq';
-import { forgetPort } from '../hcalls/vswitch';
+import { forgetLearnt } from '../hcalls/vswitch';
 
 /** Give partition `p` (configuration partition `k`) its ports and channel ends; false when they do not fit. */
 export function attachVirtualIo(p: Partition, k: number): boolean {
@@ -28,7 +28,8 @@ export function connectVirtualIo(): void {
 
 /**
  * Partition `p` stopped or is rebooting: its CRQ partners get "partner failed", its ports close
- * (the switch forgets their addresses), its DMA windows are cleared and its devices' interrupt
+ * (the switch forgets the addresses learnt behind them; frames to their own addresses are dropped
+ * as closed), its DMA windows are cleared and its devices' interrupt
  * sources claimed again on its (reset) XICS.
  */
 export function resetVirtualIo(p: Partition): void {
@@ -39,7 +40,7 @@ export function resetVirtualIo(p: Partition): void {
     const d = vdevices[i];
     if (d.kind === VioKind.Lan) {
       lanPorts[d.config].close();
-      forgetPort(d.config);
+      forgetLearnt(d.config);
     }
     resetDevice(d);
     p.xics.claim(d.source());

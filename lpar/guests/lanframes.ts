@@ -10,10 +10,17 @@
  * number and sequence and a pattern derived from both, which the receiver checks.
  *
  * Prints its counts and halts with 0 when no frame was malformed and no send failed, 1 otherwise.
+ *
+ * Bootargs: `frames=F` (F broadcast frames and F unicast frames to each peer; FRAMES when
+ * absent); `crash=N`: a receiver that crashes with frames queued (docs/robustness.md): it opens
+ * its port and posts its buffers like the others but sends nothing and never drains its queue;
+ * once N frames wait in it, it executes an illegal instruction (it has no handler: it halts with
+ * 0x10700) and the hypervisor closes its port; the others keep sending to it.
  */
 import { load16, load32, load64, load8, store64, store8, type u64 } from 'tsnc';
 import { Fdt, FdtStatus } from '../fdt';
-import { hcall, hcallNoToken, printNumber, println } from './lib';
+import { hcall, hcallNoToken, illegalInstruction, printNumber, println } from './lib';
+import { bootargNumber, readBootargs } from './bootargs';
 import {
   H_ADD_LOGICAL_LAN_BUFFER, H_BUSY, H_DROPPED, H_REGISTER_LOGICAL_LAN, H_SEND_LOGICAL_LAN, VIO_UNIT,
   mapPages, yieldCpu,
@@ -146,6 +153,27 @@ function checkFrame(f: u64, length: number): void {
   else fromUnicast[sender]++;
 }
 
+/** Whether receive-queue entry `i` holds a frame of this lap (its toggle bit is rxToggle's). */
+function entryValid(i: number): boolean {
+  const flags = load8(BigInt.asUintN(64, at(RXQ) + BigInt(16 * i)));
+  return ((flags & 0x80) !== 0 ? 1 : 0) === rxToggle && (flags & 0x40) !== 0;
+}
+
+/** crash=N: wait (yielding, never draining) until N frames are queued, then an illegal instruction. */
+function crashWithFramesQueued(n: number): u64 {
+  for (let i = 0; i < 100 * QUIET; i++) {
+    if (entryValid(n - 1)) {
+      printNumber('lan: crashing with frames queued ', n);
+      illegalInstruction();
+      println('lan: still alive after an illegal instruction (wrong)');
+      return 1n;
+    }
+    yieldCpu();
+  }
+  println('lan: the frames to crash with never came');
+  return 1n;
+}
+
 /** Take every frame the receive queue holds (re-posting its buffer); the number taken. */
 function drain(): number {
   let n = 0;
@@ -182,9 +210,13 @@ export function guestMain(fdt: u64): u64 {
   self = offset <= BigInt(STATIONS) ? Number(offset) : 0;
   if (self < 1) { println('lan: MAC outside the convention'); return 1n; }
   printNumber('lan: station ', self);
+  readBootargs(fdt);
+  const frames = bootargNumber('frames', FRAMES);
+  const crashAt = bootargNumber('crash', 0);
   if (!open(mac)) return 1n;
+  if (crashAt > 0 && crashAt <= RXQ_ENTRIES) return crashWithFramesQueued(crashAt);
   for (let i = 0; i < SETTLE; i++) { yieldCpu(); drain(); }
-  for (let seq = 0; seq < FRAMES; seq++) {
+  for (let seq = 0; seq < frames; seq++) {
     sendFrame(BROADCAST, seq);
     drain();
     for (let k = 1; k <= STATIONS; k++) {
@@ -194,7 +226,7 @@ export function guestMain(fdt: u64): u64 {
     }
     yieldCpu();
   }
-  const expected = (STATIONS - 1) * 2 * FRAMES;
+  const expected = (STATIONS - 1) * 2 * frames;
   for (let quiet = 0; quiet < QUIET && received < expected;) {
     if (drain() > 0) quiet = 0;
     else { quiet++; yieldCpu(); }

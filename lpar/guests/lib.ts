@@ -2,7 +2,7 @@
  * What test partitions use to talk to the hypervisor: the hcall instruction (from
  * arch/ppc64/guest/start.S), console output and halting.
  */
-import type { u64 } from 'tsnc';
+import { store32, type u64 } from 'tsnc';
 import { Fdt, FdtStatus } from '../fdt';
 
 /** `sc 1` with r3 = op and r4..r10 = a1..a7; returns the status (r3). */
@@ -110,6 +110,20 @@ export function halt(status: u64): void {
 /** The partition's device tree: the FDT_SPACE bytes at the top of its memory (lpar/loader.ts). */
 const FDT_LIMIT = 0x10000;
 const tree = new Fdt();
+
+/**
+ * Ask to be restarted (RTAS system-reboot, its token from /rtas of the tree at `fdt`), with the
+ * 12-byte RTAS argument block at `buffer` (logical, in this partition's memory). Never returns
+ * when the hypervisor takes it: the partition starts again from its image.
+ */
+export function systemReboot(fdt: u64, buffer: u64): void {
+  const rtas = tree.open(fdt, FDT_LIMIT) === FdtStatus.Ok ? tree.pathOffset('/rtas') : -1;
+  store32(buffer, rtas < 0 ? 0 : tree.getU32(rtas, 'system-reboot', 0));
+  store32(BigInt.asUintN(64, buffer + 4n), 0);   // no arguments
+  store32(BigInt.asUintN(64, buffer + 8n), 1);   // one return (status)
+  hcall(H_RTAS, buffer, 0n, 0n, 0n, 0n, 0n, 0n);
+  for (;;) hcall(H_CONFER, 0xffffffffffffffffn, 0n, 0n, 0n, 0n, 0n, 0n);   // the reboot ends this run
+}
 
 /**
  * The console's unit address, as a PAPR client finds it: the `reg` of /vdevice/vty in the

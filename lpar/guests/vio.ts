@@ -87,6 +87,12 @@ export const QUEUE_BYTES = TCE_PAGE;
 export const message = new BigUint64Array(2);
 let next = 0;
 
+/** Forget the queue's entries and start reading it at its first (it is registered anew). */
+export function resetQueue(): void {
+  for (let i = 0; i < QUEUE_BYTES; i += 8) store64(BigInt.asUintN(64, QUEUE + BigInt(i)), 0n);
+  next = 0;
+}
+
 /** Take the next valid entry of the queue into `message` (and free it); false when there is none. */
 export function poll(): boolean {
   const at: u64 = BigInt.asUintN(64, QUEUE + BigInt(next));

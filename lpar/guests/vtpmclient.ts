@@ -16,10 +16,11 @@
  *   vtpm-client: nv after loop <hex>           read again after them
  *   vtpm-client: done                          then halts 0 (1 when a step failed)
  *
- * Bootargs: `nv=WORD` (up to 16 characters; "client" if none), `loop=N` (0 if none), `delay=R`
+ * Bootargs: `nv=WORD` (up to 16 characters; "client" if none), `loop=N` (0 if none), `seconds=S`
+ * (loop for S seconds instead), `delay=R`
  * (rounds of yielding before the loop).
  */
-import type { u64 } from 'tsnc';
+import { mftb, type u64 } from 'tsnc';
 import { Fdt, FdtStatus } from '../fdt';
 import { H_SUCCESS, benchMarkA, hcall, printHex, printNumber, println } from './lib';
 import {
@@ -48,6 +49,8 @@ const RSP = new Uint8Array(4096);
 const W = new Writer(CMD);
 const KEY = new Uint8Array(512);
 const WORD = new Uint8Array(NV_SIZE);
+/** Timebase ticks per second (QEMU's pseries and powernv alike). */
+const TB_HZ: u64 = 512000000n;
 const tree = new Fdt();
 const args = new Uint8Array(256);
 let argsLength = 0;
@@ -233,17 +236,20 @@ function printHexText(label: string, bytes: Uint8Array, len: number): void {
 
 /**
  * `loop=N`: N rounds of GetRandom (after `delay=R` rounds of yielding, so that the other clients
- * are done first). Prints how many rounds failed, how many passed after the last failure, and
+ * are done first); with `seconds=S`, rounds until S seconds have passed instead (the soak). Prints how many rounds failed, how many passed after the last failure, and
  * how often the conversation was initialised again.
  */
-function loop(rounds: number, delay: number): void {
+function loop(rounds: number, delay: number, seconds: number): void {
   for (let i = 0; i < delay; i++) yieldCpu();
-  let errors = 0, after = 0;
-  for (let r = 0; r < rounds; r++) {
+  let errors = 0, after = 0, done = 0;
+  const end: u64 = BigInt.asUintN(64, mftb() + BigInt(seconds) * TB_HZ);
+  for (let r = 0; seconds > 0 ? mftb() < end : r < rounds; r++) {
+    done++;
     const rc = transact(buildGetRandom());
     if (rc === 0x100) startup();   // TPM_RC_INITIALIZE: the vTPM lost power; start it again
     if (rc !== 0) { errors++; after = 0; } else after++;
   }
+  printNumber('vtpm-client: loop rounds ', done);
   printNumber('vtpm-client: loop rounds with errors ', errors);
   printNumber('vtpm-client: loop rounds answered after the last error ', after);
   printNumber('vtpm-client: reinitialisations ', reinitialisations);
@@ -374,8 +380,9 @@ export function guestMain(fdt: u64): u64 {
   if (key !== 0) quote(key);
   nvRoundTrip();
   const rounds = argNumber('loop', 0);
-  if (rounds > 0) {
-    loop(rounds, argNumber('delay', 0));
+  const seconds = argNumber('seconds', 0);
+  if (rounds > 0 || seconds > 0) {
+    loop(rounds, argNumber('delay', 0), seconds);
     nvReadBack();
   }
   println(failures === 0 ? 'vtpm-client: done' : 'vtpm-client: failed');

@@ -546,6 +546,29 @@ describe('virtual I/O hcalls', () => {
       open(b, 1);   // may open again
     });
 
+    it('a closed port keeps its own address: unicast frames to it are dropped as closed (H_DROPPED), not flooded to the other ports', () => {
+      const [a, b, c] = lan();
+      [a, b, c].forEach((p, i) => {
+        open(p, i);
+        for (let k = 0; k < 4; k++) expect(hcall(p, OP.ADD_LOGICAL_LAN_BUFFER, unit(0), bd(2048, 0x8000 + 0x800 * k))).to.equal(H.SUCCESS);
+      });
+      resetVirtualIo(b);   // b's partition stopped with its port open and buffers posted
+      expect(lanPorts[1].open).to.equal(false);
+      expect(send(a, frame(MAC[1], MAC[0], [1]))).to.equal(H.DROPPED);
+      expect(lanPorts[1].drops[Drop.Closed]).to.equal(1);
+      expect(lanPorts[2].framesReceived, 'c got nothing of b\'s').to.equal(0);
+      refused(c, H.PARAMETER, OP.CHANGE_LOGICAL_LAN_MAC, unit(0), MAC[1]);   // nor may it take b's address
+      expect(hcall(a, OP.FREE_LOGICAL_LAN, unit(0))).to.equal(H.SUCCESS);
+      expect(send(c, frame(MAC[0], MAC[2], [2]))).to.equal(H.DROPPED);     // the same for H_FREE_LOGICAL_LAN
+      expect(lanPorts[0].drops[Drop.Closed]).to.equal(1);
+      expect(lanPorts[1].drops[Drop.Closed]).to.equal(1);
+      // a port that opens again with another address gives its old one up
+      expect(hcall(a, OP.REGISTER_LOGICAL_LAN, unit(0), BUFLIST, bd(0x1000, RXQ), FILTER, 0x020000000009n)).to.equal(H.SUCCESS);
+      for (let k = 0; k < 4; k++) expect(hcall(a, OP.ADD_LOGICAL_LAN_BUFFER, unit(0), bd(2048, 0x8000 + 0x800 * k))).to.equal(H.SUCCESS);
+      expect(send(c, frame(MAC[0], MAC[2], [3]))).to.equal(H.SUCCESS);     // unknown unicast again: flooded, a gets it
+      expect(lanPorts[0].framesReceived).to.equal(1);
+    });
+
     it('cap: a port past its tokens gets H_BUSY and its vCPU yields; nothing is delivered', () => {
       const [a, b] = lan(['a', 'b'], cfg => { cfg.ports[0].capBps = 8000; });
       open(a, 0);

@@ -101,7 +101,7 @@ unexpected:                             # r11 = vector
         LOAD_ADDR %r12, guest_interrupt_ptr
         ld      %r12, 0(%r12)
         cmpdi   %r12, 0
-        beq     1f
+        beq     no_handler              # (not `1f`: LOAD_TOC has a label 1 of its own)
         LOAD_TOC                        # clobbers r12
         LOAD_ADDR %r12, guest_interrupt_ptr
         ld      %r12, 0(%r12)
@@ -113,7 +113,8 @@ unexpected:                             # r11 = vector
         mtctr   %r12
         bctrl                           # does not return (it halts); if it does:
         mr      %r11, %r31
-1:      oris    %r4, %r11, 1            # status 0x10000 + vector
+no_handler:
+        oris    %r4, %r11, 1            # status 0x10000 + vector
         li      %r3, H_TSHYPE_HALT
         sc      1
         b       .
