@@ -121,7 +121,7 @@ function channelLine(i: number): void {
     if (d.owner >= 0 && d.config === i && isCrqClient(d.kind)) client = j;
     if (d.owner >= 0 && d.config === i && isCrqServer(d.kind)) server = j;
   }
-  if (client < 0 || server < 0) { writeLine('not wired (a partition did not start)'); return; }
+  if (client < 0 || server < 0) { writeLine('not wired (a partition did not start, or was destroyed)'); return; }
   const cd = vdevices[client], sd = vdevices[server];
   if (c.vtpm) { vtpmFigures(cd, sd); return; }
   writeString('messages ');

@@ -14,6 +14,8 @@
  *                         3 halted, 4 stopped/crashed), yielding in between; gives up after
  *                         WAIT_POLLS polls
  *   cycles:TARGET:N       N times create then destroy, each checked; prints how many succeeded
+ *   pause:N               N yields (H_CONFER): the other partitions run meanwhile
+ *   pool                  prints the page pool's free KiB and the free partition memory (LIST)
  * Each prints `manager: OP TARGET -> STATUS` (the hcall's status, signed decimal).
  */
 import { store8, type u64 } from 'tsnc';
@@ -180,6 +182,20 @@ function operation(start: number, end: number): void {
     for (let i: u64 = 0n; i < slots && i < 16n; i = BigInt.asUintN(64, i + 1n)) {
       printNumber('manager: list state ', Number((states >> BigInt.asUintN(64, 4n * i)) & 15n));
     }
+    return;
+  }
+  if (fieldIs(0, 'pool')) {
+    const st = hcall(H_TSHYPE_LIST, 0n, 0n, 0n, 0n, 0n, 0n, 0n);
+    const pool = hcallOut(2n), memory = hcallOut(3n);   // before printing
+    report(99, st);
+    if (st !== H_SUCCESS) return;
+    printNumber('manager: page pool KiB free ', Number(pool));
+    printNumber('manager: partition memory MiB free ', Number(memory));
+    return;
+  }
+  if (fieldIs(0, 'pause')) {
+    const n = fieldNumber(1);
+    for (let i = 0; i < n; i++) yieldOnce();
     return;
   }
   if (fields < 2) { println('manager: an operation without a target'); failures++; return; }

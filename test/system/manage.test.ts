@@ -8,7 +8,10 @@
  * - under a policy that grants it nothing but ReadAudit (manage-deny) every operation is
  *   refused with H_AUTHORITY, audited, and nothing is created;
  * - the operator's console (lpar/configs/operator.ts) does the same through typed commands,
- *   with clear errors for bad input.
+ *   with clear errors for bad input;
+ * - a management destroy in the middle of a CRQ command (lpar/configs/manage-fault.ts): the
+ *   client gets the partner-failed event, reconnects to the server created again and finishes;
+ *   the page pool and the partition memory are the same after each destroy.
  */
 import { expect } from 'chai';
 import { Run, run, show } from './helpers';
@@ -16,7 +19,7 @@ import { ConsoleSession, partitionLines } from './console';
 
 const BUILD = 'build/test/manage';
 const MACHINES: ('pseries' | 'powernv9')[] = ['pseries', 'powernv9'];
-const CONFIGS = ['manage', 'manage-deny', 'operator'];
+const CONFIGS = ['manage', 'manage-deny', 'operator', 'manage-fault'];
 const H_AUTHORITY = -10;
 const H_STATE = -75;
 
@@ -43,11 +46,30 @@ describe('run-time partition management', function () {
     describe(`on ${machine}`, () => {
       let boot: Run;
       let deny: Run;
+      let fault: Run;
 
       before(async function () {
         this.timeout(600_000);
         boot = await run('scripts/run-image.sh', [machine, image('manage', machine)], { QEMU_TIMEOUT: '300' });
         deny = await run('scripts/run-image.sh', [machine, image('manage-deny', machine)], { QEMU_TIMEOUT: '180' });
+        fault = await run('scripts/run-image.sh', [machine, image('manage-fault', machine)], { QEMU_TIMEOUT: '180' });
+      });
+
+      it('a destroy in the middle of a CRQ command: the partner sees the event, reconnects to the new server, nothing leaks', () => {
+        const client = partitionLines(fault.stdout, 'crq-c');
+        expect(client, show(fault)).to.include.members(['client: transport event in round ' + /client: transport event in round (\d+)/.exec(fault.stdout)![1],
+          'client:   format 1', 'client: send after the event, status 2', 'client: H_FREE_CRQ status 0', 'client: H_REG_CRQ again, status 2',
+          'client: reconnected', 'client: failed rounds 0', 'client: partner restarts survived 1', 'client: checksums match, data transformed']);
+        const mgr = partitionLines(fault.stdout, 'mgr');
+        const pools = mgr.filter(l => l.startsWith('manager: page pool KiB free '));
+        const memory = mgr.filter(l => l.startsWith('manager: partition memory MiB free '));
+        expect(pools).to.have.length(2);
+        expect(pools[1]).to.equal(pools[0]);
+        expect(memory[1]).to.equal(memory[0]);
+        expect(mgr).to.include('manager: failures 0');
+        expect(fault.stdout).to.contain("[hv]   'crq-c' halted, status 0");
+        expect(fault.stdout).to.contain('[hv] management: created 2, destroyed 2 at run time');
+        expect(fault.status, show(fault)).to.equal(0);
       });
 
       it('the management partition creates, starts, queries, stops and destroys a partition', () => {
