@@ -1,22 +1,40 @@
 /**
- * The scheduler: rounds of time slices driven by the hypervisor decrementer. In every round
- * (ROUND_MS of timebase) each runnable partition gets `share` percent of the round, in one
- * slice that the HDEC ends even if the partition never makes an hcall; H_CEDE and H_CONFER end a
- * slice early. So a partition that loops forever gets its share and no more.
+ * The scheduler: PowerVM's micro-partition model on one processor, in rounds of ROUND_MS of
+ * timebase (PowerVM's dispatch window). A partition's entitlement is `share` percent of the
+ * processor (share / 100 processing units): in every round it may run for sliceTicks() of it,
+ * each slice ended by the HDEC even if the partition never makes an hcall. H_CEDE and H_CONFER end
+ * a slice early; the partition is dispatched again in the same round, until its entitlement is
+ * used, whenever it has work (a vCPU that conferred has; one that ceded has once an interrupt, its
+ * decrementer or an H_PROD wakes it). What the round has left once no partition with entitlement
+ * left can run is idle time:
  *
- * A vCPU that ceded (H_CEDE) is not run again until it has work: an interrupt its XICS
- * presents, its decrementer's expiry, or an H_PROD. Before every entry the vCPU is given the
- * external interrupt its XICS presents if it has MSR[EE] set; if it has not, the entry is
- * kept short (PENDING_RECHECK_US) so that the interrupt is delivered soon after the guest
- * enables it (QEMU 7.2 ignores LPCR[MER], ref/LINUX-GUEST.md A.9). The VPA's dispatch counter
- * is even while the vCPU runs its slice and odd while it does not.
+ *   capped     (the default) a capped partition never runs more than its entitlement in a round,
+ *              even when the processor would otherwise idle;
+ *   uncapped   an uncapped partition with a weight above 0 also gets idle time: each pass over
+ *              the idle time hands out up to SPARE_PASS_MS of it among the uncapped partitions
+ *              that can run, in proportion to their weights (0..255), then looks at the entitled
+ *              partitions again (one may have woken up);
+ *   idle       when nobody can use the time, the hypervisor waits for the round's end (polling
+ *              the console) or for a partition with entitlement left to get work.
+ *
+ * So the same configuration gives the same shares, whatever the partitions run: a partition that
+ * loops forever gets its entitlement and, capped, no more. Time is charged as the wall time of
+ * the partition's slices (the hcalls it makes in them included); Partition.runTicks counts only
+ * the time spent in the partition (the accounting the summary and H_TSHYPE_STATS report).
+ *
+ * Before every entry the vCPU is given the external interrupt its XICS presents if it has MSR[EE]
+ * set; if it has not, the entry is kept short (PENDING_RECHECK_US) so that the interrupt is
+ * delivered soon after the guest enables it (QEMU 7.2 ignores LPCR[MER], ref/LINUX-GUEST.md
+ * A.9). The VPA's dispatch counter is even while the vCPU runs its slice and odd while it does
+ * not.
  */
 import { mftb, type u64 } from 'tsnc';
 import { decExpiry, runVcpu } from '@platform';
 import { MSR_EE } from '../arch/ppc64/bits';
 import { GuestVector, injectInterrupt } from '../arch/ppc64/inject';
 import { guestStore32 } from '../lpar/memory';
-import { Partition, partitions } from '../lpar/partition';
+import { LparState, Partition, partitions } from '../lpar/partition';
+import { validWeight } from '../lpar/validate';
 import type { Vcpu } from '../lpar/vcpu';
 import { enforceTimeLimit, handleExit } from './exits';
 import { pollConsoleInput } from './focus';
@@ -26,8 +44,12 @@ import { releasePartition } from '../shype/security';
 import { timebaseHz } from '../lpar/time';
 import { fuzzCheckPeriodic } from './fuzz-check';
 
-/** Length of a scheduling round. */
-const ROUND_MS = 10n;
+/** Length of a scheduling round (PowerVM's dispatch window is 10 ms too). */
+export const ROUND_MS = 10n;
+/** Shortest entry the scheduler makes: less entitlement than this left in a round is not given. */
+const MIN_PIECE_US = 20n;
+/** Idle time handed out to the uncapped partitions in one pass (hv/scheduler.ts header). */
+const SPARE_PASS_MS = 2n;
 /** Longest entry while an interrupt waits for the vCPU to enable external interrupts. */
 const PENDING_RECHECK_US = 50n;
 /** Offset of the VPA's dispatch counter (a be32; PAPR, Linux struct lppaca yield_count). */
@@ -36,10 +58,52 @@ const VPA_DISPATCH_COUNT = 0x100n;
 /** External interrupts given to partitions (synthesised at their vector 0x500). */
 export let externalInterrupts = 0;
 
-/** Timebase ticks of `p`'s slice per round. */
+/** Timebase ticks of a round. */
+export function roundTicks(): u64 {
+  return BigInt.asUintN(64, timebaseHz * ROUND_MS) / 1000n;
+}
+
+/** Timebase ticks of `p`'s entitlement per round (its slice). */
 export function sliceTicks(p: Partition): u64 {
-  const round: u64 = BigInt.asUintN(64, timebaseHz * ROUND_MS) / 1000n;
-  return BigInt.asUintN(64, round * BigInt(p.share)) / 100n;
+  return BigInt.asUintN(64, roundTicks() * BigInt(p.share)) / 100n;
+}
+
+/** Ticks of `p`'s entitlement not yet used in this round. */
+export function entitlementLeft(p: Partition): u64 {
+  const slice = sliceTicks(p);
+  return p.roundUsed >= slice ? 0n : BigInt.asUintN(64, slice - p.roundUsed);
+}
+
+/**
+ * The piece of `pass` ticks of idle time an uncapped partition of weight `weight` gets when the
+ * uncapped partitions that can run have weights summing to `totalWeight`: pass * weight /
+ * totalWeight, but at least `min` (an entry shorter than that is not worth making); 0 for weight 0.
+ */
+export function spareTicks(pass: u64, weight: number, totalWeight: number, min: u64): u64 {
+  if (weight <= 0 || totalWeight <= 0) return 0n;
+  const piece: u64 = BigInt.asUintN(64, pass * BigInt(weight)) / BigInt(totalWeight);
+  return piece < min ? min : piece;
+}
+
+/**
+ * Change `p`'s entitlement (`share` percent of the processor, 1..100), mode and uncapped weight
+ * (0..255), effective from its next slice. Check-then-act: false, and nothing changed, when a
+ * value is out of range, the slot is empty, or the entitlements of all non-empty partitions
+ * would then add up to more than one processor (100). For the management hcalls.
+ */
+export function setEntitlement(p: Partition, share: number, capped: boolean, weight: number): boolean {
+  if (p.state === LparState.Empty) return false;
+  if (share < 1 || share > 100 || Math.trunc(share) !== share || !validWeight(weight)) return false;
+  let total = share;
+  for (let i = 0; i < partitions.length; i++) {
+    const q = partitions[i];
+    if (q !== p && q.state !== LparState.Empty) total += q.share;
+  }
+  if (total > 100) return false;
+  p.share = share;
+  p.capped = capped;
+  p.weight = weight;
+  return true;
 }
 
 /** True when ceded vCPU `v` of `p` has work: a prod, a presented interrupt, an expired decrementer. */
@@ -127,6 +191,91 @@ export function anyRunnable(): boolean {
   return false;
 }
 
+/** True when some started vCPU of running partition `p` can run now (it has not ceded, or has work). */
+export function wantsToRun(p: Partition): boolean {
+  if (!p.runnable()) return false;
+  for (let i = 0; i < p.vcpuCount; i++) {
+    const v = p.vcpus[i];
+    if (v.started && (!v.ceded || hasWork(p, v))) return true;
+  }
+  return false;
+}
+
+/** Run `p` for up to `ticks` and charge the wall time of the slice to its round. */
+function runCharged(p: Partition, ticks: u64): void {
+  const t0 = mftb();
+  runSlice(p, ticks);
+  p.roundUsed = BigInt.asUintN(64, p.roundUsed + BigInt.asUintN(64, mftb() - t0));
+}
+
+/** Run every partition that can run and has at least `min` ticks of entitlement left, in order. True if one ran. */
+function serveEntitlements(min: u64): boolean {
+  let ran = false;
+  for (let i = 0; i < partitions.length; i++) {
+    const p = partitions[i];
+    const left = entitlementLeft(p);
+    if (left >= min && wantsToRun(p)) {
+      runCharged(p, left);
+      ran = true;
+    }
+  }
+  return ran;
+}
+
+/** True when `p` takes part in sharing idle time now: uncapped, weight above 0, able to run. */
+function takesSpare(p: Partition): boolean {
+  return !p.capped && p.weight > 0 && wantsToRun(p);
+}
+
+/**
+ * One pass over the idle time: up to SPARE_PASS_MS of the `left` ticks of the round shared among
+ * the uncapped partitions that can run, by weight (spareTicks). True if one ran.
+ */
+function shareSpare(roundEnd: u64, min: u64): boolean {
+  let total = 0;
+  for (let i = 0; i < partitions.length; i++) if (takesSpare(partitions[i])) total += partitions[i].weight;
+  if (total === 0) return false;
+  const left: u64 = BigInt.asUintN(64, roundEnd - mftb());
+  const passMax: u64 = BigInt.asUintN(64, timebaseHz * SPARE_PASS_MS) / 1000n;
+  const pass: u64 = left < passMax ? left : passMax;
+  let ran = false;
+  for (let i = 0; i < partitions.length; i++) {
+    const p = partitions[i];
+    if (!takesSpare(p)) continue;
+    const now = mftb();
+    if (BigInt.asIntN(64, BigInt.asUintN(64, roundEnd - now)) < BigInt.asIntN(64, min)) break;
+    let piece = spareTicks(pass, p.weight, total, min);
+    const remaining: u64 = BigInt.asUintN(64, roundEnd - now);
+    if (piece > remaining) piece = remaining;
+    runCharged(p, piece);
+    ran = true;
+  }
+  return ran;
+}
+
+/** Shortest entry, in timebase ticks (MIN_PIECE_US). */
+function minPiece(): u64 {
+  return BigInt.asUintN(64, timebaseHz * MIN_PIECE_US) / 1000000n;
+}
+
+/**
+ * One round (hv/scheduler.ts header): entitlements first, then idle time to the uncapped
+ * partitions, else wait; ends after roundTicks() or when no partition but the services can run.
+ */
+export function runRound(): void {
+  const start = mftb();
+  const end: u64 = BigInt.asUintN(64, start + roundTicks());
+  const min = minPiece();
+  for (let i = 0; i < partitions.length; i++) partitions[i].roundUsed = 0n;
+  for (;;) {
+    if (!anyRunnable()) return;
+    if (BigInt.asIntN(64, BigInt.asUintN(64, mftb() - end)) >= 0n) return;
+    if (serveEntitlements(min)) continue;
+    if (shareSpare(end, min)) continue;
+    pollConsoleInput();   // idle: nobody can use the time now (at most once a millisecond)
+  }
+}
+
 /** Run rounds until every partition but the services has halted or crashed. Returns the number of rounds. */
 export function runAll(): number {
   let rounds = 0;
@@ -134,10 +283,7 @@ export function runAll(): number {
     rounds++;
     pollConsoleInput();   // once a round (10 ms at most; at most once a millisecond when idle)
     fuzzCheckPeriodic();   // the fuzzing run's invariants, once a round (nothing without a fuzzer)
-    for (let i = 0; i < partitions.length; i++) {
-      const p = partitions[i];
-      if (p.runnable()) runSlice(p, sliceTicks(p));
-    }
+    runRound();
   }
   return rounds;
 }

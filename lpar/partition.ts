@@ -34,6 +34,9 @@ export const enum CrashReason {
   OsTerm = 7,
 }
 
+/** Number of hcall classes (hcalls/table.ts HCLASS_COUNT; a unit test checks they agree). */
+export const HCALL_CLASSES = 6;
+
 /** Every hcall class allowed (the gate's default until a policy narrows it). */
 export const ALL_CLASSES = 0x7fffffff;
 
@@ -55,8 +58,14 @@ export class Partition {
   /** Real address and size of the partition's memory; its logical address 0 is memBase. */
   memBase: u64 = 0n;
   memSize: u64 = 0n;
-  /** CPU entitlement, percent of one processor. */
+  /** CPU entitlement, percent of one processor (share / 100 processing units; hv/scheduler.ts). */
   share = 0;
+  /** Capped: never more than `share` per scheduling round. Uncapped: also idle time, by `weight`. */
+  capped = true;
+  /** Uncapped weight 0..255 (0: never more than the entitlement). */
+  weight = 128;
+  /** Timebase ticks the scheduler has given the partition in the current round (hv/scheduler.ts). */
+  roundUsed: u64 = 0n;
   /** Status given to H_TSHYPE_HALT or RTAS power-off. */
   haltStatus: u64 = 0n;
   crash: CrashReason = CrashReason.None;
@@ -112,6 +121,8 @@ export class Partition {
    */
   translationChanged = false;
   // accounting
+  /** Hcalls the gate admitted, by hcall class (HClass, hcalls/table.ts; HCALL_CLASSES of them). */
+  readonly classCalls = new Uint32Array(HCALL_CLASSES);
   hcalls = 0;
   denials = 0;
   exits = 0;
@@ -166,6 +177,9 @@ export function createPartition(p: Partition, cfg: PartitionConfig, memBase: u64
   p.memBase = memBase;
   p.memSize = BigInt.asUintN(64, BigInt(cfg.memoryMiB) << 20n);
   p.share = cfg.cpuShare;
+  p.capped = cfg.capped;
+  p.weight = cfg.weight;
+  p.roundUsed = 0n;
   p.haltStatus = 0n;
   p.crash = CrashReason.None;
   p.allowedClasses = ALL_CLASSES;   // nothing is inherited from an earlier tenant of the slot
@@ -178,6 +192,7 @@ export function createPartition(p: Partition, cfg: PartitionConfig, memBase: u64
   p.processTable = 0n;
   p.gtse = false;
   p.translationChanged = false;
+  p.classCalls.fill(0);
   p.hcalls = 0;
   p.denials = 0;
   p.exits = 0;

@@ -10,11 +10,13 @@ import { consoleText, resetPlatform, servicedInterrupts, setVcpuRunner } from '.
 import { Program, PartitionConfig } from '../../lpar/config';
 import { CrashReason, LparState, Partition, createPartition, partitions, startPartition } from '../../lpar/partition';
 import { Exit } from '../../arch/ppc64/exit';
-import { runAll, runSlice, sliceTicks } from '../../hv/scheduler';
+import {
+  entitlementLeft, roundTicks, runAll, runRound, runSlice, setEntitlement, sliceTicks, spareTicks,
+} from '../../hv/scheduler';
 import { HvInterrupt, fastHcall, handleExit, hvInterrupts } from '../../hv/exits';
 
-/** Make partition slot `i` a running partition with `share` percent. */
-function make(i: number, name: string, share: number, limitMs = 0): Partition {
+/** Make partition slot `i` a running partition with `share` percent (capped unless `capped` is false). */
+function make(i: number, name: string, share: number, limitMs = 0, capped = true, weight = 128): Partition {
   const p = partitions[i];
   p.state = LparState.Empty;
   const cfg = new PartitionConfig(i);
@@ -23,6 +25,8 @@ function make(i: number, name: string, share: number, limitMs = 0): Partition {
   cfg.memoryMiB = 2;
   cfg.cpuShare = share;
   cfg.timeLimitMs = limitMs;
+  cfg.capped = capped;
+  cfg.weight = weight;
   createPartition(p, cfg, BigInt(0x4000000 + i * 0x200000), 512000n, 0);
   startPartition(p, 0n, 0n, 0n);
   return p;
@@ -74,6 +78,7 @@ describe('scheduler', () => {
   });
 
   it('runAll: a runaway partition is stopped at its time limit; the other finishes first', () => {
+    host.tbStep = 100n;   // the idle part of a round passes (the timebase moves as on a machine)
     const runaway = make(0, 'runaway', 50, 20);
     const worker = make(1, 'worker', 50);
     let workerCalls = 0;
@@ -91,6 +96,142 @@ describe('scheduler', () => {
     expect(runaway.crash).to.equal(CrashReason.TimeLimit);
     expect(consoleText()).to.contain("[hv] partition 'runaway' stopped: CPU time limit reached");
     expect(runaway.runTicks >= 20n * 512000n).to.equal(true);
+  });
+});
+
+/** Run `n` rounds (the timebase moving 50 ticks a read, so that idle time passes); returns the ticks they took. */
+function rounds(n: number): bigint {
+  host.tbStep = 50n;
+  const t0 = host.timebase;
+  for (let i = 0; i < n; i++) runRound();
+  return host.timebase - t0;
+}
+
+/** A partition that halts at once when it first runs (its slot stays in the round, idle). */
+function halter(p: Partition): number {
+  p.vcpu.gpr[3] = 0x6f00n;
+  p.vcpu.gpr[4] = 0n;
+  return Exit.Hcall;
+}
+
+describe('entitlements (capped, uncapped, weights)', () => {
+  const ROUND = 5120000n;   // 10 ms of the 512 MHz timebase
+
+  it('roundTicks, entitlementLeft: a round is 10 ms; what a partition used of its slice is subtracted', () => {
+    const p = make(0, 'a', 30);
+    expect(roundTicks()).to.equal(ROUND);
+    expect(entitlementLeft(p)).to.equal(1536000n);
+    p.roundUsed = 1000000n;
+    expect(entitlementLeft(p)).to.equal(536000n);
+    p.roundUsed = 2000000n;
+    expect(entitlementLeft(p)).to.equal(0n);
+  });
+
+  it('spareTicks: idle time is split by weight, with a floor; weight 0 gets none', () => {
+    expect(spareTicks(1024000n, 128, 192, 1000n)).to.equal(682666n);
+    expect(spareTicks(1024000n, 64, 192, 1000n)).to.equal(341333n);
+    expect(spareTicks(1024000n, 255, 255, 1000n)).to.equal(1024000n);
+    expect(spareTicks(1024000n, 1, 256, 10240n)).to.equal(10240n);   // 4000 ticks: raised to the floor
+    expect(spareTicks(1024000n, 0, 128, 1000n)).to.equal(0n);
+  });
+
+  it('three capped partitions at 20/30/50% that never yield get exactly their entitlements, round after round', () => {
+    const a = make(0, 'a', 20), b = make(1, 'b', 30), c = make(2, 'c', 50);
+    setVcpuRunner(spin);
+    const elapsed = rounds(100);
+    expect([a.runTicks, b.runTicks, c.runTicks]).to.deep.equal([100n * ROUND / 5n, 100n * ROUND * 3n / 10n, 100n * ROUND / 2n]);
+    expect(Number(elapsed) / Number(100n * ROUND)).to.be.within(1, 1.01);
+  });
+
+  it('a capped partition next to idle ones gets its entitlement and no more: the rest of the round is idle', () => {
+    const a = make(0, 'capped', 20);
+    const idle = make(1, 'idle', 50);
+    setVcpuRunner((p, ticks) => (p === idle ? halter(p) : spin(p, ticks)));
+    const elapsed = rounds(50);
+    expect(idle.state).to.equal(LparState.Halted);
+    expect(a.runTicks).to.equal(50n * ROUND / 5n);
+    expect(Number(elapsed), 'the rounds still took their 10 ms').to.be.at.least(Number(50n * ROUND));
+  });
+
+  it('an uncapped partition gets its entitlement plus the idle time; a capped one beside it does not', () => {
+    const capped = make(0, 'capped', 10);
+    const uncapped = make(1, 'uncapped', 10, 0, false);
+    const idle = make(2, 'idle', 60);
+    setVcpuRunner((p, ticks) => (p === idle ? halter(p) : spin(p, ticks)));
+    const elapsed = rounds(50);
+    expect(capped.runTicks).to.equal(50n * ROUND / 10n);
+    const share = Number(uncapped.runTicks) / Number(elapsed);
+    expect(share, `uncapped share ${share}`).to.be.within(0.88, 0.9);
+  });
+
+  it('the idle time is shared among uncapped partitions in proportion to their weights; weight 0 is capped', () => {
+    const heavy = make(0, 'heavy', 10, 0, false, 200);
+    const light = make(1, 'light', 10, 0, false, 50);
+    const zero = make(2, 'zero', 10, 0, false, 0);
+    setVcpuRunner(spin);
+    const elapsed = rounds(50);
+    expect(zero.runTicks).to.equal(50n * ROUND / 10n);
+    const extraHeavy = Number(heavy.runTicks - 50n * ROUND / 10n), extraLight = Number(light.runTicks - 50n * ROUND / 10n);
+    expect(extraHeavy / extraLight, `${extraHeavy} : ${extraLight}`).to.be.within(3.9, 4.1);
+    expect((extraHeavy + extraLight) / Number(elapsed)).to.be.within(0.69, 0.7);
+  });
+
+  it('a ceded partition with entitlement left runs again in the same round once it has work', () => {
+    const p = make(0, 'p', 40);
+    let entries = 0;
+    setVcpuRunner((q, ticks) => {
+      entries++;
+      if (entries === 1) {   // cede at once, the decrementer expiring 1 ms later
+        q.vcpu.dec = 512000n;
+        q.vcpu.decTimebase = host.timebase;
+        q.vcpu.gpr[3] = 0xe0n;
+        return Exit.Hcall;
+      }
+      return spin(q, ticks);
+    });
+    rounds(1);
+    expect(entries).to.equal(2);
+    const slice = Number(sliceTicks(p));   // less the few ticks the hypervisor's own reads took
+    expect(Number(p.runTicks)).to.be.within(slice - 1000, slice);
+    expect(Number(p.runTicks), 'woke after its 1 ms decrementer, not at the next round').to.be.above(slice / 2);
+  });
+
+  it('setEntitlement: changes share, mode and weight; a refusal changes nothing', () => {
+    const a = make(0, 'a', 40), b = make(1, 'b', 40);
+    const before = () => [a.share, a.capped, a.weight, b.share, b.capped, b.weight];
+    const was = before();
+    expect(setEntitlement(a, 61, false, 100), 'over 100 in total').to.equal(false);
+    expect(setEntitlement(a, 0, true, 128)).to.equal(false);
+    expect(setEntitlement(a, 101, true, 128)).to.equal(false);
+    expect(setEntitlement(a, 10.5, true, 128)).to.equal(false);
+    expect(setEntitlement(a, 10, false, 256)).to.equal(false);
+    expect(setEntitlement(a, 10, false, -1)).to.equal(false);
+    expect(setEntitlement(partitions[5], 10, true, 128), 'an empty slot').to.equal(false);
+    expect(before()).to.deep.equal(was);
+    expect(setEntitlement(a, 60, false, 200)).to.equal(true);
+    expect([a.share, a.capped, a.weight]).to.deep.equal([60, false, 200]);
+    expect(sliceTicks(a)).to.equal(ROUND * 6n / 10n);
+    b.state = LparState.Halted;   // a halted partition keeps its entitlement until its slot is emptied
+    expect(setEntitlement(a, 61, true, 128)).to.equal(false);
+    b.state = LparState.Empty;
+    expect(setEntitlement(a, 100, true, 128)).to.equal(true);
+  });
+
+  it('the VPA dispatch counter stays even while running and odd between slices across a round', () => {
+    const p = make(0, 'vpa', 30);
+    p.vcpu.vpa = 0x10000n;
+    const VPA = 0x4000000n + 0x10000n + 0x100n;
+    const seen: number[] = [];
+    let entries = 0;
+    setVcpuRunner((q, ticks) => {
+      seen.push(Number(host.read(VPA, 4)));
+      if (++entries % 2 === 1) { q.current.yielded = true; host.timebase += 1000n; return Exit.Hdec; }
+      return spin(q, ticks);
+    });
+    rounds(3);
+    expect(seen.length).to.be.at.least(6);
+    expect(seen.every(c => c % 2 === 0), `even while running: ${seen}`).to.equal(true);
+    expect(Number(host.read(VPA, 4)) % 2).to.equal(1);
   });
 });
 
