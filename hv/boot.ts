@@ -32,6 +32,7 @@ import { describeHcalls } from './dispatch';
 import { attachVirtualIo, connectVirtualIo, vioSummary } from './vio';
 import { detachDevices } from '../lpar/vio';
 import { fuzzStart, fuzzVerdict } from './fuzz-check';
+import { writePartitionStats } from './accounting';
 
 /** The page pool for partition and page tables: [16 MiB, end of the hypervisor's region). */
 const POOL_START_MIB = 16;
@@ -193,6 +194,7 @@ function summary(total: u64): void {
     writeHex(unknownOpcodes[i], unknownOpcodes[i] < 0x10000n ? 4 : 16);
   }
   writeLine(unknownOpcodeCount > 0 ? ')' : '');
+  for (let i = 0; i < system.count; i++) writePartitionStats(partitions[i]);
   let exits = 0;
   for (let i = 0; i < system.count; i++) exits += partitions[i].exits;
   exitSummary(exits);

@@ -19,6 +19,7 @@ import { hRtas } from '../hcalls/rtas';
 import { hHalt, hReport } from '../hcalls/lifecycle';
 import { hAuditRead, hLanStats, hPolicyReload } from '../hcalls/shype';
 import { hVtpmLaunch } from '../hcalls/vtpm';
+import { hGetPpp, hStats } from '../hcalls/accounting';
 import { hGetTce, hPutTce, hPutTceIndirect, hStuffTce, hVioSignal } from '../hcalls/tce';
 import { hVtpmLoad, hVtpmSave } from '../hcalls/vtpmstore';
 import { hCopyRdma, hEnableCrq, hFreeCrq, hRegCrq, hSendCrq } from '../hcalls/crq';
@@ -79,6 +80,8 @@ export function invoke(handler: Handler, p: Partition, v: Vcpu): number {
     case Handler.VtpmLaunch: return hVtpmLaunch(p, v);
     case Handler.VtpmSave: return hVtpmSave(p, v);
     case Handler.VtpmLoad: return hVtpmLoad(p, v);
+    case Handler.GetPpp: return hGetPpp(p, v);
+    case Handler.Stats: return hStats(p, v);
   }
   return NO_HANDLER;
 }

@@ -5,7 +5,7 @@
  *
  * Every transition checks its precondition first and changes nothing when it fails.
  */
-import { pool, type u64 } from 'tsnc';
+import { mftb, pool, type u64 } from 'tsnc';
 import { MAX_PARTITIONS, MAX_VCPUS, PartitionConfig, Program } from './config';
 import { Vcpu } from './vcpu';
 import { Xics } from './xics';
@@ -128,6 +128,9 @@ export class Partition {
   exits = 0;
   /** Timebase ticks spent running. */
   runTicks: u64 = 0n;
+  /** Timebase at its start and at its halt or crash (0: not yet): its lifetime, for the accounting. */
+  startedAt: u64 = 0n;
+  stoppedAt: u64 = 0n;
   /** Run time after which the partition is stopped (timebase ticks; 0: no limit). */
   timeLimitTicks: u64 = 0n;
   /**
@@ -197,6 +200,8 @@ export function createPartition(p: Partition, cfg: PartitionConfig, memBase: u64
   p.denials = 0;
   p.exits = 0;
   p.runTicks = 0n;
+  p.startedAt = 0n;
+  p.stoppedAt = 0n;
   p.timeLimitTicks = BigInt.asUintN(64, BigInt(cfg.timeLimitMs) * ticksPerMs);
   p.clockOffset = 0n;
   p.reportedChecks = 0;
@@ -219,6 +224,7 @@ export function createPartition(p: Partition, cfg: PartitionConfig, memBase: u64
 export function startPartition(p: Partition, entry: u64, fdt: u64, loadAddress: u64): boolean {
   if (p.state !== LparState.Created) return false;
   p.vcpu.reset(entry, fdt, loadAddress);
+  p.startedAt = mftb();
   p.state = LparState.Running;
   return true;
 }
@@ -227,6 +233,7 @@ export function startPartition(p: Partition, entry: u64, fdt: u64, loadAddress: 
 export function haltPartition(p: Partition, status: u64): boolean {
   if (p.state !== LparState.Running) return false;
   p.haltStatus = status;
+  p.stoppedAt = mftb();
   p.state = LparState.Halted;
   return true;
 }
@@ -237,6 +244,7 @@ export function crashPartition(p: Partition, reason: CrashReason, nip: u64, addr
   p.crash = reason;
   p.crashNip = nip;
   p.crashAddr = addr;
+  p.stoppedAt = mftb();
   p.state = LparState.Crashed;
   return true;
 }
