@@ -173,7 +173,7 @@ function checkPartition(cfg: SystemConfig, p: PartitionConfig, v: ConfigVerdict)
 
 /** True when `w` is an uncapped weight (an integer 0..MAX_WEIGHT). */
 export function validWeight(w: number): boolean {
-  return w >= 0 && w <= MAX_WEIGHT && Math.trunc(w) === w;
+  return w >= 0 && w <= MAX_WEIGHT && (w | 0) === w;
 }
 
 /** True when `s` has min..max characters, all printable ASCII (space to '~'). */
