@@ -21,8 +21,9 @@
  * loops forever gets its entitlement and, capped, no more. A slice that ran past its end (the
  * HDEC arrives late on a loaded QEMU host: 2-3 ms measured) is paid back in the next round
  * (carriedOver), so the shares hold over many rounds. Time is charged as the wall time of
- * the partition's slices (the hcalls it makes in them included); Partition.runTicks counts only
- * the time spent in the partition (the accounting the summary and H_TSHYPE_STATS report).
+ * the partition's entries (Partition.runTicks, the accounting the summary and H_TSHYPE_STATS
+ * report; the hcalls handled on the fast path included), not the hypervisor's work between
+ * entries: a round lasts at least ROUND_MS, longer when the entitlements and that work need more.
  *
  * Before every entry the vCPU is given the external interrupt its XICS presents if it has MSR[EE]
  * set; if it has not, the entry is kept short (PENDING_RECHECK_US) so that the interrupt is
@@ -50,6 +51,10 @@ import { fuzzCheckPeriodic } from './fuzz-check';
 export const ROUND_MS = 10n;
 /** Shortest entry the scheduler makes: less entitlement than this left in a round is not given. */
 const MIN_PIECE_US = 20n;
+/** Most time past its entitlement a partition pays back in later rounds, in rounds (carriedOver). */
+const CARRY_ROUNDS = 5n;
+/** A round ends at the latest this many rounds' time after its start, entitlements served or not (a safeguard). */
+const ROUND_LIMIT = 10n;
 /** Idle time handed out to the uncapped partitions in one pass (hv/scheduler.ts header). */
 const SPARE_PASS_MS = 2n;
 /** Longest entry while an interrupt waits for the vCPU to enable external interrupts. */
@@ -72,16 +77,17 @@ export function sliceTicks(p: Partition): u64 {
 
 /**
  * What `p` carries into the next round: the time it ran past its entitlement in this one (a slice
- * ends at the HDEC, which the machine may deliver late), at most a round, so that over many
- * rounds it gets its entitlement and no more. Idle time an uncapped partition was given is not
+ * ends at the HDEC, which the machine may deliver late), at most CARRY_ROUNDS rounds' worth, so
+ * that over many rounds it gets its entitlement and no more (and one very late HDEC does not
+ * keep it off the processor for long). Idle time an uncapped partition was given is not
  * charged to its entitlement.
  */
 export function carriedOver(p: Partition): u64 {
   const slice = sliceTicks(p);
   if (p.roundUsed <= slice) return 0n;
   const over: u64 = BigInt.asUintN(64, p.roundUsed - slice);
-  const round = roundTicks();
-  return over > round ? round : over;
+  const most: u64 = BigInt.asUintN(64, roundTicks() * CARRY_ROUNDS);
+  return over > most ? most : over;
 }
 
 /** Ticks of `p`'s entitlement not yet used in this round. */
@@ -217,11 +223,15 @@ export function wantsToRun(p: Partition): boolean {
   return false;
 }
 
-/** Run `p` for up to `ticks` of its entitlement and charge the wall time of the slice to its round. */
+/**
+ * Run `p` for up to `ticks` of its entitlement and charge its run time in the slice (what
+ * Partition.runTicks counts) to its round: the hypervisor's own work between entries, and the
+ * time its host takes the processor away from it (QEMU under load), are charged to nobody.
+ */
 function runCharged(p: Partition, ticks: u64): void {
-  const t0 = mftb();
+  const before = p.runTicks;
   runSlice(p, ticks);
-  p.roundUsed = BigInt.asUintN(64, p.roundUsed + BigInt.asUintN(64, mftb() - t0));
+  p.roundUsed = BigInt.asUintN(64, p.roundUsed + BigInt.asUintN(64, p.runTicks - before));
 }
 
 /** Run every partition that can run and has at least `min` ticks of entitlement left, in order. True if one ran. */
@@ -281,15 +291,21 @@ function minPiece(): u64 {
 export function runRound(): void {
   const start = mftb();
   const end: u64 = BigInt.asUintN(64, start + roundTicks());
+  const hardEnd: u64 = BigInt.asUintN(64, start + roundTicks() * ROUND_LIMIT);
   const min = minPiece();
   for (let i = 0; i < partitions.length; i++) partitions[i].roundUsed = carriedOver(partitions[i]);
   for (;;) {
-    if (!anyRunnable()) return;
-    if (BigInt.asIntN(64, BigInt.asUintN(64, mftb() - end)) >= 0n) return;
-    if (serveEntitlements(min)) continue;
+    if (!anyRunnable() || reached(hardEnd)) return;   // (a safeguard: never reached while partitions make progress)
+    if (serveEntitlements(min)) continue;   // every entitlement is served, even past the round's end
+    if (reached(end)) return;
     if (shareSpare(end, min)) continue;
     pollConsoleInput();   // idle: nobody can use the time now (at most once a millisecond)
   }
+}
+
+/** True once the timebase has reached `t`. */
+function reached(t: u64): boolean {
+  return BigInt.asIntN(64, BigInt.asUintN(64, mftb() - t)) >= 0n;
 }
 
 /** Run rounds until every partition but the services has halted or crashed. Returns the number of rounds. */
