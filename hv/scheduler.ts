@@ -4,8 +4,11 @@
  * processor (share / 100 processing units): in every round it may run for sliceTicks() of it,
  * each slice ended by the HDEC even if the partition never makes an hcall. H_CEDE and H_CONFER end
  * a slice early; the partition is dispatched again in the same round, until its entitlement is
- * used, whenever it has work (a vCPU that conferred has; one that ceded has once an interrupt, its
- * decrementer or an H_PROD wakes it). What the round has left once no partition with entitlement
+ * used, whenever it has work (a vCPU that ceded has once an interrupt, its decrementer or an
+ * H_PROD wakes it). A partition whose slice ended with a yield (H_CONFER, or a LAN send its cap
+ * held back) is polling: until the round's end it runs again only after the other partitions with
+ * entitlement left have had theirs and after each pass of idle time given to the uncapped
+ * partitions, so that the time it does not use goes to those (PowerVM's conferred cycles). What the round has left once no partition with entitlement
  * left can run is idle time:
  *
  *   capped     (the default) a capped partition never runs more than its entitlement in a round,
@@ -234,14 +237,24 @@ function runCharged(p: Partition, ticks: u64): void {
   p.roundUsed = BigInt.asUintN(64, p.roundUsed + BigInt.asUintN(64, p.runTicks - before));
 }
 
-/** Run every partition that can run and has at least `min` ticks of entitlement left, in order. True if one ran. */
-function serveEntitlements(min: u64): boolean {
+/**
+ * Per partition slot: its last slice in this round ended with a yield (H_CONFER, a send held back
+ * by its cap): it is polling, and gives the rest of its entitlement to whoever can use it.
+ */
+const yieldedLast = new Uint8Array(partitions.length);
+
+/**
+ * Run every partition that can run and has at least `min` ticks of entitlement left, in order;
+ * those whose last slice ended with a yield only when `polling`. True if one ran.
+ */
+function serveEntitlements(min: u64, polling: boolean): boolean {
   let ran = false;
   for (let i = 0; i < partitions.length; i++) {
     const p = partitions[i];
     const left = entitlementLeft(p);
-    if (left >= min && wantsToRun(p)) {
+    if (left >= min && (polling || yieldedLast[i] === 0) && wantsToRun(p)) {
       runCharged(p, left);
+      yieldedLast[i] = p.current.yielded ? 1 : 0;
       ran = true;
     }
   }
@@ -274,6 +287,7 @@ function shareSpare(roundEnd: u64, min: u64): boolean {
     const remaining: u64 = BigInt.asUintN(64, roundEnd - now);
     if (piece > remaining) piece = remaining;
     runSlice(p, piece);   // idle time: not charged to the entitlement
+    yieldedLast[i] = p.current.yielded ? 1 : 0;
     ran = true;
   }
   return ran;
@@ -294,11 +308,14 @@ export function runRound(): void {
   const hardEnd: u64 = BigInt.asUintN(64, start + roundTicks() * ROUND_LIMIT);
   const min = minPiece();
   for (let i = 0; i < partitions.length; i++) partitions[i].roundUsed = carriedOver(partitions[i]);
+  yieldedLast.fill(0);
   for (;;) {
     if (!anyRunnable() || reached(hardEnd)) return;   // (a safeguard: never reached while partitions make progress)
-    if (serveEntitlements(min)) continue;   // every entitlement is served, even past the round's end
+    if (serveEntitlements(min, false)) continue;   // every entitlement is served, even past the round's end
     if (reached(end)) return;
-    if (shareSpare(end, min)) continue;
+    const spared = shareSpare(end, min);
+    const polled = serveEntitlements(min, true);   // those polling (they yielded): after each pass of idle time
+    if (spared || polled) continue;
     pollConsoleInput();   // idle: nobody can use the time now (at most once a millisecond)
   }
 }

@@ -216,6 +216,41 @@ describe('entitlements (capped, uncapped, weights)', () => {
     expect(Number(p.runTicks), 'woke after its 1 ms decrementer, not at the next round').to.be.above(slice / 2);
   });
 
+  it('a polling partition (H_CONFER) gives its entitlement to an uncapped one, and is still dispatched every round', () => {
+    make(0, 'poller', 50);
+    const uncapped = make(1, 'uncapped', 10, 0, false);
+    let polls = 0;
+    setVcpuRunner((p, ticks) => {
+      if (p === uncapped) return spin(p, ticks);
+      polls++;
+      host.timebase += 20000n;   // a short look at its queue, then H_CONFER
+      p.vcpu.gpr[3] = 0xe4n;
+      p.vcpu.gpr[4] = 0xffffffffffffffffn;
+      return Exit.Hcall;
+    });
+    const elapsed = rounds(20);
+    const share = Number(uncapped.runTicks) / Number(elapsed);
+    expect(share, `uncapped share ${share}`).to.be.above(0.8);
+    expect(polls, 'polled several times a round').to.be.at.least(20 * 3);
+  });
+
+  it('without an uncapped partition, pollers are dispatched in turn until their entitlements are used', () => {
+    const a = make(0, 'a', 30), b = make(1, 'b', 30);
+    const order: string[] = [];
+    setVcpuRunner(p => {
+      order.push(p.name);
+      host.timebase += 51200n;   // 0.1 ms, then H_CONFER
+      p.vcpu.gpr[3] = 0xe4n;
+      p.vcpu.gpr[4] = 0xffffffffffffffffn;
+      return Exit.Hcall;
+    });
+    rounds(1);
+    expect(order.slice(0, 6)).to.deep.equal(['a', 'b', 'a', 'b', 'a', 'b']);
+    for (const p of [a, b]) {   // its 3 ms, give or take the last 0.1 ms look (the fake ignores the HDEC)
+      expect(Number(p.runTicks), `${p.name} used its entitlement polling`).to.be.within(Number(sliceTicks(p)) - 51200, Number(sliceTicks(p)) + 51200);
+    }
+  });
+
   it('setEntitlement: changes share, mode and weight; a refusal changes nothing', () => {
     const a = make(0, 'a', 40), b = make(1, 'b', 40);
     const before = () => [a.share, a.capped, a.weight, b.share, b.capped, b.weight];
