@@ -6,7 +6,7 @@
  * Every transition checks its precondition first and changes nothing when it fails.
  */
 import { mftb, pool, type u64 } from 'tsnc';
-import { MAX_PARTITIONS, MAX_VCPUS, PartitionConfig, Program } from './config';
+import { DEFAULT_WEIGHT, MAX_PARTITIONS, MAX_VCPUS, PartitionConfig, Program } from './config';
 import { Vcpu } from './vcpu';
 import { Xics } from './xics';
 import { LaunchRecord } from './measure';
@@ -63,7 +63,7 @@ export class Partition {
   /** Capped: never more than `share` per scheduling round. Uncapped: also idle time, by `weight`. */
   capped = true;
   /** Uncapped weight 0..255 (0: never more than the entitlement). */
-  weight = 128;
+  weight = DEFAULT_WEIGHT;
   /** Timebase ticks the scheduler has given the partition in the current round (hv/scheduler.ts). */
   roundUsed: u64 = 0n;
   /** Status given to H_TSHYPE_HALT or RTAS power-off. */
