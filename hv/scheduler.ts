@@ -6,9 +6,10 @@
  * a slice early; the partition is dispatched again in the same round, until its entitlement is
  * used, whenever it has work (a vCPU that ceded has once an interrupt, its decrementer or an
  * H_PROD wakes it). A partition whose slice ended with a yield (H_CONFER, or a LAN send its cap
- * held back) is polling: until the round's end it runs again only after the other partitions with
- * entitlement left have had theirs and after each pass of idle time given to the uncapped
- * partitions, so that the time it does not use goes to those (PowerVM's conferred cycles). What the round has left once no partition with entitlement
+ * held back) is polling: in the rest of the round it runs again only when no partition that is
+ * not polling wants the processor (one out of entitlement waits for the next round, an uncapped
+ * one for its idle time), so that an H_CONFER gives every other partition a turn first and the
+ * time the caller does not use goes to the uncapped partitions (PowerVM's conferred cycles). What the round has left once no partition with entitlement
  * left can run is idle time:
  *
  *   capped     (the default) a capped partition never runs more than its entitlement in a round,
@@ -261,6 +262,16 @@ function serveEntitlements(min: u64, polling: boolean): boolean {
   return ran;
 }
 
+/**
+ * True when a partition that is not polling wants to run (it can only be waiting for its next
+ * round's entitlement, or for the next pass of idle time): a polling partition waits too, so that
+ * an H_CONFER gives every other partition a turn before the caller's next one.
+ */
+function othersWaiting(): boolean {
+  for (let i = 0; i < partitions.length; i++) if (yieldedLast[i] === 0 && wantsToRun(partitions[i])) return true;
+  return false;
+}
+
 /** True when `p` takes part in sharing idle time now: uncapped, weight above 0, able to run. */
 function takesSpare(p: Partition): boolean {
   return !p.capped && p.weight > 0 && wantsToRun(p);
@@ -314,7 +325,7 @@ export function runRound(): void {
     if (serveEntitlements(min, false)) continue;   // every entitlement is served, even past the round's end
     if (reached(end)) return;
     const spared = shareSpare(end, min);
-    const polled = serveEntitlements(min, true);   // those polling (they yielded): after each pass of idle time
+    const polled = !othersWaiting() && serveEntitlements(min, true);   // those polling, when nobody else wants the processor
     if (spared || polled) continue;
     pollConsoleInput();   // idle: nobody can use the time now (at most once a millisecond)
   }
