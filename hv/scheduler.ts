@@ -55,8 +55,12 @@ import { fuzzCheckPeriodic } from './fuzz-check';
 export const ROUND_MS = 10n;
 /** Shortest entry the scheduler makes: less entitlement than this left in a round is not given. */
 const MIN_PIECE_US = 20n;
-/** Most time past its entitlement a partition pays back in later rounds, in rounds (carriedOver). */
-const CARRY_ROUNDS = 5n;
+/**
+ * Most time past its entitlement a partition pays back in later rounds, in rounds (carriedOver):
+ * a second, so that even the long stalls of a loaded QEMU host (charged to whoever was running)
+ * are paid back and the accounted shares hold.
+ */
+const CARRY_ROUNDS = 100n;
 /** A round ends at the latest this many rounds' time after its start, entitlements served or not (a safeguard). */
 const ROUND_LIMIT = 10n;
 /** Idle time handed out to the uncapped partitions in one pass (hv/scheduler.ts header). */
@@ -83,7 +87,7 @@ export function sliceTicks(p: Partition): u64 {
  * What `p` carries into the next round: the time it ran past its entitlement in this one (a slice
  * ends at the HDEC, which the machine may deliver late), at most CARRY_ROUNDS rounds' worth, so
  * that over many rounds it gets its entitlement and no more (and one very late HDEC does not
- * keep it off the processor for long). Idle time an uncapped partition was given is not
+ * keep it off the processor for more than a second). Idle time an uncapped partition was given is not
  * charged to its entitlement.
  */
 export function carriedOver(p: Partition): u64 {
