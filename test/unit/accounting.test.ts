@@ -67,6 +67,7 @@ function hcall(p: Partition, op: number, ...args: bigint[]): number {
 /** r4..r12 after the last call. */
 const outs = (p: Partition): bigint[] => Array.from({ length: 9 }, (_, i) => p.vcpu.gpr[4 + i]);
 
+describe('entitlement and accounting calls', () => {
 beforeEach(() => {
   host.reset();
   resetPlatform();
@@ -199,4 +200,5 @@ describe('H_TSHYPE_STATS and the accounting', () => {
         'platform 0 memory 0 rtas 0 lifecycle 0 denied 0, memory 16 MiB, lan sent 0 received 0 bytes, vtpm commands 0',
       '']);
   });
+});
 });
