@@ -89,6 +89,8 @@ export const enum Handler {
   MapGrant = 63,
   UnmapGrant = 64,
   RevokeGrant = 65,
+  GetPpp = 66,
+  Stats = 67,
 }
 
 /** tshype's private hcall: halt the calling partition with the status in r4. */
@@ -138,6 +140,13 @@ export const H_TSHYPE_GRANT = 0x6f48;
 export const H_TSHYPE_MAP = 0x6f4c;
 export const H_TSHYPE_UNMAP = 0x6f50;
 export const H_TSHYPE_REVOKE = 0x6f54;
+/** PAPR's H_GET_PPP: the caller's processor entitlement (hcalls/accounting.ts). */
+export const H_GET_PPP = 0xec;
+/**
+ * tshype's private hcall: a partition's accounting (the caller's own, or with ReadAudit another's):
+ * r4 = LPID (0: the caller) -> r4..r12 (hcalls/accounting.ts hStats).
+ */
+export const H_TSHYPE_STATS = 0x6f40;
 /** QEMU/KVM's private RTAS hcall, kept so that a guest's RTAS stub works unchanged. */
 export const H_RTAS = 0xf000;
 
@@ -177,7 +186,8 @@ export class HcallRow {
  * is implemented ("hcall-splpar": H_CEDE, H_CONFER, H_PROD and H_REGISTER_VPA with its VPA,
  * DTL and SLB shadow subfunctions; "hcall-interrupt": the XICS presentation calls; "hcall-vio":
  * H_VIO_SIGNAL and the CRQ calls; "hcall-multi-tce": H_STUFF_TCE and H_PUT_TCE_INDIRECT, without
- * which Linux clears every DMA window one H_PUT_TCE at a time). The virtual-I/O calls are of
+ * which Linux clears every DMA window one H_PUT_TCE at a time; H_GET_PPP belongs to "hcall-splpar"
+ * too, Linux's lparcfg calling it when that set is advertised). The virtual-I/O calls are of
  * class HcallPlatform (the TCE calls, which map the caller's memory, HcallMemory); what they
  * share with another partition is decided again per channel and per frame (OpenChannel,
  * SendFrame). The hashed-page-table calls ("hcall-pft", "hcall-bulk", H_CLEAR_HPT) answer
@@ -206,6 +216,7 @@ export const HCALLS: HcallRow[] = [
   new HcallRow(0xe0, 'H_CEDE', Handler.Cede, Op.HcallProcessor, 'hcall-splpar', Fast.Yes),
   new HcallRow(0xe4, 'H_CONFER', Handler.Confer, Op.HcallProcessor, 'hcall-splpar', Fast.Yes),
   new HcallRow(0xe8, 'H_PROD', Handler.Prod, Op.HcallProcessor, 'hcall-splpar', Fast.Yes),
+  new HcallRow(H_GET_PPP, 'H_GET_PPP', Handler.GetPpp, Op.HcallProcessor, 'hcall-splpar', Fast.Yes),
   new HcallRow(0xfc, 'H_REG_CRQ', Handler.RegCrq, Op.HcallPlatform, 'hcall-vio', Fast.Yes),
   new HcallRow(0x100, 'H_FREE_CRQ', Handler.FreeCrq, Op.HcallPlatform, 'hcall-vio', Fast.Yes),
   new HcallRow(0x104, 'H_VIO_SIGNAL', Handler.VioSignal, Op.HcallPlatform, 'hcall-vio', Fast.Yes),
@@ -250,6 +261,7 @@ export const HCALLS: HcallRow[] = [
   new HcallRow(H_TSHYPE_MAP, 'H_TSHYPE_MAP', Handler.MapGrant, Op.HcallMemory, 'hcall-tshype', Fast.Yes),
   new HcallRow(H_TSHYPE_UNMAP, 'H_TSHYPE_UNMAP', Handler.UnmapGrant, Op.HcallMemory, 'hcall-tshype', Fast.Yes),
   new HcallRow(H_TSHYPE_REVOKE, 'H_TSHYPE_REVOKE', Handler.RevokeGrant, Op.HcallMemory, 'hcall-tshype', Fast.Yes),
+  new HcallRow(H_TSHYPE_STATS, 'H_TSHYPE_STATS', Handler.Stats, Op.HcallLifecycle, 'hcall-tshype', Fast.Yes),
 ];
 
 // ---- opcode lookup, derived from HCALLS at initialisation ---------------------------------

@@ -34,6 +34,7 @@ import { detachDevices } from '../lpar/vio';
 import { fuzzStart, fuzzVerdict, poolLine } from './fuzz-check';
 import { manageConfiguration, manageSummary } from './manage';
 import { excludeRange, freeRegion, initRegions, reserveRegion } from '../lpar/regions';
+import { writePartitionStats } from './accounting';
 
 /** The page pool for partition and page tables: [16 MiB, end of the hypervisor's region). */
 const POOL_START_MIB = 16;
@@ -228,6 +229,7 @@ function summary(total: u64): void {
     writeHex(unknownOpcodes[i], unknownOpcodes[i] < 0x10000n ? 4 : 16);
   }
   writeLine(unknownOpcodeCount > 0 ? ')' : '');
+  for (let i = 0; i < system.count; i++) writePartitionStats(partitions[i]);
   let exits = 0;
   for (let i = 0; i < system.count; i++) exits += partitions[i].exits;
   exitSummary(exits);

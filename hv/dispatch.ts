@@ -20,6 +20,7 @@ import { hRtas } from '../hcalls/rtas';
 import { hHalt, hReport } from '../hcalls/lifecycle';
 import { hAuditRead, hLanStats, hPolicyReload } from '../hcalls/shype';
 import { hVtpmLaunch } from '../hcalls/vtpm';
+import { hGetPpp, hStats } from '../hcalls/accounting';
 import { hGetTce, hPutTce, hPutTceIndirect, hStuffTce, hVioSignal } from '../hcalls/tce';
 import { hVtpmLoad, hVtpmSave } from '../hcalls/vtpmstore';
 import { hCreate, hDestroy, hList, hQuery, hRestart, hSetEntitlement, hStart, hStop } from './manage-hcalls';
@@ -102,6 +103,8 @@ export function invoke(handler: Handler, p: Partition, v: Vcpu): number {
     case Handler.MapGrant: return hMap(p, v);
     case Handler.UnmapGrant: return hUnmap(p, v);
     case Handler.RevokeGrant: return hRevoke(p, v);
+    case Handler.GetPpp: return hGetPpp(p, v);
+    case Handler.Stats: return hStats(p, v);
   }
   return NO_HANDLER;
 }

@@ -11,7 +11,8 @@
  *                  the decision cache, audited); without one it is the partition's allowed hcall
  *                  classes. A refusal is H_AUTHORITY.
  *
- * Every outcome is counted (gateStats) and a refusal changes nothing but the counters.
+ * Every outcome is counted (gateStats; an admitted call also in its partition's classCalls) and
+ * a refusal changes nothing but the counters.
  */
 import type { u64 } from 'tsnc';
 import type { Partition } from '../lpar/partition';
@@ -48,6 +49,7 @@ export function gate(p: Partition, v: Vcpu, row: number): number {
   const allowed = securityActive() ? admitHcall(p, hclass) : (p.allowedClasses & (1 << hclass)) !== 0;
   if (!allowed) return refuse(p, GateOutcome.Denied, H.AUTHORITY);
   gateStats[GateOutcome.Allowed]++;
+  p.classCalls[hclass]++;   // the partition's accounting: admitted hcalls by class
   return H.SUCCESS;
 }
 

@@ -18,7 +18,8 @@
  *                        r11 crash reason << 32 | halt status
  *   H_TSHYPE_LIST     -> r4 the states, 4 bits per slot (LPID 1 in bits 0..3), r5 slots,
  *                        r6 KiB free in the page pool, r7 MiB of partition memory free
- *   H_TSHYPE_SET_ENTITLEMENT  r4 LPID, r5 percent of one processor
+ *   H_TSHYPE_SET_ENTITLEMENT  r4 LPID, r5 percent of one processor, r6 mode (0 keep, 1 capped,
+ *                     2 uncapped with weight r7, 0..255)
  *
  * Status: H_SUCCESS; H_PARAMETER for an LPID, image, size, count, deadline or name out of
  * range; H_STATE when the partition is not in a state the operation applies to; H_AUTHORITY
@@ -124,7 +125,7 @@ export function hList(p: Partition, v: Vcpu): number {
 
 /** H_TSHYPE_SET_ENTITLEMENT. @noinline */
 export function hSetEntitlement(p: Partition, v: Vcpu): number {
-  const share = smallArg(v.gpr[5]);
-  if (share < 0) return H.PARAMETER;
-  return manageHcallStatus(manageSetEntitlement(p.lpid - 1, p.ssidref, slotOf(v.gpr[4]), share));
+  const share = smallArg(v.gpr[5]), mode = smallArg(v.gpr[6]), weight = smallArg(v.gpr[7]);
+  if (share < 0 || mode < 0 || weight < 0) return H.PARAMETER;
+  return manageHcallStatus(manageSetEntitlement(p.lpid - 1, p.ssidref, slotOf(v.gpr[4]), share, mode, weight));
 }

@@ -30,6 +30,7 @@ import {
   CrashReason, LparState, Partition, createPartition, crashPartition, destroyPartition, partitions, rearmPartition,
   startPartition,
 } from '../lpar/partition';
+import { setEntitlement } from '../lpar/accounting';
 import { allocRegion, freeRegion, regionsFreeMiB, regionsTotalMiB } from '../lpar/regions';
 import { releaseGrants } from '../lpar/grant';
 import { timebaseHz } from '../lpar/time';
@@ -398,21 +399,34 @@ export function manageList(who: number, subject: number, out: BigUint64Array): M
   return ManageStatus.Ok;
 }
 
+/** How SET_ENTITLEMENT changes the mode (ManageEntitlement values). */
+export const enum EntitlementMode {
+  /** Keep the partition's mode and weight. */
+  Keep = 0,
+  Capped = 1,
+  /** Uncapped, with the weight given. */
+  Uncapped = 2,
+}
+
 /**
  * Give partition `slot` (created, running or stopped) an entitlement of `share` percent of one
- * processor (1..100), the sum over all partitions staying at most 100. Decided CreatePartition.
+ * processor (1..100), capped or uncapped with `weight` (0..255) as `mode` says; the sum over all
+ * partitions stays at most 100 (lpar/accounting.ts setEntitlement). Decided CreatePartition.
  */
-export function manageSetEntitlement(who: number, subject: number, slot: number, share: number): ManageStatus {
+export function manageSetEntitlement(who: number, subject: number, slot: number, share: number, mode: EntitlementMode, weight: number): ManageStatus {
   if (slot < 0 || slot >= system.count) return ManageStatus.NoSuchPartition;
   const p = partitions[slot];
-  if (share < 1 || share > 100) return ManageStatus.BadArgument;
+  if (share < 1 || share > 100 || mode < EntitlementMode.Keep || mode > EntitlementMode.Uncapped || weight < 0 || weight > 255) {
+    return ManageStatus.BadArgument;
+  }
   if (p.state === LparState.Empty) return ManageStatus.WrongState;
   if (!securityActive() || !may(who, subject, Op.CreatePartition, slot)) return ManageStatus.Denied;
-  if (!withinEntitlement(slot, share)) return ManageStatus.OverCommitted;
-  p.share = share;
+  const capped = mode === EntitlementMode.Keep ? p.capped : mode === EntitlementMode.Capped;
+  const w = mode === EntitlementMode.Uncapped ? weight : p.weight;
+  if (!setEntitlement(p, share, capped, w)) return ManageStatus.OverCommitted;
   say(p, 'entitlement now ');
   writeDecimal(share);
-  writeLine('%');
+  writeLine(capped ? '%, capped' : '%, uncapped');
   return ManageStatus.Ok;
 }
 

@@ -12,7 +12,7 @@
  *   restart NAME                  reboot a running one; load and start a stopped one again
  *   create NAME IMAGE MEM [VCPUS] create definition NAME from catalog image IMAGE ('-': its own)
  *                                 with MEM MiB and VCPUS vCPUs, not started
- *   entitle NAME PERCENT          change its entitlement
+ *   entitle NAME PERCENT [capped | uncapped WEIGHT]   change its entitlement (and mode)
  *   stats                         accounting per partition, memory and page pool
  *   audit                         the audit log
  *   policy                        the active policy
@@ -20,11 +20,12 @@
 import { poolFree } from '../arch/ppc64/common/pages';
 import { MAX_PARTITIONS } from '../lpar/config';
 import { writeByte, writeDecimal, writeLine, writeString } from '../lpar/console';
-import { LparState } from '../lpar/partition';
+import { LparState, partitions } from '../lpar/partition';
+import { writePartitionStats } from './accounting';
 import { regionsFreeMiB, regionsTotalMiB } from '../lpar/regions';
 import { labelOf, writeAuditLog, writePolicyLine } from '../shype/security';
 import {
-  ManageStatus, createdAtRunTime, managedConfiguration, destroyedAtRunTime, imageByName, manageCreate, manageDestroy, manageList, manageQuery,
+  EntitlementMode, ManageStatus, createdAtRunTime, managedConfiguration, destroyedAtRunTime, imageByName, manageCreate, manageDestroy, manageList, manageQuery,
   manageRestart, manageSetEntitlement, manageStart, manageStatusText, manageStop, QUERY_WORDS, slotByName,
 } from './manage';
 
@@ -214,13 +215,18 @@ function create(): void {
 }
 
 function entitle(): void {
-  if (!usage(3, 3, 'entitle NAME PERCENT')) return;
+  if (!usage(3, 5, 'entitle NAME PERCENT [capped | uncapped WEIGHT]')) return;
   const share = numberWord(2);
   if (share < 0) { writeLine('[hv] entitle: PERCENT must be a number'); return; }
+  let mode = EntitlementMode.Keep, weight = 0;
+  if (words >= 4 && is(3, 'capped') && words === 4) mode = EntitlementMode.Capped;
+  else if (words === 5 && is(3, 'uncapped')) { mode = EntitlementMode.Uncapped; weight = numberWord(4); }
+  else if (words > 3) { writeLine('[hv] usage: entitle NAME PERCENT [capped | uncapped WEIGHT]'); return; }
+  if (weight < 0) { writeLine('[hv] entitle: WEIGHT must be a number (0..255)'); return; }
   const slot = slotWord(1);
   const subject = slot >= 0 ? operator() : 0;
   if (subject === 0) return;
-  outcome(slot, manageSetEntitlement(slot, subject, slot, share));
+  outcome(slot, manageSetEntitlement(slot, subject, slot, share, mode, weight));
 }
 
 /** The words of the LparState values, for list. */
@@ -281,15 +287,7 @@ function stats(): void {
   if (subject === 0) return;
   for (let i = 0; i < managedConfiguration().count && i < MAX_PARTITIONS; i++) {
     if (manageQuery(i, subject, i, answer) !== ManageStatus.Ok || answer[0] === BigInt(LparState.Empty)) continue;
-    writeString('[hv]   ');
-    writeString(managedConfiguration().partitions[i].name);
-    writeString(': cpu ');
-    writeDecimal(Number(answer[5] / 1000n));
-    writeString(' ms, hcalls ');
-    writeDecimal(Number(answer[4]));
-    writeString(', memory ');
-    writeDecimal(Number(answer[1]));
-    writeLine(' MiB');
+    writePartitionStats(partitions[i]);
   }
   writeString('[hv]   partition memory ');
   writeDecimal(regionsFreeMiB());
@@ -312,7 +310,7 @@ function policy(): void {
 
 function help(): void {
   writeLine('[hv] commands: list | start NAME | stop NAME [MS] | destroy NAME | restart NAME |');
-  writeLine('[hv]   create NAME IMAGE MEM [VCPUS] | entitle NAME PERCENT | stats | audit | policy | help');
+  writeLine('[hv]   create NAME IMAGE MEM [VCPUS] | entitle NAME PERCENT [capped | uncapped WEIGHT] | stats | audit | policy | help');
   writeLine('[hv] (Ctrl-] then a partition number gives the console to that partition)');
   help2();
 }

@@ -108,6 +108,12 @@ export const enum Program {
   ShareUser = 27,
   /** Shared-memory test, a partition the policy denies ShareMemory (lpar/guests/shareoutsider.ts). */
   ShareOutsider = 28,
+  /**
+   * Entitlement test (lpar/guests/spin.ts): for the wall time its bootargs give (`ms=N`) it
+   * either computes without an hcall or (`cede=1`) idles in H_CEDE; then prints its loop count
+   * and halts.
+   */
+  Spin = 29,
 }
 
 /** Most logical-LAN segments (virtual switches) a configuration may define. */
@@ -120,6 +126,11 @@ export const MAX_CHANNELS = 8;
 export const MAX_PORT_VLANS = 8;
 /** Highest 802.1Q VLAN id a port may name (4095 is reserved). */
 export const MAX_VLAN_ID = 4094;
+
+/** Largest uncapped weight (PowerVM's variable capacity weight is 0..255). */
+export const MAX_WEIGHT = 255;
+/** The uncapped weight a partition gets unless its configuration says otherwise (PowerVM's default). */
+export const DEFAULT_WEIGHT = 128;
 
 /** Virtual devices a partition can have (bit flags). */
 export const enum Device {
@@ -137,8 +148,20 @@ export class PartitionConfig {
   program: Program = Program.Hello;
   /** Memory size in MiB (a multiple of MEMORY_GRANULE_MIB). */
   memoryMiB = 0;
-  /** CPU entitlement: percent of one processor's time (1..100). */
+  /**
+   * CPU entitlement: percent of one processor's time (1..100), that is `cpuShare / 100`
+   * processing units in PowerVM's terms (20: 0.20 units). The configured partitions' entitlements
+   * together may not exceed one processor (100).
+   */
   cpuShare = 0;
+  /**
+   * Capped (PowerVM's capped mode): never more than the entitlement in a scheduling round, even
+   * when the processor would otherwise idle. Uncapped: the entitlement, plus a part of the round's
+   * time that others leave idle, in proportion to `weight` (hv/scheduler.ts).
+   */
+  capped = true;
+  /** Uncapped weight, 0..MAX_WEIGHT (PowerVM's variable capacity weight; 0: never more than the entitlement). */
+  weight = DEFAULT_WEIGHT;
   /** sHype label: a label name of the configuration's policy (defaults to the partition's name). */
   label = '';
   /** Devices (Device flags). */
@@ -318,6 +341,8 @@ export class SystemConfig {
     slot.program = program;
     slot.memoryMiB = memoryMiB;
     slot.cpuShare = cpuShare;
+    slot.capped = true;
+    slot.weight = DEFAULT_WEIGHT;
     slot.devices = Device.Vty;
     slot.baseMiB = -1;
     slot.timeLimitMs = 0;

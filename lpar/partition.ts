@@ -5,8 +5,8 @@
  *
  * Every transition checks its precondition first and changes nothing when it fails.
  */
-import { pool, type u64 } from 'tsnc';
-import { MAX_PARTITIONS, MAX_VCPUS, PartitionConfig, Program } from './config';
+import { mftb, pool, type u64 } from 'tsnc';
+import { DEFAULT_WEIGHT, MAX_PARTITIONS, MAX_VCPUS, PartitionConfig, Program } from './config';
 import { Vcpu } from './vcpu';
 import { Xics } from './xics';
 import { LaunchRecord } from './measure';
@@ -36,6 +36,9 @@ export const enum CrashReason {
   Stopped = 8,
 }
 
+/** Number of hcall classes (hcalls/table.ts HCLASS_COUNT; a unit test checks they agree). */
+export const HCALL_CLASSES = 6;
+
 /** Every hcall class allowed (the gate's default until a policy narrows it). */
 export const ALL_CLASSES = 0x7fffffff;
 
@@ -57,8 +60,14 @@ export class Partition {
   /** Real address and size of the partition's memory; its logical address 0 is memBase. */
   memBase: u64 = 0n;
   memSize: u64 = 0n;
-  /** CPU entitlement, percent of one processor. */
+  /** CPU entitlement, percent of one processor (share / 100 processing units; hv/scheduler.ts). */
   share = 0;
+  /** Capped: never more than `share` per scheduling round. Uncapped: also idle time, by `weight`. */
+  capped = true;
+  /** Uncapped weight 0..255 (0: never more than the entitlement). */
+  weight = DEFAULT_WEIGHT;
+  /** Timebase ticks the scheduler has given the partition in the current round (hv/scheduler.ts). */
+  roundUsed: u64 = 0n;
   /** Status given to H_TSHYPE_HALT or RTAS power-off. */
   haltStatus: u64 = 0n;
   crash: CrashReason = CrashReason.None;
@@ -137,11 +146,16 @@ export class Partition {
    */
   translationChanged = false;
   // accounting
+  /** Hcalls the gate admitted, by hcall class (HClass, hcalls/table.ts; HCALL_CLASSES of them). */
+  readonly classCalls = new Uint32Array(HCALL_CLASSES);
   hcalls = 0;
   denials = 0;
   exits = 0;
   /** Timebase ticks spent running. */
   runTicks: u64 = 0n;
+  /** Timebase at its start and at its halt or crash (0: not yet): its lifetime, for the accounting. */
+  startedAt: u64 = 0n;
+  stoppedAt: u64 = 0n;
   /** Run time after which the partition is stopped (timebase ticks; 0: no limit). */
   timeLimitTicks: u64 = 0n;
   /**
@@ -191,6 +205,9 @@ export function createPartition(p: Partition, cfg: PartitionConfig, memBase: u64
   p.memBase = memBase;
   p.memSize = BigInt.asUintN(64, BigInt(cfg.memoryMiB) << 20n);
   p.share = cfg.cpuShare;
+  p.capped = cfg.capped;
+  p.weight = cfg.weight;
+  p.roundUsed = 0n;
   p.haltStatus = 0n;
   p.crash = CrashReason.None;
   p.allowedClasses = ALL_CLASSES;   // nothing is inherited from an earlier tenant of the slot
@@ -204,10 +221,13 @@ export function createPartition(p: Partition, cfg: PartitionConfig, memBase: u64
   p.gtse = false;
   p.hpt = cfg.hpt;
   p.translationChanged = false;
+  p.classCalls.fill(0);
   p.hcalls = 0;
   p.denials = 0;
   p.exits = 0;
   p.runTicks = 0n;
+  p.startedAt = 0n;
+  p.stoppedAt = 0n;
   p.timeLimitTicks = BigInt.asUintN(64, BigInt(cfg.timeLimitMs) * ticksPerMs);
   p.clockOffset = 0n;
   p.reportedChecks = 0;
@@ -255,6 +275,7 @@ export function rearmPartition(p: Partition): boolean {
 export function startPartition(p: Partition, entry: u64, fdt: u64, loadAddress: u64): boolean {
   if (p.state !== LparState.Created) return false;
   p.vcpu.reset(entry, fdt, loadAddress);
+  p.startedAt = mftb();
   p.state = LparState.Running;
   return true;
 }
@@ -263,6 +284,7 @@ export function startPartition(p: Partition, entry: u64, fdt: u64, loadAddress: 
 export function haltPartition(p: Partition, status: u64): boolean {
   if (p.state !== LparState.Running) return false;
   p.haltStatus = status;
+  p.stoppedAt = mftb();
   p.state = LparState.Halted;
   return true;
 }
@@ -273,6 +295,7 @@ export function crashPartition(p: Partition, reason: CrashReason, nip: u64, addr
   p.crash = reason;
   p.crashNip = nip;
   p.crashAddr = addr;
+  p.stoppedAt = mftb();
   p.state = LparState.Crashed;
   return true;
 }

@@ -7,7 +7,7 @@ import type { u64 } from 'tsnc';
 import { sameString } from './text';
 import {
   Device, MAX_BOOTARGS, MAX_CHANNELS, MAX_IMAGE_PATH, MAX_PARTITIONS, MAX_PORT_VLANS, MAX_PORTS, MAX_SEGMENTS,
-  MAX_VCPUS, MAX_VLAN_ID, MEMORY_GRANULE_MIB, PartitionConfig, Program, SystemConfig,
+  MAX_VCPUS, MAX_VLAN_ID, MAX_WEIGHT, MEMORY_GRANULE_MIB, PartitionConfig, Program, SystemConfig,
 } from './config';
 import { CRQ_WINDOW_PAGES, LAN_WINDOW_PAGES, MAX_PARTITION_VDEVICES, TCE_POOL_ENTRIES } from './vio';
 
@@ -64,6 +64,8 @@ export const enum ConfigError {
   DuplicateVtpm,
   /** A second partition running Program.Vtpm (the instance slots of the store are one vTPM's). */
   SecondVtpmPartition,
+  /** An uncapped weight outside 0..MAX_WEIGHT. */
+  BadWeight,
 }
 
 /** What ConfigVerdict.item indexes. */
@@ -157,6 +159,7 @@ function checkPartition(cfg: SystemConfig, p: PartitionConfig, v: ConfigVerdict)
     return v.fail(ConfigError.BadPlacement, p.index, -1);
   }
   if (p.cpuShare < 1 || p.cpuShare > 100) return v.fail(ConfigError.BadShare, p.index, -1);
+  if (!validWeight(p.weight)) return v.fail(ConfigError.BadWeight, p.index, -1);
   if ((p.devices & ~KNOWN_DEVICES) !== 0) return v.fail(ConfigError.UnknownDevice, p.index, -1);
   if (p.vcpus < 1 || p.vcpus > MAX_VCPUS) return v.fail(ConfigError.BadVcpus, p.index, -1);
   const elf = p.program === Program.Elf;
@@ -166,6 +169,11 @@ function checkPartition(cfg: SystemConfig, p: PartitionConfig, v: ConfigVerdict)
   }
   if (!printable(p.bootargs, 0, MAX_BOOTARGS)) return v.fail(ConfigError.BadBootargs, p.index, -1);
   return true;
+}
+
+/** True when `w` is an uncapped weight (an integer 0..MAX_WEIGHT). */
+export function validWeight(w: number): boolean {
+  return w >= 0 && w <= MAX_WEIGHT && (w | 0) === w;
 }
 
 /** True when `s` has min..max characters, all printable ASCII (space to '~'). */

@@ -13,7 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   MAX_BOOTARGS, MAX_CHANNELS, MAX_IMAGE_PATH, MAX_PARTITIONS, MAX_PORT_VLANS, MAX_PORTS, MAX_SEGMENTS, MAX_VCPUS, MAX_VLAN_ID,
-  MEMORY_GRANULE_MIB, Program, SystemConfig,
+  MAX_WEIGHT, MEMORY_GRANULE_MIB, Program, SystemConfig,
 } from '../lpar/config';
 import { CRQ_WINDOW_PAGES, LAN_WINDOW_PAGES, MAX_PARTITION_VDEVICES, TCE_POOL_ENTRIES } from '../lpar/vio';
 import { ConfigError, ConfigItem, ConfigVerdict, devicesOf, validateSystem, windowPages } from '../lpar/validate';
@@ -36,6 +36,7 @@ export function describe(cfg: SystemConfig, v: ConfigVerdict): string | undefine
     case ConfigError.OutOfMemory: return `${who}: ${p!.memoryMiB} MiB does not fit: the machine has ${cfg.machineMiB} MiB (hypervisor ${cfg.hypervisorMiB} MiB)`;
     case ConfigError.BadShare: return `${who}: CPU share ${p!.cpuShare}% must be 1 to 100`;
     case ConfigError.OverCommittedShare: return `CPU shares add up to more than one processor (100%)`;
+    case ConfigError.BadWeight: return `${who}: uncapped weight ${p!.weight} must be an integer 0 to ${MAX_WEIGHT}`;
     case ConfigError.UnknownDevice: return `${who}: unknown device flags 0x${p!.devices.toString(16)}`;
     case ConfigError.BadVcpus: return `${who}: ${p!.vcpus} vCPUs, must be 1 to ${MAX_VCPUS}`;
     case ConfigError.BadImage: return p!.image.length + p!.initrd.length > 0 && p!.program !== Program.Elf

@@ -24,6 +24,7 @@ export const FUZZ_BOOTARGS = 'seed=20261206 calls=50000';
 export function addFuzzPartitions(system: SystemConfig, bootargs: string): void {
   const fuzzer = system.add('fuzzer', Program.Fuzzer, 64, 60);
   fuzzer.bootargs = bootargs;
+  fuzzer.capped = false;   // uncapped: it also gets the time its victims leave while they poll (H_CONFER)
   const a = system.add('victim-a', Program.Victim, 32, 20);
   const b = system.add('victim-b', Program.Victim, 32, 20);
   const lan = system.addSegment('fuzz-lan');

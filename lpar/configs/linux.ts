@@ -15,6 +15,7 @@ const linux = system.addElf('linux', 'build/linux/vmlinux', 512, 80);
 linux.initrd = 'build/linux/initrd.cpio.gz';
 linux.bootargs = 'console=hvc0 quiet';
 linux.vcpus = 2;
+linux.capped = false;   // uncapped: it also gets the time alpha and the vTPM leave (README, Entitlements)
 system.add('alpha', Program.Hello, 32, 10);
 const vtpm = system.add('vtpm', Program.Vtpm, 32, 10);
 system.addVtpm(linux, vtpm);

@@ -164,14 +164,20 @@ describe('run-time management (hv/manage.ts)', () => {
   it('create refuses entitlements above one processor', () => {
     boot();
     expect(manage.manageCreate(MGR, mgmt(), WORKER, -1, 0, 0)).to.equal(S.Ok);
-    expect(manage.manageSetEntitlement(MGR, mgmt(), WORKER, 90)).to.equal(S.Ok);
+    expect(manage.manageSetEntitlement(MGR, mgmt(), WORKER, 90, 0, 0)).to.equal(S.Ok);
     const before = snapshot();
     expect(manage.manageCreate(MGR, mgmt(), OTHER, -1, 0, 0)).to.equal(S.OverCommitted);   // 90 + 20
     expect(snapshot()).to.equal(before);
-    expect(manage.manageSetEntitlement(MGR, mgmt(), WORKER, 101)).to.equal(S.BadArgument);
-    expect(manage.manageSetEntitlement(MGR, app(), WORKER, 10)).to.equal(S.Denied);
-    expect(manage.manageSetEntitlement(MGR, mgmt(), OTHER, 10)).to.equal(S.WrongState);
+    expect(manage.manageSetEntitlement(MGR, mgmt(), WORKER, 101, 0, 0)).to.equal(S.BadArgument);
+    expect(manage.manageSetEntitlement(MGR, app(), WORKER, 10, 0, 0)).to.equal(S.Denied);
+    expect(manage.manageSetEntitlement(MGR, mgmt(), OTHER, 10, 0, 0)).to.equal(S.WrongState);
     expect(partitions[WORKER].share).to.equal(90);
+    expect(manage.manageSetEntitlement(MGR, mgmt(), WORKER, 50, 2, 200)).to.equal(S.Ok);
+    expect([partitions[WORKER].share, partitions[WORKER].capped, partitions[WORKER].weight]).to.deep.equal([50, false, 200]);
+    expect(manage.manageSetEntitlement(MGR, mgmt(), WORKER, 50, 2, 256)).to.equal(S.BadArgument);
+    expect(manage.manageSetEntitlement(MGR, mgmt(), WORKER, 50, 3 as manage.EntitlementMode, 0)).to.equal(S.BadArgument);
+    expect(manage.manageSetEntitlement(MGR, mgmt(), WORKER, 40, 1, 0)).to.equal(S.Ok);
+    expect([partitions[WORKER].share, partitions[WORKER].capped, partitions[WORKER].weight]).to.deep.equal([40, true, 200]);
   });
 
   it('start: the Chinese Wall refuses bank-b while bank-a runs, and admits it once bank-a is destroyed', () => {
@@ -334,7 +340,7 @@ describe('run-time management (hv/manage.ts)', () => {
           case 2: st = manage.manageStop(MGR, subject, slot, rnd(3)); break;
           case 3: st = manage.manageDestroy(MGR, subject, slot); break;
           case 4: st = manage.manageRestart(MGR, subject, slot); break;
-          case 5: st = manage.manageSetEntitlement(MGR, subject, slot, rnd(60)); break;
+          case 5: st = manage.manageSetEntitlement(MGR, subject, slot, rnd(60), rnd(3), rnd(300)); break;
           default: host.timebase += 512000000n / 100n; manage.enforceStops();
         }
         const where = `${policy} step ${step} op ${kind} subject ${subject} slot ${slot}`;
