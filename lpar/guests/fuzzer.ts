@@ -25,11 +25,11 @@
  * start (a failure it reports with H_TSHYPE_REPORT, which the hypervisor counts as a violation).
  */
 import { load64, mfmsr, mtmsrd, mtspr, store32, store64, store8, type u64 } from 'tsnc';
-import { Fdt, FdtStatus } from '../fdt';
 import { HCALLS, H_RTAS, H_TSHYPE_AUDIT_READ, H_TSHYPE_HALT, H_TSHYPE_REPORT } from '../../hcalls/table';
 import { H_CEDE, H_GET_TERM_CHAR, hcall, hcallNoToken } from './lib';
 import { endLine, put, putDecimal, putHex } from './line';
 import { below, edgeValue, next64, oneIn, ownAddress, seedRandom, setLayout, tceValue, unitAddress } from './fuzzrand';
+import { bootargNumber, readBootargs } from './bootargs';
 
 /** Everything below this is the fuzzer's own image, data, stack and heap. */
 const GUARD: u64 = 0x1000000n;
@@ -98,32 +98,11 @@ let ownEnd: u64 = 0n;
 
 // ---- configuration from /chosen/bootargs ----------------------------------------------------
 
-const tree = new Fdt();
-const bootargs = new Uint8Array(256);
-
-/** The decimal number after `key=` in the bootargs of length n, or `fallback`. */
-function argNumber(n: number, key: string, fallback: number): number {
-  for (let i = 0; i + key.length < n; i++) {
-    let match = i === 0 || bootargs[i - 1] === 0x20;
-    for (let j = 0; j < key.length && match; j++) match = bootargs[i + j] === key.charCodeAt(j);
-    if (!match || bootargs[i + key.length] !== 0x3d) continue;
-    let v = 0, digits = 0;
-    for (let k = i + key.length + 1; k < n && bootargs[k] >= 0x30 && bootargs[k] <= 0x39; k++) {
-      v = v * 10 + bootargs[k] - 0x30;
-      digits++;
-    }
-    return digits > 0 ? v : fallback;
-  }
-  return fallback;
-}
-
 function readConfig(fdt: u64): void {
-  let n = 0;
-  if (tree.open(fdt, Number(FDT_SPACE)) === FdtStatus.Ok) n = tree.bootargs(bootargs);
-  if (n < 0) n = 0;
-  seed = BigInt(argNumber(n, 'seed', 1));
-  calls = argNumber(n, 'calls', 50000);
-  traceFrom = argNumber(n, 'trace', -1);
+  readBootargs(fdt);
+  seed = BigInt(bootargNumber('seed', 1));
+  calls = bootargNumber('calls', 50000);
+  traceFrom = bootargNumber('trace', -1);
 }
 
 // ---- the sanitiser: what keeps the fuzzer alive -------------------------------------------

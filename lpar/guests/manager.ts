@@ -20,6 +20,7 @@
  */
 import { store8, type u64 } from 'tsnc';
 import { Fdt, FdtStatus } from '../fdt';
+import { bootargNumber, readBootargs } from './bootargs';
 import { H_CONFER, H_SUCCESS, hcall, hcallOut, println, printBytes, printNumber } from './lib';
 
 const H_TSHYPE_CREATE: u64 = 0x6f20n;
@@ -51,8 +52,9 @@ const line = new Uint8Array(96);
 let failures = 0;
 
 function readArgs(fdt: u64): void {
+  readBootargs(fdt);   // the key=N words (polls=)
   if (tree.open(fdt, 0x10000) !== FdtStatus.Ok) return;
-  argsLength = tree.bootargs(args);
+  argsLength = tree.bootargs(args);   // the operations: longer than bootargs.ts keeps
 }
 
 /** Whether the command line has the word `w`. */
@@ -68,19 +70,6 @@ function hasWord(w: string): boolean {
     if (same) return true;
   }
   return false;
-}
-
-/** The decimal number after `key=` on the command line, or `fallback`. */
-function argNumber(key: string, fallback: number): number {
-  for (let i = 0; i + key.length < argsLength; i++) {
-    let match = i === 0 || args[i - 1] === 0x20;
-    for (let j = 0; j < key.length && match; j++) match = args[i + j] === key.charCodeAt(j);
-    if (!match || args[i + key.length] !== 0x3d) continue;
-    let v = 0;
-    for (let k = i + key.length + 1; k < argsLength && args[k] >= 0x30 && args[k] <= 0x39 && v < 100000000; k++) v = v * 10 + args[k] - 0x30;
-    return v;
-  }
-  return fallback;
 }
 
 /** Split args[start, end) at ':' into fields. */
@@ -261,7 +250,7 @@ function startsWith(start: number, w: string): boolean {
 function worker(): u64 {
   println('worker: running');
   const deaf = hasWord('deaf');
-  const polls = argNumber('polls', WORKER_POLLS);
+  const polls = bootargNumber('polls', WORKER_POLLS);
   for (let i = 0; i < polls; i++) {
     if (!deaf && hcall(H_TSHYPE_QUERY, SELF, 0n, 0n, 0n, 0n, 0n, 0n) === H_SUCCESS && (hcallOut(6n) & FLAG_STOP) !== 0n) {
       println('worker: stopping on request');

@@ -9,6 +9,7 @@
 import { mftb, mtspr, type u64 } from 'tsnc';
 import { Fdt, FdtStatus } from '../fdt';
 import { H_CEDE, hcall, printNumber } from './lib';
+import { bootargNumber, readBootargs } from './bootargs';
 
 /** The device tree's size at the top of memory (lpar/loader.ts FDT_SPACE). */
 const FDT_SPACE = 0x10000;
@@ -17,34 +18,16 @@ const SPR_DEC = 22;
 const DEFAULT_TIMEBASE_HZ = 512000000;
 
 const tree = new Fdt();
-const bootargs = new Uint8Array(256);
-
-/** The decimal number after `key=` in the first `n` bytes of the bootargs, or `fallback`. */
-function argNumber(n: number, key: string, fallback: number): number {
-  for (let i = 0; i + key.length < n; i++) {
-    let match = i === 0 || bootargs[i - 1] === 0x20;
-    for (let j = 0; j < key.length && match; j++) match = bootargs[i + j] === key.charCodeAt(j);
-    if (!match || bootargs[i + key.length] !== 0x3d) continue;
-    let v = 0, digits = 0;
-    for (let k = i + key.length + 1; k < n && bootargs[k] >= 0x30 && bootargs[k] <= 0x39; k++) {
-      v = v * 10 + bootargs[k] - 0x30;
-      digits++;
-    }
-    return digits > 0 ? v : fallback;
-  }
-  return fallback;
-}
-
 export function guestMain(fdt: u64): u64 {
-  let n = 0, hz = DEFAULT_TIMEBASE_HZ;
+  let hz = DEFAULT_TIMEBASE_HZ;
+  readBootargs(fdt);
   if (tree.open(fdt, FDT_SPACE) === FdtStatus.Ok) {
-    n = Math.max(0, tree.bootargs(bootargs));
     const cpus = tree.pathOffset('/cpus');
     const cpu = cpus < 0 ? -1 : tree.firstChild(cpus);
     if (cpu >= 0) hz = tree.getU32(cpu, 'timebase-frequency', DEFAULT_TIMEBASE_HZ);
   }
-  const ms = argNumber(n, 'ms', 1000);
-  const cede = argNumber(n, 'cede', 0) === 1;
+  const ms = bootargNumber('ms', 1000);
+  const cede = bootargNumber('cede', 0) === 1;
   const ticks: u64 = BigInt.asUintN(64, BigInt(ms) * BigInt(hz)) / 1000n;
   const tick: u64 = BigInt.asUintN(64, BigInt(hz)) / 1000n;
   printNumber(cede ? 'idling for ms ' : 'spinning for ms ', ms);
