@@ -112,6 +112,10 @@ function main() {
     if (!hptBench(plugin)) process.exitCode = 1;
     return;
   }
+  if (process.argv[2] === '--manage') {
+    if (!manageBench(plugin, process.argv.slice(3).length ? process.argv.slice(3) : ['pseries', 'powernv9'])) process.exitCode = 1;
+    return;
+  }
   const machines = process.argv.slice(2).length ? process.argv.slice(2) : ['pseries', 'powernv9'];
   const { calls, switches } = iterations();
   console.log(`hypervisor benchmarks: instructions executed (TCG plugin), ${calls} null hcalls, ${switches} switches per partition`);
@@ -170,16 +174,25 @@ function main() {
     console.log('sHype gate over the default configuration: no decision summary in the output');
     failed = true;
   }
-  // run-time management: one create + destroy of a small (2 MiB) partition, per platform
+  if (!manageBench(plugin, machines)) failed = true;
+  if (failed) process.exitCode = 1;
+}
+
+/**
+ * Run-time management: one create + destroy of a small (2 MiB) partition on each machine
+ * (bench-manage minus bench-manage-base, per cycle). False when a figure could not be had.
+ */
+function manageBench(plugin, machines) {
+  let ok = true;
+  const cycles = Number(/cycles:worker:(\d+)/.exec(fs.readFileSync(path.join(ROOT, 'lpar/configs/bench-manage.ts'), 'utf8'))[1]);
   for (const machine of machines) {
-    const cycles = Number(/cycles:worker:(\d+)/.exec(fs.readFileSync(path.join(ROOT, 'lpar/configs/bench-manage.ts'), 'utf8'))[1]);
     const runs = icount(machine) ? 1 : RUNS;
     const per = [];
     build(machine, 'bench-manage');
     build(machine, 'bench-manage-base');
     for (let i = 0; i < runs; i++) {
       const a = countManaged(machine, 'bench-manage', plugin), b = countManaged(machine, 'bench-manage-base', plugin);
-      if (a.skip || b.skip) { console.log(`${machine.padEnd(10)} create+destroy: n/a (${a.skip || b.skip})`); failed = true; break; }
+      if (a.skip || b.skip) { console.log(`${machine.padEnd(10)} create+destroy: n/a (${a.skip || b.skip})`); ok = false; break; }
       per.push(Number(a.n - b.n) / cycles);
     }
     if (per.length === runs) {
@@ -188,7 +201,7 @@ function main() {
         (per.length > 1 ? ` (${Math.round(Math.min(...per))}..${Math.round(Math.max(...per))} over ${per.length} runs)` : ''));
     }
   }
-  if (failed) process.exitCode = 1;
+  return ok;
 }
 
 /** count() for the management benchmark, whose manager must report every cycle done. */

@@ -24,6 +24,10 @@ import {
 } from '../../lpar/regions';
 import { H } from '../../hcalls/status';
 import * as manage from '../../hv/manage';
+import { hGrant, hMap, hRevoke, hUnmap } from '../../hcalls/grant';
+import { GRANTS_PER_PARTITION, grants, releaseGrants } from '../../lpar/grant';
+import { GRANT_WINDOW_BASE } from '../../arch/ppc64/radix';
+import { grantWindows } from '../fake/platform';
 import * as hcalls from '../../hv/manage-hcalls';
 import { system } from '../fixtures/configs/manage-unit';
 
@@ -320,19 +324,35 @@ describe('run-time management (hv/manage.ts)', () => {
     expect(call(hcalls.hCreate, 3n, 0xffffffffffffffffn, 0n, 0n)).to.equal(H.AUTHORITY);
   });
 
-  it('property: random operations under each management policy: only what the policy grants succeeds; memory, slots and the wall stay consistent', () => {
-    let seed = 12345;
-    const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) >>> 0; return (seed >>> 8) % n; };
+  it('property: random create/start/stop/destroy/restart/entitle/grant/map/unmap/revoke under each management policy: only what the policy grants succeeds, no page is in two partitions unless granted, memory accounting exact', () => {
+    let seed = 0x9e3779b9;
+    const rnd = (n: number): number => { seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5; return (seed >>> 0) % n; };
+    const v = new Vcpu(0);
+    /** An hcall handler run for slot `slot` with r4.. = regs; its status, or 1 when the slot is empty. */
+    const call = (fn: (p: (typeof partitions)[0], v: Vcpu) => number, slot: number, ...regs: bigint[]): number => {
+      if (partitions[slot].state === LparState.Empty) return 1;
+      regs.forEach((r, i) => { v.gpr[4 + i] = r; });
+      return fn(partitions[slot], v);
+    };
+    /** Grants, mappings and windows: what a refusal must leave as it was. */
+    const sharing = (): string => JSON.stringify([grants.map(g => [g.grantee, g.page.toString(), g.writable, g.mappings]),
+      [...grantWindows.entries()].map(([k, w]) => [k, w.real.toString(), w.writable])]);
     for (const policy of ['manage', 'manage-deny']) {
       boot(policy);
+      for (const p of partitions) releaseGrants(p);
+      grantWindows.clear();
       const subjects = [mgmt(), app(), labelOf('operator'), labelOf('keeper'), 0];
       const out = new BigUint64Array(manage.QUERY_WORDS);
       const ops = [Op.CreatePartition, Op.StartPartition, Op.StartPartition, Op.DestroyPartition, Op.StartPartition, Op.CreatePartition];
-      for (let step = 0; step < 150; step++) {
+      let shared = 0;
+      if (policy === 'manage') for (const slot of [WORKER, OTHER, BANK_A]) run(slot);   // partitions that can share at once
+      for (let step = 0; step < 300; step++) {
         const subject = subjects[rnd(subjects.length)];
-        const slot = rnd(6) - (rnd(10) === 0 ? 1 : 0);
-        const before = snapshot();
-        const kind = rnd(7);
+        const kind = rnd(3) === 0 ? rnd(7) : 7 + rnd(4);   // mostly sharing calls, between the lifecycle operations
+        // the sharing calls mostly between the partitions whose labels may share (bank-a, worker, other, bank-b)
+        const slot = kind >= 7 && rnd(4) !== 0 ? 1 + rnd(4) : rnd(6) - (rnd(10) === 0 ? 1 : 0);
+        const other = kind >= 7 && rnd(4) !== 0 ? 1 + rnd(4) : rnd(5);
+        const before = snapshot() + sharing();
         let st = -1;
         switch (kind) {
           case 0: st = manage.manageCreate(MGR, subject, slot, rnd(3) - 1, [0, 2, 4, 3][rnd(4)], rnd(3)); break;
@@ -341,12 +361,21 @@ describe('run-time management (hv/manage.ts)', () => {
           case 3: st = manage.manageDestroy(MGR, subject, slot); break;
           case 4: st = manage.manageRestart(MGR, subject, slot); break;
           case 5: st = manage.manageSetEntitlement(MGR, subject, slot, rnd(60), rnd(3), rnd(300)); break;
-          default: host.timebase += 512000000n / 100n; manage.enforceStops();
+          case 6: host.timebase += 512000000n / 100n; manage.enforceStops(); break;
+          case 7: if (slot >= 0) st = call(hGrant, slot, BigInt(other + 1), BigInt(rnd(3)) * 0x1000n, BigInt(rnd(2))); break;
+          case 8: if (slot >= 0) st = call(hMap, slot, BigInt(other + 1), BigInt(rnd(3)), GRANT_WINDOW_BASE + BigInt(rnd(3)) * 0x1000n); break;
+          case 9: if (slot >= 0) st = call(hUnmap, slot, GRANT_WINDOW_BASE + BigInt(rnd(3)) * 0x1000n); break;
+          default: if (slot >= 0) st = call(hRevoke, slot, BigInt(rnd(3)));
         }
         const where = `${policy} step ${step} op ${kind} subject ${subject} slot ${slot}`;
-        if (st > 0 && st !== S.LoadFailed) expect(snapshot(), where).to.equal(before);   // a refusal changes nothing
-        if (st === S.Ok) {   // no operation outside the policy succeeds
+        if (kind <= 5 && st > 0 && st !== S.LoadFailed) expect(snapshot() + sharing(), where).to.equal(before);   // a refusal changes nothing
+        if (kind >= 7 && st !== 0) expect(snapshot() + sharing(), where).to.equal(before);
+        if (kind <= 5 && st === S.Ok) {   // no operation outside the policy succeeds
           expect(allows(evaluate(subject, labelOf(system.partitions[slot].label), ops[kind])), where).to.equal(true);
+        }
+        if ((kind === 7 || kind === 8) && st === 0) {   // sharing only between labels ShareMemory allows
+          expect(allows(evaluate(partitions[slot].ssidref, partitions[other].ssidref, Op.ShareMemory)), where).to.equal(true);
+          shared++;
         }
         // memory of existing partitions disjoint and accounted; entitlements within one processor
         const live = partitions.filter(p => p.state !== LparState.Empty);
@@ -356,12 +385,29 @@ describe('run-time management (hv/manage.ts)', () => {
           if (a !== b) expect(a.memBase + a.memSize <= b.memBase || b.memBase + b.memSize <= a.memBase, where).to.equal(true);
         }
         expect(live.reduce((n, p) => n + p.share, 0)).to.be.at.most(100);
+        // no page in two partitions unless granted: every window page maps a page of a live owner
+        // that has a grant of exactly that page to the window's partition, which is live too
+        for (const [key, w] of grantWindows) {
+          const grantee = Number(key.split(':')[0]) - 1;
+          expect(partitions[grantee].state, `${where}: window of an empty slot`).to.not.equal(LparState.Empty);
+          const owner = partitions.findIndex(o => o.state !== LparState.Empty && w.real >= o.memBase && w.real < o.memBase + o.memSize);
+          expect(owner, `${where}: ${key} maps no partition's page`).to.be.at.least(0);
+          const granted = grants.some((g, gi) => Math.floor(gi / GRANTS_PER_PARTITION) === owner && g.grantee === grantee &&
+            partitions[owner].memBase + g.page === w.real);
+          expect(granted, `${where}: ${key} maps a page nobody granted`).to.equal(true);
+        }
+        for (let gi = 0; gi < grants.length; gi++) {   // no grant outlives its owner or its grantee
+          if (grants[gi].grantee < 0) continue;
+          expect(partitions[Math.floor(gi / GRANTS_PER_PARTITION)].state, where).to.not.equal(LparState.Empty);
+          expect(partitions[grants[gi].grantee].state, where).to.not.equal(LparState.Empty);
+        }
         // the Chinese Wall: never both banks running; types held exactly by running partitions
         const banks = partitions.filter(p => p.typesHeld && (p.label === 'bank-a' || p.label === 'bank-b'));
         expect(new Set(banks.map(p => p.label)).size, where).to.be.at.most(1);
         for (const p of partitions) if (p.typesHeld) expect(p.state, where).to.equal(LparState.Running);
         expect(manage.manageQuery(MGR, mgmt(), WORKER, out)).to.equal(S.Ok);   // ReadAudit in both policies
       }
+      if (policy === 'manage') expect(shared, `${policy}: grants and mappings made`).to.be.above(5);
     }
     expect(system.count).to.equal(5);
   });
