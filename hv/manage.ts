@@ -171,12 +171,12 @@ export function manageCreate(who: number, subject: number, slot: number, image: 
   if (!attachVirtualIo(p, slot)) {
     say(p, 'not created: no room left for its virtual devices');
     writeLine('');
-    undoCreate(p, base, mem);
+    giveBack(p);
     return ManageStatus.LoadFailed;
   }
   linkChannels();
   if (!prepareAndLoad(p)) {
-    undoCreate(p, base, mem);
+    giveBack(p);
     return ManageStatus.LoadFailed;
   }
   createdAtRunTime++;
@@ -190,13 +190,17 @@ export function manageCreate(who: number, subject: number, slot: number, image: 
   return ManageStatus.Ok;
 }
 
-/** Undo a run-time create that failed after its slot was taken: devices, memory, slot. */
-function undoCreate(p: Partition, baseMiB: number, memMiB: number): void {
+/**
+ * Give back what a created partition holds and empty its slot: its devices, its translation
+ * (partition-table entry, page tables, then its HPT), its memory (scrubbed, then free), its
+ * cached decisions. A run-time create that failed half way, and every destroy, end here.
+ */
+function giveBack(p: Partition): void {
   detachDevices(p.lpid - 1);
-  clearPartition(p);
-  releasePartitionHpt(p);
+  clearPartition(p);   // nothing translates to its memory any more before it is scrubbed
+  releasePartitionHpt(p);   // then its HPT (the entry no longer names it) goes back to the pool
   zeroRange(p.memBase, p.memSize);
-  freeRegion(baseMiB, memMiB);
+  freeRegion(Number(p.memBase >> 20n), Number(p.memSize >> 20n));
   forgetPartition(p);
   destroyPartition(p);
 }
@@ -306,14 +310,8 @@ export function manageDestroy(who: number, subject: number, slot: number): Manag
   if (p.runnable()) stopNow(p);
   resetVirtualIo(p);
   releaseGrants(p);   // grants made to a partition that never ran, too
-  detachDevices(slot);
-  clearPartition(p);   // nothing translates to its memory any more before it is scrubbed
-  releasePartitionHpt(p);   // then its HPT (the entry no longer names it) goes back to the pool
-  zeroRange(p.memBase, p.memSize);
-  freeRegion(Number(p.memBase >> 20n), Number(p.memSize >> 20n));
-  forgetPartition(p);
   forgetCounters(p);
-  destroyPartition(p);
+  giveBack(p);
   destroyedAtRunTime++;
   say(p, 'destroyed');
   writeLine('');
